@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole suite: lint, migrations in sync, then pytest (unit, Postgres, Redis, worker, browser).
+set -u
+BIN=.venv/bin
+status=0
+$BIN/ruff check . || status=1
+DJANGO_SETTINGS_MODULE=sellerdesk.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "Models changed without a migration: run makemigrations" >&2; status=1; }
+$BIN/pytest "$@"
+rc=$?
+if [ $rc -eq 5 ]; then
+  echo "pytest collected no tests" >&2
+  rc=1
+fi
+[ $rc -ne 0 ] && status=$rc
+exit $status

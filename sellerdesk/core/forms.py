@@ -1,0 +1,28 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from sellerdesk.core.models import Role
+
+
+class MemberInviteForm(forms.Form):
+    username = forms.CharField(label=_("Login"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SELLER)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This login is already taken."))
+        return username
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,0 +1,61 @@
+"""Run the whole demo in one terminal: web server, a real Celery worker and Celery beat.
+
+Uses whatever DATABASE_URL / CELERY_BROKER_URL say; by default SQLite and kombu's
+filesystem transport under ./var, so nothing but Python is needed.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed demo data, then run web + Celery worker + beat until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address for the web server.")
+
+    def handle(self, *args, addr: str, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", quiet_logins=True)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sellerdesk.settings.local")}
+        python = sys.executable
+        commands = {
+            "worker": [python, "-m", "celery", "-A", "sellerdesk", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "beat": [
+                python, "-m", "celery", "-A", "sellerdesk", "beat", "--loglevel=INFO",
+                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+            "web": [python, "manage.py", "runserver", "--noreload", addr],
+        }
+        processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        self.stdout.write(self.style.SUCCESS(f"\nSellerDesk demo: http://{addr}/"))
+        self.stdout.write(f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}")
+        self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
+        for login, role, shop in demo_logins():
+            self.stdout.write(f"  {login:<14} {role:<12} {shop}")
+        self.stdout.write("Press Ctrl-C to stop.\n")
+        try:
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(0.5)
+            failed = [name for name, process in processes.items() if process.poll() is not None]
+            self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Marketplace(models.TextChoices):
+    WILDBERRIES = "wildberries", "Wildberries"
+    OZON = "ozon", "Ozon"
+    TAOBAO = "taobao", _("Taobao-style shop")
+    OTHER = "other", _("Other")
+
+
+class ReplyLanguage(models.TextChoices):
+    RU = "ru", _("Russian")
+    ZH = "zh", _("Chinese")
+    EN = "en", _("English")
+
+
+class Role(models.TextChoices):
+    """Roles nest: a manager can do all a seller can, an admin all a manager can."""
+
+    SELLER = "seller", _("Seller")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Admin")
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def includes(self, other: Role) -> bool:
+        return self.rank >= Role(other).rank
+
+
+_ROLE_RANK = {Role.SELLER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+
+
+class Shop(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    marketplace = models.CharField(
+        _("marketplace"), max_length=20, choices=Marketplace.choices, default=Marketplace.WILDBERRIES
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+    default_language = models.CharField(
+        _("default reply language"), max_length=2, choices=ReplyLanguage.choices, default=ReplyLanguage.RU
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShopScopedQuerySet(models.QuerySet):
+    """The one way to read shop data: `Model.objects.for_shop(shop)`.
+
+    Models whose shop is reached through a relation set `shop_lookup`
+    (for example ``"conversation__shop"``).
+    """
+
+    def for_shop(self, shop: Shop | int):
+        lookup = getattr(self.model, "shop_lookup", "shop")
+        return self.filter(**{lookup: shop})
+
+
+class ShopScopedManager(models.Manager.from_queryset(ShopScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SELLER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopScopedManager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="membership_unique_user_shop"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop} ({self.role})"
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+
+class Product(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("SKU / article"), max_length=64)
+    name = models.CharField(_("name"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopScopedManager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "sku"], name="product_unique_shop_sku"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} · {self.name}"

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from sellerdesk.core.models import Membership, Product, Shop
+
+
+def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("shop").order_by("shop__name")
+
+
+def membership_get_for_user(*, user: AbstractBaseUser, shop_id: int) -> Membership | None:
+    return membership_list_for_user(user=user).filter(shop_id=shop_id).first()
+
+
+def member_list(*, shop: Shop) -> QuerySet[Membership]:
+    return Membership.objects.for_shop(shop).select_related("user").order_by("role", "user__username")
+
+
+def product_list(*, shop: Shop) -> QuerySet[Product]:
+    return Product.objects.for_shop(shop).order_by("sku")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+
+from sellerdesk.core.access import SESSION_SHOP_KEY
+from sellerdesk.core.models import Membership, Product, Role, Shop
+
+
+@transaction.atomic
+def shop_create(*, name: str, marketplace: str, time_zone: str, default_language: str) -> Shop:
+    shop = Shop(name=name, marketplace=marketplace, time_zone=time_zone, default_language=default_language)
+    shop.full_clean()
+    shop.save()
+    return shop
+
+
+@transaction.atomic
+def membership_grant(*, shop: Shop, user: AbstractBaseUser, role: Role) -> Membership:
+    """Give ``user`` ``role`` in ``shop``, creating or updating the membership."""
+    membership, _created = Membership.objects.get_or_create(shop=shop, user=user, defaults={"role": role})
+    if membership.role != role:
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership) -> None:
+    membership.delete()
+
+
+@transaction.atomic
+def member_invite(*, shop: Shop, username: str, password: str, role: Role, first_name: str = "") -> Membership:
+    """Create a login for a new person and add them to the shop."""
+    user_model = get_user_model()
+    user = user_model(username=username, first_name=first_name)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return membership_grant(shop=shop, user=user, role=role)
+
+
+@transaction.atomic
+def product_create(*, shop: Shop, sku: str, name: str) -> Product:
+    product = Product(shop=shop, sku=sku.strip(), name=name.strip())
+    product.full_clean()
+    product.save()
+    return product
+
+
+def current_shop_switch(*, request: HttpRequest, membership: Membership) -> None:
+    """Remember the shop the person works in for the rest of the session."""
+    request.session[SESSION_SHOP_KEY] = membership.shop_id

@@ -1,0 +1,110 @@
+"""Shared fixtures: shops and members, logged-in clients, and the browser harness."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from sellerdesk.core.models import Role, Shop
+from tests.factories import ShopFactory, member
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# in a thread with a running loop unless told that this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@dataclass
+class ShopPair:
+    """Two shops with a member of every role each: 'mine' is the one under test."""
+
+    mine: Shop
+    other: Shop
+    users: dict[Role, object]
+    other_users: dict[Role, object]
+
+
+@pytest.fixture
+def shops(db) -> ShopPair:
+    mine = ShopFactory(name="Уютный дом")
+    other = ShopFactory(name="Чужой магазин")
+    users = {role: member(mine, role, username=f"mine-{role.value}") for role in Role}
+    other_users = {role: member(other, role, username=f"other-{role.value}") for role in Role}
+    return ShopPair(mine=mine, other=other, users=users, other_users=other_users)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def seller_client(shops) -> Client:
+    return _client_for(shops.users[Role.SELLER])
+
+
+@pytest.fixture
+def manager_client(shops) -> Client:
+    return _client_for(shops.users[Role.MANAGER])
+
+
+@pytest.fixture
+def admin_client_shop(shops) -> Client:
+    return _client_for(shops.users[Role.ADMIN])
+
+
+# --- Browser harness ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """A headless Debian Chromium driven by Playwright; fails (not skips) on CI without it."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI requires browser tests to run.")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db) -> Iterator:
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+def browser_login(page, username: str, password: str | None = None) -> None:
+    """Log in through the real form, as a person would."""
+    from tests.factories import TEST_PASSWORD
+
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
