@@ -15,7 +15,7 @@ DATABASES["default"] = env.db(
 )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # pytest-django appends the xdist worker id (gw0, gw1…) to this name by itself.
-DATABASES["default"]["TEST"] = {"NAME": "test_sellerdesk"}
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_sellerdesk")}
 
 # Each xdist worker gets its own Redis database, so a Celery worker started by one test
 # process never consumes the tasks of another (which would point at another test DB).
