@@ -37,6 +37,8 @@ class Command(BaseCommand):
             "web": [python, "manage.py", "runserver", "--noreload", addr],
         }
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        # Treat SIGTERM like Ctrl-C so the worker, beat and web server stop with us.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         self.stdout.write(self.style.SUCCESS(f"\nSellerDesk demo: http://{addr}/"))
         self.stdout.write(f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
