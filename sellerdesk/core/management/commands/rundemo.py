@@ -17,6 +17,10 @@ from django.core.management.base import BaseCommand
 from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins
 
 
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Migrate, seed demo data, then run web + Celery worker + beat until Ctrl-C."
 
@@ -38,7 +42,7 @@ class Command(BaseCommand):
         }
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         # Treat SIGTERM like Ctrl-C so the worker, beat and web server stop with us.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         self.stdout.write(self.style.SUCCESS(f"\nSellerDesk demo: http://{addr}/"))
         self.stdout.write(f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
