@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "questions",
     "templates_lib",
     "reviews",
+    "sellerdesk.marketplaces",
 ]
 
 MIDDLEWARE = [
