@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sellerdesk.replycheck import views
 
 app_name = "replycheck"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("live/", views.live, name="live"),
+    path("", views.playground, name="playground"),
+    path("rules/", views.policy_settings, name="policy_settings"),
+]

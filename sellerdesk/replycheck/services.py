@@ -1,0 +1,143 @@
+"""Reply checking for every reply box: run the policy engine with the shop's rules.
+
+Other apps call ``reply_guard`` inside their send/answer/decline services: the server
+is the guard, the live check in the browser is only a convenience.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sellerdesk.core.models import Shop
+from sellerdesk.replycheck.models import ShopPolicy
+from sellerdesk.replycheck.selectors import shop_policy_get
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from sellerdesk.policy import Report
+
+CHANNELS = ("chat", "question_answer", "question_decline", "review_reply")
+ENGINE_UI_LANGUAGES = ("ru", "zh", "en")
+
+
+def engine_ui_lang(django_language: str | None = None) -> str:
+    """The engine's message language for a Django language code ("zh-hans" -> "zh")."""
+    code = (django_language or translation.get_language() or "ru").lower()
+    base = code.split("-")[0].split("_")[0]
+    return base if base in ENGINE_UI_LANGUAGES else "ru"
+
+
+def report_has_errors(report: Report) -> bool:
+    return any(finding.severity == "error" for finding in report.findings)
+
+
+def report_has_warnings(report: Report) -> bool:
+    return any(finding.severity == "warning" for finding in report.findings)
+
+
+def _first_message(report: Report, severity: str) -> str:
+    for finding in report.findings:
+        if finding.severity == severity:
+            return finding.message
+    return ""
+
+
+class ReplyRefused(ValidationError):
+    """Base of the guard's refusals; ``.report`` is the engine's Report for the text."""
+
+    def __init__(self, report: Report, message: str, code: str) -> None:
+        super().__init__(message, code=code)
+        self.report = report
+
+
+class ReplyBlocked(ReplyRefused):
+    """The reply has at least one error finding: it must not be sent."""
+
+    def __init__(self, report: Report) -> None:
+        detail = _first_message(report, "error")
+        super().__init__(
+            report,
+            _("The reply breaks the shop's rules and was not sent: %(detail)s")
+            % {"detail": detail},
+            code="reply_blocked",
+        )
+
+
+class ReplyNeedsConfirmation(ReplyRefused):
+    """The reply has warnings the seller has not confirmed yet."""
+
+    def __init__(self, report: Report) -> None:
+        detail = _first_message(report, "warning")
+        super().__init__(
+            report,
+            _("The reply has warnings; confirm to send it anyway: %(detail)s") % {"detail": detail},
+            code="reply_needs_confirmation",
+        )
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown reply channel {channel!r}; expected one of {CHANNELS}")
+
+
+def reply_check(
+    *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
+) -> Report:
+    """Check ``text`` against the shop's rules; messages in the current UI language."""
+    from sellerdesk.policy import check
+
+    _check_channel(channel)
+    return check(
+        text,
+        channel,
+        lang=lang,
+        buyer_name=buyer_name or None,
+        policy=shop_policy_get(shop=shop),
+        ui_lang=engine_ui_lang(),
+    )
+
+
+def reply_guard(
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    buyer_name: str | None = None,
+    warnings_confirmed: bool = False,
+) -> Report:
+    """Refuse a reply with errors, or with warnings not confirmed; return the report otherwise."""
+    report = reply_check(shop=shop, text=text, channel=channel, buyer_name=buyer_name)
+    if report_has_errors(report):
+        raise ReplyBlocked(report)
+    if report_has_warnings(report) and not warnings_confirmed:
+        raise ReplyNeedsConfirmation(report)
+    return report
+
+
+@transaction.atomic
+def shop_policy_update(
+    *, shop: Shop, data: dict[str, Any], user: AbstractBaseUser | None = None
+) -> ShopPolicy:
+    """Store new rules for ``shop`` after the engine accepted them."""
+    from sellerdesk.policy import Policy
+
+    try:
+        policy = Policy.from_dict(data)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValidationError(
+            _("The rules were not saved: %(detail)s"),
+            code="invalid_policy",
+            params={"detail": str(exc)},
+        ) from exc
+    record, _created = ShopPolicy.objects.select_for_update().get_or_create(shop=shop)
+    record.data = policy.to_dict()
+    record.updated_by = user  # type: ignore[assignment]  # a User or None; the FK accepts both
+    record.full_clean()
+    record.save()
+    return record

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sellerdesk.core.access import ShopRequest, shop_view
+from sellerdesk.core.models import Role
+from sellerdesk.replycheck.forms import PlaygroundForm, PolicySettingsForm
+from sellerdesk.replycheck.selectors import shop_policy_get, shop_policy_record
+from sellerdesk.replycheck.services import CHANNELS, reply_check, shop_policy_update
+
+MAX_LIVE_TEXT = 20_000
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def live(request: ShopRequest) -> HttpResponse:
+    """The findings panel for the text being typed (htmx, debounced)."""
+    text = request.POST.get("text", "")
+    channel = request.POST.get("channel", "chat")
+    if channel not in CHANNELS or len(text) > MAX_LIVE_TEXT:
+        return HttpResponseBadRequest()
+    if not text.strip():
+        return HttpResponse("")
+    report = reply_check(
+        shop=request.shop,
+        text=text,
+        channel=channel,
+        buyer_name=request.POST.get("buyer_name") or None,
+    )
+    return render(
+        request,
+        "replycheck/findings.html",
+        {
+            "report": report,
+            "text": text,
+            "channel": channel,
+            "field_id": request.POST.get("field_id", ""),
+            "warnings_confirmed": bool(request.POST.get("warnings_confirmed")),
+            "live": True,
+        },
+    )
+
+
+@shop_view(role=Role.SELLER)
+def playground(request: ShopRequest) -> HttpResponse:
+    """Try the shop's rules on a draft; the form POST works without JavaScript."""
+    report = None
+    form = PlaygroundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = reply_check(
+            shop=request.shop,
+            text=form.cleaned_data["text"],
+            channel=form.cleaned_data["channel"],
+            buyer_name=form.cleaned_data["buyer_name"] or None,
+        )
+    context = {
+        "form": form,
+        "report": report,
+        "text": form.data.get("text", "") if form.is_bound else "",
+    }
+    return render(request, "replycheck/playground.html", context)
+
+
+@shop_view(role=Role.MANAGER)
+def policy_settings(request: ShopRequest) -> HttpResponse:
+    """Managers edit the shop's reply rules through a form (never raw JSON)."""
+    current = shop_policy_get(shop=request.shop).to_dict()
+    if request.method == "POST":
+        form = PolicySettingsForm(request.POST, policy_data=current)
+        if form.is_valid():
+            try:
+                shop_policy_update(shop=request.shop, data=form.policy_data(), user=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Reply rules saved."))
+                return redirect("replycheck:policy_settings")
+    else:
+        form = PolicySettingsForm(policy_data=current)
+    return render(
+        request,
+        "replycheck/policy_settings.html",
+        {"form": form, "record": shop_policy_record(shop=request.shop)},
+    )
