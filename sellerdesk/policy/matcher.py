@@ -1,0 +1,456 @@
+"""Labelled phrase sets compiled into one matcher.
+
+Generic core shared by question auto-decline rules and (later) review playbooks:
+an ordered list of labelled phrase sets, each with optional exclusions; the first
+set in order that matches and is not vetoed by one of its own exclusions wins,
+and the matcher reports which phrase matched and where (offsets into the
+original text).
+
+Matching semantics:
+
+* Word phrases (Russian, English, anything without Han characters) match when
+  the lemmas of their words occur contiguously and in order among the text's
+  word lemmas. Case, punctuation and ё/е are ignored; a phrase never matches
+  inside a longer word. A word matches when any of its lemmas equals any lemma
+  of the phrase word (pymorphy3 gives several for ambiguous forms).
+* With ``fuzzy`` on, a phrase word of 5+ letters also matches a text word whose
+  rapidfuzz ratio to the phrase word's lemma or one of its inflected forms
+  reaches the cutoff. Text words are only ever compared with this vocabulary,
+  once per distinct word.
+* Phrases containing Han characters match as substrings of the normalised text:
+  full-width forms folded, Traditional characters folded to Simplified, and
+  whitespace ignored (Chinese is written without spaces).
+
+Compilation: every lemma gets an integer id; word phrases go into one trie over
+id sequences (a fuzzy-capable phrase word is keyed by the negated id, so fuzzy
+neighbours never leak into exact-only sets); Han phrases go into one
+Aho-Corasick automaton. A scan walks each text position once per alternative id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+from rapidfuzz import fuzz, process
+
+from sellerdesk.policy.text import _Morph, fold, lemma_forms
+
+__all__ = [
+    "DEFAULT_FUZZY_CUTOFF",
+    "FUZZY_MIN_LETTERS",
+    "Match",
+    "PhraseMatcher",
+    "PhraseSet",
+    "Scan",
+    "fold_han",
+    "normalize_han",
+    "phrase_is_matchable",
+]
+
+DEFAULT_FUZZY_CUTOFF = 80.0
+FUZZY_MIN_LETTERS = 5
+# A text word shorter than this is never compared fuzzily (one letter dropped
+# from a 5-letter phrase word still qualifies).
+_FUZZY_MIN_TEXT_LETTERS = 4
+# Coarse pre-filter against lemmas before the exact check against inflected forms:
+# Indel distance is a metric, so a word close to a form is reasonably close to its lemma.
+_FUZZY_PREFILTER_CUTOFF = 50.0
+_WORD_CACHE_LIMIT = 300_000
+
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Word runs of folded text; Han runs are cut out so that «买iphone» still yields «iphone».
+_WORD_RE = re.compile(rf"[^\W_{_HAN_CLASS}]+")
+_HAN_RE = re.compile(f"[{_HAN_CLASS}]")
+_SPACE_RE = re.compile(r"\s")
+_CYRILLIC_RE = re.compile(r"[а-я]")
+
+# Traditional -> Simplified for characters common in buyer questions. A 1:1
+# character table, so offsets survive; not a full converter (no phrase-level rules).
+_TRAD_SIMP_PAIRS = (
+    "賣卖買买價价貨货運运費费發发錢钱鋪铺點点電电話话號号碼码聯联繫系係系與与這这個个們们"
+    "還还沒没麼么嗎吗說说請请問问題题謝谢會会來来時时間间為为無无樣样種种產产質质寶宝貝贝"
+    "東东網网購购訂订單单換换歡欢務务態态應应當当實实際际圖图顏颜裝装長长寬宽廠厂從从裡里"
+    "裏里達达遞递郵邮幾几過过進进門门開开關关閉闭對对錯错壞坏損损舊旧現现聽听見见覺觉視视"
+    "親亲愛爱寫写讀读認认識识證证議议論论評评讓让給给幫帮別别機机線线連连絡络賬账帳帐戶户"
+    "優优紅红藍蓝綠绿黃黄標标準准規规書书廣广專专業业區区島岛灣湾臺台國国內内陸陆稅税護护"
+    "衛卫藥药醫医療疗飲饮飯饭麵面雞鸡魚鱼鳥鸟馬马車车輛辆輪轮鐘钟錶表鏡镜鋼钢鐵铁銀银銷销"
+    "額额頁页順顺須须領领頭头類类顧顾處处辦办體体驗验檢检測测試试該该詢询諮咨詳详細细節节"
+    "約约結结紙纸條条雙双組组隻只樂乐聲声響响氣气溫温濕湿燈灯熱热涼凉潔洁淨净穩稳壓压擇择"
+    "選选擔担據据擁拥搶抢掛挂揚扬審审寧宁屬属層层歲岁歷历曆历蘋苹華华麗丽樓楼鄉乡縣县極极"
+    "滿满漢汉湯汤濃浓滅灭燒烧爭争獨独獲获環环瑪玛畫画盡尽監监盤盘確确禮礼積积筆笔範范簡简"
+    "糧粮級级紀纪純纯紗纱統统絲丝經经綁绑維维緊紧編编練练總总績绩繼继續续罰罚義义習习聞闻"
+    "職职腦脑膚肤臉脸興兴舉举藝艺莊庄萬万蓋盖蘭兰蟲虫補补製制複复觀观計计記记設设許许訊讯"
+    "註注詞词語语誤误誠诚調调談谈變变豐丰負负責责貴贵貼贴資资賠赔贈赠趕赶跡迹軟软輕轻較较"
+    "載载週周遠远適适遲迟鄰邻針针錄录鍵键閃闪閱阅隊队陽阳隨随險险難难雲云靈灵韓韩頻频風风"
+    "飛飞館馆髮发鬧闹齊齐齒齿龍龙團团園园圍围報报場场塊块壺壶夠够夢梦婦妇媽妈孫孙學学尋寻"
+    "導导將将帶带幣币廳厅彈弹後后慣惯懷怀戰战戲戏擊击數数斷断曬晒櫃柜檔档權权歐欧殺杀殘残"
+    "決决況况減减漲涨潤润煙烟煩烦爾尔牆墙狀状獎奖異异畢毕盜盗眾众礎础稱称穀谷窮穷競竞籃篮"
+    "糾纠納纳紐纽終终絕绝縮缩織织繩绳罵骂羅罗聖圣聰聪脫脱腳脚虛虚衝冲襪袜褲裤襯衬覽览訪访"
+    "詐诈騙骗謊谎貓猫賺赚贏赢蹤踪轉转輸输邊边遺遗醬酱釋释鈕钮鎖锁鏈链鑰钥閒闲陳陈雜杂離离"
+    "靜静預预顆颗顯显飽饱餘余驚惊鬆松齡龄傳传價价億亿倉仓偽伪備备傷伤僅仅儲储兒儿兩两劃划"
+    "勞劳勢势厲厉參参嚴严團团壽寿奪夺奧奥媒媒嬰婴寵宠屆届嶄崭幹干庫库廢废張张彎弯徵征恆恒"
+    "悶闷惡恶愛爱慶庆憑凭懂懂戲戏拋抛挾挟捨舍掃扫揀拣搖摇撥拨擺摆攜携敗败斤斤暫暂條条棄弃"
+    "構构槍枪歸归氫氢測测淺浅漏漏瀏浏灑洒為为烏乌爐炉牽牵犧牺猶犹獄狱瑣琐產产畝亩瘋疯癢痒"
+    "皺皱盞盏矯矫碼码礙碍禍祸禦御禿秃稅税窗窗竊窃筍笋箋笺簽签籌筹粧妆糖糖紋纹紮扎絨绒綢绸"
+    "綿绵緞缎緣缘縫缝繡绣纖纤罈坛羨羡聳耸膠胶膩腻艙舱蓮莲薦荐藏藏蘇苏蝦虾蠟蜡衆众裙裙襖袄"
+    "規规覆覆診诊詩诗誌志誇夸諾诺謹谨譜谱讚赞豔艳貢贡販贩貫贯貸贷賀贺賓宾賞赏賤贱賴赖贊赞"
+    "跡迹蹟迹軍军輔辅辭辞農农適适遜逊鄭郑釘钉鈴铃鉛铅銅铜鋁铝鋪铺錫锡鍋锅鍍镀鎮镇鏟铲鑽钻"
+    "長长閘闸闊阔陣阵隱隐雖虽雙双雷雷電电霧雾靠靠鞏巩頂顶項项順顺頓顿頸颈顛颠餅饼餵喂饞馋"
+    "駕驾騎骑驅驱驗验髒脏鬥斗魯鲁鮮鲜鴨鸭鵝鹅鹽盐麥麦黴霉"
+)
+
+
+def _build_han_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    pairs = _TRAD_SIMP_PAIRS
+    for index in range(0, len(pairs), 2):
+        trad, simp = pairs[index], pairs[index + 1]
+        if trad != simp:
+            table[ord(trad)] = simp
+    return table
+
+
+_HAN_TABLE = _build_han_table()
+_han_table_merged: dict[int, str] | None = None
+
+
+def _han_table() -> dict[int, str]:
+    """The policy package's full table (data/zh/t2s.txt) with ours on top, built once."""
+    global _han_table_merged
+    if _han_table_merged is None:
+        from sellerdesk.policy._data import traditional_to_simplified
+
+        _han_table_merged = {**traditional_to_simplified(), **_HAN_TABLE}
+    return _han_table_merged
+
+
+def fold_han(folded: str) -> str:
+    """Traditional → Simplified (length-preserving, character by character)."""
+    return folded.translate(_han_table())
+
+
+def normalize_han(text: str) -> str:
+    """How a Han phrase is compared: folded, Simplified, without whitespace."""
+    return _SPACE_RE.sub("", fold_han(fold(text)))
+
+
+def phrase_is_matchable(phrase: str) -> bool:
+    """A phrase needs at least one letter, digit or Han character to ever match."""
+    folded = fold(phrase)
+    return bool(_HAN_RE.search(folded) or _WORD_RE.search(folded))
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """One labelled group of phrases; ``exclude`` phrases veto this set only."""
+
+    label: str
+    phrases: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    label: str
+    index: int  # position of the phrase set in the matcher
+    phrase: str  # the phrase as written in the set
+    start: int  # offsets into the original text
+    end: int
+    text: str  # original[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Everything one pass found: per set index its leftmost(-longest) hit, and vetoed sets."""
+
+    text: str
+    hits: dict[int, tuple[int, int, int]]  # set index -> (start, end, phrase index)
+    excluded: frozenset[int]
+
+    def match_for(self, matcher: PhraseMatcher, index: int) -> Match | None:
+        hit = self.hits.get(index)
+        if hit is None or index in self.excluded:
+            return None
+        start, end, phrase_index = hit
+        phrase_set = matcher.sets[index]
+        return Match(
+            label=phrase_set.label,
+            index=index,
+            phrase=phrase_set.phrases[phrase_index],
+            start=start,
+            end=end,
+            text=self.text[start:end],
+        )
+
+
+# A trie node is a dict: int key -> child node, and None -> list of payloads
+# (set index, is_exclusion, phrase index) for phrases ending there.
+_Payload = tuple[int, bool, int]
+
+
+class PhraseMatcher:
+    """Ordered labelled phrase sets compiled once; immutable after construction.
+
+    Thread-safety: scans only add to per-word caches (plain dict assignments).
+    """
+
+    def __init__(
+        self,
+        sets: Iterable[PhraseSet],
+        *,
+        fuzzy_cutoff: float = DEFAULT_FUZZY_CUTOFF,
+    ) -> None:
+        self.sets: tuple[PhraseSet, ...] = tuple(sets)
+        self.fuzzy_cutoff = float(fuzzy_cutoff)
+        self._lemma_ids: dict[str, int] = {}
+        self._fuzzy_ids: set[int] = set()
+        self._trie: dict = {}
+        self._han: ahocorasick.Automaton | None = None
+        self._word_alts: dict[str, tuple[int, ...]] = {}
+        # Fuzzy vocabulary: lemma strings (pre-filter choices) and, per lemma id,
+        # the strings a text word is finally compared with (lemma + inflected forms).
+        self._fuzzy_heads: list[str] = []
+        self._fuzzy_head_ids: list[int] = []
+        self._fuzzy_forms: dict[int, tuple[str, ...]] = {}
+        self._compile()
+
+    # --- compilation -----------------------------------------------------------------------
+
+    def _lemma_id(self, lemma: str) -> int:
+        lemma_id = self._lemma_ids.get(lemma)
+        if lemma_id is None:
+            lemma_id = len(self._lemma_ids) + 1  # never 0: negated ids mark fuzzy keys
+            self._lemma_ids[lemma] = lemma_id
+        return lemma_id
+
+    def _compile(self) -> None:
+        han_entries: dict[str, list[tuple[int, bool, int]]] = {}
+        fuzzy_words: dict[int, set[str]] = {}
+        for set_index, phrase_set in enumerate(self.sets):
+            groups = ((False, phrase_set.phrases), (True, phrase_set.exclude))
+            for is_exclusion, phrases in groups:
+                for phrase_index, phrase in enumerate(phrases):
+                    payload = (set_index, is_exclusion, phrase_index)
+                    folded = fold(phrase)
+                    if _HAN_RE.search(folded):
+                        key = normalize_han(phrase)
+                        han_entries.setdefault(key, []).append(payload)
+                        continue
+                    words = _WORD_RE.findall(folded)
+                    if not words:
+                        raise ValueError(f"phrase {phrase!r} has no letters or digits")
+                    fuzzy = phrase_set.fuzzy and not is_exclusion
+                    self._insert(words, fuzzy, payload, fuzzy_words)
+        if han_entries:
+            automaton = ahocorasick.Automaton()
+            for key, payloads in han_entries.items():
+                automaton.add_word(key, (len(key), tuple(payloads)))
+            automaton.make_automaton()
+            self._han = automaton
+        self._compile_fuzzy(fuzzy_words)
+
+    def _insert(
+        self,
+        words: list[str],
+        fuzzy: bool,
+        payload: _Payload,
+        fuzzy_words: dict[int, set[str]],
+    ) -> None:
+        alternatives: list[set[int]] = []
+        for word in words:
+            ids = {self._lemma_id(form) for form in lemma_forms(word)}
+            if fuzzy and _letters(word) >= FUZZY_MIN_LETTERS:
+                for lemma_id in ids:
+                    fuzzy_words.setdefault(lemma_id, set()).add(word)
+                    self._fuzzy_ids.add(lemma_id)
+                ids = {-lemma_id for lemma_id in ids}
+            alternatives.append(ids)
+        for path in itertools.product(*(sorted(ids) for ids in alternatives)):
+            node = self._trie
+            for key in path:
+                node = node.setdefault(key, {})
+            node.setdefault(None, []).append(payload)
+
+    def _compile_fuzzy(self, fuzzy_words: dict[int, set[str]]) -> None:
+        if not fuzzy_words:
+            return
+        lemma_by_id = {lemma_id: lemma for lemma, lemma_id in self._lemma_ids.items()}
+        for lemma_id, surfaces in fuzzy_words.items():
+            lemma = lemma_by_id[lemma_id]
+            forms = {lemma, *surfaces, *_inflections(lemma)}
+            self._fuzzy_heads.append(lemma)
+            self._fuzzy_head_ids.append(lemma_id)
+            self._fuzzy_forms[lemma_id] = tuple(sorted(forms))
+
+    # --- per-word analysis -----------------------------------------------------------------
+
+    def _alternatives(self, word: str) -> tuple[int, ...]:
+        """Trie keys a text word can stand for (cached per distinct folded word)."""
+        keys: list[int] = []
+        lemma_ids = self._lemma_ids
+        for form in lemma_forms(word):
+            lemma_id = lemma_ids.get(form)
+            if lemma_id is not None and lemma_id not in keys:
+                keys.append(lemma_id)
+                if lemma_id in self._fuzzy_ids:
+                    keys.append(-lemma_id)
+        if self._fuzzy_heads and _letters(word) >= _FUZZY_MIN_TEXT_LETTERS and word.isalpha():
+            for lemma_id in self._fuzzy_neighbours(word):
+                if -lemma_id not in keys:
+                    keys.append(-lemma_id)
+        result = tuple(keys)
+        if len(self._word_alts) >= _WORD_CACHE_LIMIT:
+            self._word_alts.clear()
+        self._word_alts[word] = result
+        return result
+
+    def _fuzzy_neighbours(self, word: str) -> list[int]:
+        candidates = process.extract(
+            word,
+            self._fuzzy_heads,
+            scorer=fuzz.ratio,
+            score_cutoff=_FUZZY_PREFILTER_CUTOFF,
+            limit=None,
+        )
+        cutoff = self.fuzzy_cutoff
+        found: list[int] = []
+        for _, _, position in candidates:
+            lemma_id = self._fuzzy_head_ids[position]
+            forms = self._fuzzy_forms[lemma_id]
+            if process.extractOne(word, forms, scorer=fuzz.ratio, score_cutoff=cutoff):
+                found.append(lemma_id)
+        return found
+
+    # --- scanning --------------------------------------------------------------------------
+
+    def scan(self, text: str) -> Scan:
+        """One pass over ``text``: every set's leftmost-longest hit and every vetoed set."""
+        hits: dict[int, tuple[int, int, int]] = {}
+        excluded: set[int] = set()
+        folded = fold(text)
+        if self._trie:
+            self._scan_words(folded, hits, excluded)
+        if self._han is not None and _HAN_RE.search(folded):
+            self._scan_han(folded, hits, excluded)
+        return Scan(text=text, hits=hits, excluded=frozenset(excluded))
+
+    def _scan_words(
+        self,
+        folded: str,
+        hits: dict[int, tuple[int, int, int]],
+        excluded: set[int],
+    ) -> None:
+        words = _WORD_RE.findall(folded)
+        cache = self._word_alts
+        alts = [cache.get(word) for word in words]
+        for index, keys in enumerate(alts):
+            if keys is None:
+                alts[index] = self._alternatives(words[index])
+        if not any(alts):
+            return
+        spans: list[tuple[int, int]] | None = None
+        root = self._trie
+        count = len(alts)
+        for first in range(count):
+            keys = alts[first]
+            if not keys:
+                continue
+            nodes = [child for key in keys if (child := root.get(key)) is not None]
+            last = first
+            while nodes:
+                for node in nodes:
+                    payloads = node.get(None)
+                    if payloads:
+                        if spans is None:
+                            spans = [m.span() for m in _WORD_RE.finditer(folded)]
+                        start, end = spans[first][0], spans[last][1]
+                        _record(payloads, start, end, hits, excluded)
+                last += 1
+                if last >= count:
+                    break
+                keys = alts[last]
+                if not keys:
+                    break
+                nodes = [
+                    child for node in nodes for key in keys if (child := node.get(key)) is not None
+                ]
+
+    def _scan_han(
+        self,
+        folded: str,
+        hits: dict[int, tuple[int, int, int]],
+        excluded: set[int],
+    ) -> None:
+        assert self._han is not None
+        simplified = fold_han(folded)
+        if _SPACE_RE.search(simplified):
+            positions = [i for i, char in enumerate(simplified) if not char.isspace()]
+            compact = "".join(simplified[i] for i in positions)
+        else:
+            positions = None
+            compact = simplified
+        for last, (length, payloads) in self._han.iter(compact):
+            first = last - length + 1
+            if positions is None:
+                start, end = first, last + 1
+            else:
+                start, end = positions[first], positions[last] + 1
+            _record(payloads, start, end, hits, excluded)
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def first(self, text: str) -> Match | None:
+        """The first set in order that matches and is not vetoed by its exclusions."""
+        scan = self.scan(text)
+        for index in sorted(scan.hits):
+            match = scan.match_for(self, index)
+            if match is not None:
+                return match
+        return None
+
+    def matches(self, text: str) -> list[Match]:
+        """Every set that matches and is not vetoed, in set order."""
+        scan = self.scan(text)
+        found = (scan.match_for(self, index) for index in sorted(scan.hits))
+        return [match for match in found if match is not None]
+
+    @property
+    def labels(self) -> Sequence[str]:
+        return [phrase_set.label for phrase_set in self.sets]
+
+
+def _record(
+    payloads: Iterable[_Payload],
+    start: int,
+    end: int,
+    hits: dict[int, tuple[int, int, int]],
+    excluded: set[int],
+) -> None:
+    for set_index, is_exclusion, phrase_index in payloads:
+        if is_exclusion:
+            excluded.add(set_index)
+            continue
+        best = hits.get(set_index)
+        if best is None or start < best[0] or (start == best[0] and end > best[1]):
+            hits[set_index] = (start, end, phrase_index)
+
+
+def _letters(word: str) -> int:
+    return sum(1 for char in word if char.isalpha())
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Inflected forms of a Russian lemma (fuzzy comparison targets); empty for other words."""
+    if not _CYRILLIC_RE.search(lemma):
+        return set()
+    forms: set[str] = set()
+    for parse in _Morph.get().parse(lemma):
+        if parse.normal_form.replace("ё", "е") != lemma:
+            continue
+        forms.update(form.word.replace("ё", "е") for form in parse.lexeme)
+    return forms
