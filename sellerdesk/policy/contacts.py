@@ -1,0 +1,291 @@
+"""Contacts that would take the buyer off the marketplace.
+
+Phones in any spelling (separators, +7/8, full-width digits, Chinese numerals,
+look-alike letters, digits written as words), e-mails (also «собака»/"at"/"dot"
+spellings), URLs and bare domains, and messenger or social names that come
+with a handle or an invitation. Identifiers (orders, SKUs, tracking and tax
+numbers), sizes, prices, dates and payment words are not contacts, nor are
+sentences that *refuse* contact («мы не общаемся в мессенджерах»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sellerdesk.policy._data import read_lines, to_simplified
+from sellerdesk.policy.text import tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    start: int
+    end: int
+    kind: str  # phone | email | url | handle | messenger
+    value: str
+
+
+def _alt(name: str) -> str:
+    return "|".join(f"(?:{f})" for f in sorted(read_lines("contacts", name), key=len, reverse=True))
+
+
+_CN_DIGITS = {
+    "零": "0", "〇": "0", "○": "0", "一": "1", "壹": "1", "幺": "1", "二": "2", "贰": "2",
+    "貳": "2", "两": "2", "兩": "2", "三": "3", "叁": "3", "參": "3", "四": "4", "肆": "4",
+    "五": "5", "伍": "5", "六": "6", "陆": "6", "陸": "6", "七": "7", "柒": "7", "八": "8",
+    "捌": "8", "九": "9", "玖": "9",
+}  # fmt: skip
+# Letters people put in place of digits to slip a number past a filter.
+_LOOKALIKE_DIGITS = {"o": "0", "о": "0", "l": "1", "|": "1"}
+_PHONE_VIEW = str.maketrans({**_CN_DIGITS, **_LOOKALIKE_DIGITS})
+_SEGMENT_BREAK = re.compile(r"[.!?;,\n。！？；，、]")
+
+
+class _Patterns:
+    def __init__(self) -> None:
+        tlds = _alt("tlds")
+        self.email = re.compile(
+            r"[a-z0-9][a-z0-9._%+\-]*\s?@\s?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
+        )
+        self.email_spelled = re.compile(
+            r"[a-z0-9][a-z0-9._\-]{1,}\s*[(\[{<]?\s*(?:at|собака|собачка|собаку|эт|аt)\s*[)\]}>]?\s*"
+            r"[a-z0-9\-]{2,}\s*[(\[{<]?\s*(?:dot|точка|\.)\s*[)\]}>]?\s*(?:[a-z]{2,6}|ру|ком|рф|нет)(?![a-zа-я])"
+        )
+        self.url = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»，。]+")
+        self.domain = re.compile(
+            rf"(?<![\w@.\-])((?:[a-z0-9](?:[a-z0-9\-]{{0,61}}[a-z0-9])?\.)+(?:{tlds}))(?![\w\-])(?:/[^\s<>\"'«»，。]*)?"
+        )
+        self.cyr_domain = re.compile(
+            r"(?<![\w@.\-])((?:[а-я0-9\-]{2,}\.)+(?:рф|рус|онлайн|сайт))(?![\w\-])"
+        )
+        self.domain_spelled = re.compile(
+            r"(?<![\w@])([a-z0-9\-]{2,})\s*[(\[]?\s*(?:dot|точка)\s*[)\]]?\s*(ru|com|net|org|ру|ком|рф)(?![a-zа-я])"
+        )
+        self.handle = re.compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,}")
+        self.phone = re.compile(r"\+?\s?[0-9](?:[\s\-().\u2012-\u2015]{0,3}[0-9]){5,14}")
+        self.messenger = re.compile(rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?![a-zа-я])")
+        self.invitation = re.compile(rf"(?<![a-zа-я])(?:{_alt('invitations')})(?![a-zа-я])")
+        self.negation = re.compile(rf"(?<![a-zа-я])(?:{_alt('negations')})(?![a-zа-я])")
+        self.phone_keyword = re.compile(rf"(?<![a-zа-я])(?:{_alt('phone_keywords')})(?![a-zа-я])")
+        self.not_phone_keyword = re.compile(
+            rf"(?<![a-zа-я])(?:{_alt('not_phone_keywords')})(?![a-zа-я])"
+        )
+        self.after_number_unit = re.compile(
+            r"\s?(?:руб|₽|р\.|р\b|rub|元|¥|\$|%|см|мм|кг|г\b|гр|мл|л\b|шт|cm|mm|kg|ml|pcs|лет|год|дн|мес|"
+            r"min|мин|час|размер|рост|x|х|\*)"
+        )
+        self.handle_after_name = re.compile(r"\s*(?:[:：=\-]\s*|\s)@?([a-z0-9][a-z0-9_.\-]{2,})")
+        self.glued_handle = re.compile(r"[:：]?\s*@?([a-z0-9][a-z0-9_.\-]{2,})")
+        self.number_words = {}
+        for line in read_lines("contacts", "number_words"):
+            word, value = line.split()
+            self.number_words[word] = int(value)
+        # A quick gate: texts with none of these characters have no contact at all.
+        self.gate = re.compile(
+            rf"[0-9@]|www|http|\.[a-zа-я]|точка|dot|собак|(?:{_alt('messengers')})|"
+            + "|".join(map(re.escape, self.number_words))
+            + "|["
+            + "".join(_CN_DIGITS)
+            + "]"
+        )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
+
+
+def _domain_allowed(domain: str, allowed: tuple[str, ...]) -> bool:
+    domain = domain.lower().removeprefix("www.")
+    return any(domain == a or domain.endswith("." + a) for a in allowed)
+
+
+def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Contact]:
+    """Contacts in already folded text (see :func:`text.fold`), sorted by position."""
+    p = _patterns()
+    if not p.gate.search(folded):
+        return []
+    found: list[Contact] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str, value: str) -> None:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            return
+        taken.append((start, end))
+        found.append(Contact(start, end, kind, value))
+
+    for m in p.email.finditer(folded):
+        domain = m.group().rsplit("@", 1)[1].strip()
+        if not _domain_allowed(domain, allowed_domains):
+            add(m.start(), m.end(), "email", m.group())
+    for m in p.email_spelled.finditer(folded):
+        add(m.start(), m.end(), "email", m.group())
+    for m in p.url.finditer(folded):
+        value = m.group().rstrip(".,!?)")
+        host = re.sub(r"^(?:https?://)?", "", value).split("/")[0]
+        if not _domain_allowed(host, allowed_domains):
+            add(m.start(), m.start() + len(value), "url", value)
+    for regex in (p.domain, p.cyr_domain):
+        for m in regex.finditer(folded):
+            if not _domain_allowed(m.group(1), allowed_domains):
+                value = m.group().rstrip(".,!?)")
+                add(m.start(), m.start() + len(value), "url", value)
+    for m in p.domain_spelled.finditer(folded):
+        add(m.start(), m.end(), "url", m.group())
+    for m in p.handle.finditer(folded):
+        add(m.start(), m.end(), "handle", m.group())
+    _find_phones(folded, p, add)
+    _find_spelled_phones(folded, p, add)
+    _find_messengers(folded, p, add)
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _is_phone(digits: str, raw: str, before: str, after: str, p: _Patterns) -> bool:
+    n = len(digits)
+    if n < 6 or n > 15:
+        return False
+    keyword = None
+    for m in p.phone_keyword.finditer(before):
+        keyword = m
+    not_phone = None
+    for m in p.not_phone_keyword.finditer(before):
+        not_phone = m
+    if not_phone is not None and (keyword is None or not_phone.start() > keyword.start()):
+        return False
+    if p.after_number_unit.match(after):
+        return False
+    if keyword is not None:
+        return True
+    if raw.lstrip().startswith("+") and n >= 10:
+        return True
+    if n == 11 and (re.match(r"[78][3489]", digits) or re.match(r"1[3-9]", digits)):
+        return True
+    if n == 13 and digits.startswith("861"):
+        return True
+    return n == 10 and digits.startswith("9") and bool(re.search(r"[\s\-()]", raw))
+
+
+def _find_phones(folded: str, p: _Patterns, add) -> None:
+    view = folded.translate(_PHONE_VIEW)
+    for m in p.phone.finditer(view):
+        start, end = m.span()
+        if start > 0 and (
+            view[start - 1].isdigit()
+            or (
+                view[start - 1].isalpha()
+                and view[start - 1].isascii()
+                and folded[start - 1] not in "vxwq"
+            )
+        ):
+            continue
+        if end < len(view) and view[end].isdigit():
+            continue
+        raw = m.group()
+        digits = re.sub(r"\D", "", raw)
+        real_digits = sum(c.isdigit() for c in folded[start:end])
+        cn_digits = sum(c in _CN_DIGITS for c in folded[start:end])
+        if real_digits + cn_digits < len(digits) - 3:
+            continue  # too many look-alike letters: a word, not a number
+        before = folded[max(0, start - 30) : start]
+        before = _SEGMENT_BREAK.split(before)[-1] if "\n" in before else before
+        if _is_phone(digits, raw, before, folded[end : end + 6], p):
+            if raw.startswith(" "):
+                start += 1
+            add(start, end, "phone", folded[start:end])
+
+
+def _find_spelled_phones(folded: str, p: _Patterns, add) -> None:
+    words = p.number_words
+    tokens = tokenize(folded)
+    run: list = []
+
+    def flush() -> None:
+        if len(run) >= 3 and sum(1 for t in run if not t.text.isdigit()) >= 2:
+            digits = _compose(run, words)
+            start, end = run[0].start, run[-1].end
+            before = folded[max(0, start - 30) : start]
+            long_enough = len(digits) >= 10 or (
+                len(digits) >= 6 and p.phone_keyword.search(before) is not None
+            )
+            if long_enough and not p.not_phone_keyword.search(before):
+                add(start, end, "phone", folded[start:end])
+        run.clear()
+
+    for token in tokens:
+        is_number = token.text in words or token.text.isdigit()
+        if (
+            is_number
+            and run
+            and not re.fullmatch(r"[\s\-,.()+]*", folded[run[-1].end : token.start])
+        ):
+            flush()
+        if is_number:
+            run.append(token)
+        else:
+            flush()
+    flush()
+
+
+def _compose(run, words: dict[str, int]) -> str:
+    parts: list[str] = []
+    group = 0
+    for token in run:
+        if token.text.isdigit():
+            if group:
+                parts.append(str(group))
+                group = 0
+            parts.append(token.text)
+            continue
+        value = words[token.text]
+        if group and (
+            (group % 100 == 0 and value < 100)
+            or (group % 10 == 0 and value < 10 and group % 100 >= 20)
+        ):
+            group += value
+            continue
+        if group:
+            parts.append(str(group))
+        group = value
+        if value == 0:
+            parts.append("0")
+            group = 0
+    if group:
+        parts.append(str(group))
+    return "".join(parts)
+
+
+def _find_messengers(folded: str, p: _Patterns, add) -> None:
+    simplified = to_simplified(folded)
+    for m in p.messenger.finditer(simplified):
+        start, end = m.span()
+        segment_start = start
+        while segment_start > 0 and not _SEGMENT_BREAK.match(simplified[segment_start - 1]):
+            segment_start -= 1
+        segment_end = end
+        while segment_end < len(simplified) and not _SEGMENT_BREAK.match(simplified[segment_end]):
+            segment_end += 1
+        before = simplified[segment_start:start]
+        zh = bool(
+            re.search(r"[\u4e00-\u9fff]", simplified[start:end])
+            or re.search(r"[\u4e00-\u9fff]", before[-4:] + simplified[end : end + 2])
+        )
+        window = before[-8:] if zh else before[-40:]
+        if p.negation.search(window):
+            continue
+        tail = simplified[end:segment_end]
+        handle = p.handle_after_name.match(tail) if not zh else p.glued_handle.match(tail)
+        if handle is None and zh:
+            handle = p.handle_after_name.match(tail)
+        if handle is not None:
+            value = handle.group(1)
+            separator = tail[: handle.start(1)]
+            if any(c in separator for c in ":：=@") or zh or re.search(r"[0-9_.]", value):
+                add(
+                    start, end + handle.end(1), "messenger", simplified[start : end + handle.end(1)]
+                )
+                continue
+        invitation = p.invitation.search(before) or p.invitation.search(tail[:20])
+        if invitation is not None:
+            add(start, end, "messenger", m.group())

@@ -1,0 +1,210 @@
+"""Meaning-bearing phrase lexicons compiled once into indexed structures.
+
+Russian and English phrases are sequences of *slots* matched against word
+tokens (so every inflected form counts: «благодарим», «благодарны», «спасибо
+большое»). Chinese phrases are substrings matched on text folded to Simplified
+characters (so 謝謝 and 谢谢 are the same), all of one category in a single
+alternation regex.
+
+Phrase file syntax (``data/<lang>/<category>.txt``), one phrase per line:
+
+* ``word``      any word sharing a normal form with ``word`` (pymorphy3 for Russian)
+* ``stem*``     any word starting with ``stem``
+* ``=word``     exactly this (folded) word
+* ``a|b``       any of the alternatives
+* ``...``       up to four arbitrary words
+* ``!phrase``   a *negative* phrase: a positive match overlapping it is dropped
+                («благодаря» is not thanks, «не гарантируем» is no promise)
+
+Chinese files hold regular-expression fragments (usually plain substrings);
+``!`` works the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sellerdesk.policy._data import read_lines, to_simplified
+from sellerdesk.policy.text import Token, lemma_forms, tokenize
+
+CATEGORIES = (
+    "greeting",
+    "thanks",
+    "reason",
+    "alternative",
+    "closing",
+    "greeting_or_closing",
+    "overpromise",
+    "refusal",
+)
+GAP = 4
+_TOKEN_LANGS = ("ru", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    keys: frozenset[str]  # "L:<lemma>" / "=<surface>" / "P:<stem>"
+    gap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    category: str
+    negative: bool
+    slots: tuple[Slot, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    category: str
+    start: int
+    end: int
+
+
+def _slot_keys(spec: str) -> frozenset[str]:
+    keys: set[str] = set()
+    for alternative in spec.split("|"):
+        if alternative.startswith("="):
+            keys.add("=" + alternative[1:])
+        elif alternative.endswith("*"):
+            keys.add("P:" + alternative[:-1])
+        else:
+            keys.update("L:" + form for form in lemma_forms(alternative))
+    return frozenset(keys)
+
+
+def _parse(line: str, category: str) -> Phrase:
+    negative = line.startswith("!")
+    body = line[1:].strip() if negative else line
+    slots = []
+    for spec in body.lower().replace("ё", "е").split():
+        slots.append(Slot(frozenset(), gap=True) if spec == "..." else Slot(_slot_keys(spec)))
+    return Phrase(category, negative, tuple(slots), body)
+
+
+class PhraseBook:
+    """All phrase categories of all languages, indexed for one pass over a text."""
+
+    def __init__(self) -> None:
+        self.by_first_key: dict[str, list[Phrase]] = {}
+        self.stems: set[str] = set()
+        self.known_keys: set[str] = set()
+        for category in CATEGORIES:
+            for lang in _TOKEN_LANGS:
+                for line in read_lines(lang, category):
+                    phrase = _parse(line, category)
+                    if not phrase.slots or phrase.slots[0].gap:
+                        raise ValueError(f"bad phrase in {lang}/{category}: {line!r}")
+                    for slot in phrase.slots:
+                        self.known_keys |= slot.keys
+                        self.stems.update(k[2:] for k in slot.keys if k.startswith("P:"))
+                    for key in phrase.slots[0].keys:
+                        self.by_first_key.setdefault(key, []).append(phrase)
+        self.zh: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        for category in CATEGORIES:
+            lines = read_lines("zh", category)
+            positive = [ln for ln in lines if not ln.startswith("!")]
+            negative = [ln[1:] for ln in lines if ln.startswith("!")]
+            self.zh[category] = (_alternation(positive), _alternation(negative))
+        self._keys_cache: dict[str, frozenset[str]] = {}
+
+    def token_keys(self, surface: str) -> frozenset[str]:
+        cached = self._keys_cache.get(surface)
+        if cached is not None:
+            return cached
+        keys = {"=" + surface}
+        if not surface.isdigit():
+            keys.update("L:" + form for form in lemma_forms(surface))
+            for size in range(1, len(surface) + 1):
+                if surface[:size] in self.stems:
+                    keys.add("P:" + surface[:size])
+        relevant = frozenset(keys & self.known_keys)
+        if len(self._keys_cache) > 300_000:
+            self._keys_cache.clear()
+        self._keys_cache[surface] = relevant
+        return relevant
+
+    def match_tokens(self, tokens: list[Token]) -> list[tuple[Phrase, int, int]]:
+        """(phrase, first token index, last token index + 1) for every phrase occurrence."""
+        keys = [self.token_keys(token.text) for token in tokens]
+        found = []
+        by_first = self.by_first_key
+        for index, token_keys in enumerate(keys):
+            if not token_keys:
+                continue
+            seen: set[int] = set()
+            for key in token_keys:
+                for phrase in by_first.get(key, ()):
+                    if id(phrase) in seen:
+                        continue
+                    seen.add(id(phrase))
+                    end = _match_rest(phrase.slots, 1, keys, index + 1)
+                    if end is not None:
+                        found.append((phrase, index, end))
+        return found
+
+    def find(self, folded: str, tokens: list[Token] | None = None) -> list[Match]:
+        """Positive matches of every category, negatives already applied."""
+        if tokens is None:
+            tokens = tokenize(folded)
+        positives: list[Match] = []
+        negatives: list[Match] = []
+        for phrase, first, end in self.match_tokens(tokens):
+            match = Match(phrase.category, tokens[first].start, tokens[end - 1].end)
+            (negatives if phrase.negative else positives).append(match)
+        if _has_cjk(folded):
+            simplified = to_simplified(folded)
+            for category, (positive, negative) in self.zh.items():
+                if positive is None:
+                    continue
+                for m in positive.finditer(simplified):
+                    positives.append(Match(category, m.start(), m.end()))
+                if negative is not None:
+                    for m in negative.finditer(simplified):
+                        negatives.append(Match(category, m.start(), m.end()))
+        if not negatives:
+            return positives
+        return [
+            p
+            for p in positives
+            if not any(
+                n.category == p.category and n.start < p.end and p.start < n.end for n in negatives
+            )
+        ]
+
+
+def _match_rest(slots: tuple[Slot, ...], slot_index: int, keys, token_index: int) -> int | None:
+    if slot_index == len(slots):
+        return token_index
+    slot = slots[slot_index]
+    if slot.gap:
+        for skip in range(GAP + 1):
+            end = _match_rest(slots, slot_index + 1, keys, token_index + skip)
+            if end is not None:
+                return end
+        return None
+    if token_index < len(keys) and keys[token_index] & slot.keys:
+        return _match_rest(slots, slot_index + 1, keys, token_index + 1)
+    return None
+
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
+
+
+def _alternation(fragments: list[str]) -> re.Pattern[str] | None:
+    if not fragments:
+        return None
+    ordered = sorted(fragments, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{fragment})" for fragment in ordered))
+
+
+@lru_cache(maxsize=1)
+def phrase_book() -> PhraseBook:
+    return PhraseBook()
