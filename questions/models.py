@@ -59,7 +59,8 @@ class Question(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The marketplace's own id; set by the connector's import (unique per shop).
-    external_id = models.CharField(max_length=100, null=True, blank=True)
+    # NULL (not "") when absent, so the unique constraint ignores questions without one.
+    external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     # An earlier answered question of the same product this one nearly repeats.
     repeat_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,7 +138,7 @@ class QuestionSettings(models.Model):
 class DeclineRule(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="decline_rules")
     position = models.PositiveIntegerField(default=0)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=200)
     phrases = models.TextField(_("phrases"), blank=True, help_text=_("One phrase per line."))
     exclusions = models.TextField(
         _("exclusions"), blank=True, help_text=_("One phrase per line; a match here cancels the rule.")
@@ -177,7 +178,7 @@ class AutoDecision(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="auto_decisions")
     rule = models.ForeignKey(DeclineRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    rule_name = models.CharField(max_length=100)
+    rule_name = models.CharField(max_length=200)
     matched = models.CharField(max_length=300, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)

@@ -1,0 +1,303 @@
+"""Reads of the questions app: lists, counts, suggestions, rules and dry runs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import (
+    AutoDecision,
+    DeclineKind,
+    DeclineRule,
+    Question,
+    QuestionSettings,
+    QuestionStatus,
+)
+from questions.ruleset import ruleset_for_shop
+from sellerdesk.core.models import Product, Shop
+
+PAGE_SIZE = 25
+REPEAT_CANDIDATES = 500
+DECLINE_REASONS_FILE = Path(__file__).resolve().parent / "data" / "decline_reasons.json"
+DECLINE_REASON_LABELS = {
+    "no_access": _("No access to the information"),
+    "other_sellers": _("We do not discuss other sellers"),
+    "confidential": _("Confidential information"),
+    "suppliers": _("We do not name suppliers"),
+    "other_stores": _("Availability in other stores"),
+}
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def question_settings_get(*, shop: Shop) -> QuestionSettings:
+    """The shop's settings; an unsaved default object when none were stored yet."""
+    found = QuestionSettings.objects.filter(shop=shop).first()
+    return found or QuestionSettings(shop=shop)
+
+
+# --- Standard decline reasons ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclineReason:
+    key: str
+    label: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _decline_reason_texts() -> dict[str, dict[str, str]]:
+    return json.loads(DECLINE_REASONS_FILE.read_text(encoding="utf-8"))
+
+
+def standard_decline_reasons(lang: str) -> list[DeclineReason]:
+    """The five ready decline replies in ``lang`` ("ru", "zh" or "en"; others fall back to ru)."""
+    lang = {"zh-hans": "zh", "zh_Hans": "zh"}.get(lang, lang)
+    texts = _decline_reason_texts()
+    return [
+        DeclineReason(key=key, label=str(DECLINE_REASON_LABELS.get(key, key)), text=by_lang.get(lang) or by_lang["ru"])
+        for key, by_lang in texts.items()
+    ]
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    status: str = QuestionStatus.NEW
+    search: str = ""
+    product_id: int | None = None
+    decline_kind: str = ""
+    repeats_only: bool = False
+
+
+def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Question]:
+    """Questions whose text contains ``text`` (words or a fragment) or whose product SKU does."""
+    text = text.strip()
+    if not text:
+        return queryset
+    skus = Product.objects.for_shop(shop).filter(sku__icontains=text).values("pk")
+    condition = Q(text__icontains=text) | Q(product_id__in=skus)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        # Word forms: «чайника» finds «чайник» (GIN index on the same expression).
+        queryset = queryset.annotate(search_vector=SearchVector("text", config="russian"))
+        condition |= Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
+    return queryset.filter(condition)
+
+
+def _filtered(shop: Shop, filters: QuestionFilters) -> QuerySet[Question]:
+    queryset = Question.objects.for_shop(shop)
+    if filters.product_id:
+        queryset = queryset.filter(product_id=filters.product_id)
+    if filters.repeats_only:
+        queryset = queryset.filter(repeat_of__isnull=False)
+    return _search(queryset, shop, filters.search)
+
+
+def question_tab_counts(*, shop: Shop, filters: QuestionFilters) -> dict[str, int]:
+    """How many questions each tab holds under the same search and filters (one query)."""
+    counts = _filtered(shop, filters).aggregate(
+        new=Count("pk", filter=Q(status=QuestionStatus.NEW)),
+        answered=Count("pk", filter=Q(status=QuestionStatus.ANSWERED)),
+        declined=Count("pk", filter=Q(status=QuestionStatus.DECLINED)),
+        declined_auto=Count("pk", filter=Q(status=QuestionStatus.DECLINED, decline_kind=DeclineKind.AUTO)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def question_new_count(*, shop: Shop) -> int:
+    return Question.objects.for_shop(shop).filter(status=QuestionStatus.NEW).count()
+
+
+def cursor_encode(question: Question) -> str:
+    return f"{int(question.created_at.timestamp() * 1_000_000)}-{question.pk}"
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (int(part) for part in cursor.split("-", 1))
+        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    items: list[Question]
+    next_cursor: str | None
+
+
+def question_page(
+    *, shop: Shop, filters: QuestionFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> QuestionPage:
+    """One page of a tab, newest first, by keyset (no OFFSET: page 4,000 costs what page 1 does)."""
+    queryset = _filtered(shop, filters).filter(status=filters.status)
+    if filters.status == QuestionStatus.DECLINED and filters.decline_kind:
+        queryset = queryset.filter(decline_kind=filters.decline_kind)
+    position = cursor_decode(cursor) if cursor else None
+    if position is not None:
+        created_at, pk = position
+        queryset = queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    rows = list(
+        queryset.select_related("product")
+        .defer("answer_text", "delivery_error")
+        .order_by("-created_at", "-id")[: size + 1]
+    )
+    next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
+    return QuestionPage(items=rows[:size], next_cursor=next_cursor)
+
+
+def product_choices(*, shop: Shop) -> list[Product]:
+    return list(Product.objects.for_shop(shop).only("pk", "sku", "name").order_by("sku"))
+
+
+def question_get_detail(*, shop: Shop, question_id: int) -> QuerySet[Question]:
+    return Question.objects.for_shop(shop).select_related("product", "answered_by", "repeat_of")
+
+
+# --- Already asked ---------------------------------------------------------------------------
+
+
+def normalise_question(text: str) -> str:
+    """Case, punctuation, ё and full-width forms ignored; words joined by single spaces."""
+    from sellerdesk.policy.text import fold, tokenize
+
+    return " ".join(token.text for token in tokenize(fold(text)))
+
+
+@dataclass(frozen=True)
+class AlreadyAsked:
+    question: Question
+    score: float
+
+
+def already_asked(*, question: Question, threshold: int) -> AlreadyAsked | None:
+    """The closest earlier answered question about the same product, if alike enough."""
+    if question.product_id is None:
+        return None
+    from rapidfuzz import fuzz, process
+
+    candidates = list(
+        Question.objects.for_shop(question.shop_id)
+        .filter(product_id=question.product_id, status=QuestionStatus.ANSWERED)
+        .exclude(pk=question.pk)
+        .exclude(answer_text="")
+        .only("pk", "text", "answer_text", "answered_at", "created_at")
+        .order_by("-created_at")[:REPEAT_CANDIDATES]
+    )
+    if not candidates:
+        return None
+    choices = [normalise_question(candidate.text) for candidate in candidates]
+    best = process.extractOne(
+        normalise_question(question.text), choices, scorer=fuzz.ratio, score_cutoff=threshold
+    )
+    if best is None:
+        return None
+    _choice, score, index = best
+    return AlreadyAsked(question=candidates[index], score=round(score, 1))
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+def decline_rules(*, shop: Shop) -> list[DeclineRule]:
+    return list(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
+
+
+def shop_ruleset(*, shop: Shop):
+    """The compiled saved rules of ``shop`` (cached per process by rules version)."""
+    settings = question_settings_get(shop=shop)
+    return ruleset_for_shop(shop, settings.rules_version)
+
+
+def autodecision_list(*, shop: Shop, limit: int = 100) -> list[AutoDecision]:
+    return list(
+        AutoDecision.objects.for_shop(shop)
+        .select_related("question", "undone_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class DryRunRow:
+    """One question of a dry run, split around the matched span for highlighting."""
+
+    question_id: int
+    text: str
+    rule: str
+    matched: str
+    start: int
+    end: int
+    previous_rule: str = ""
+
+    @property
+    def before(self) -> str:
+        return self.text[: self.start]
+
+    @property
+    def highlight(self) -> str:
+        return self.text[self.start : self.end]
+
+    @property
+    def after(self) -> str:
+        return self.text[self.end :]
+
+
+@dataclass(frozen=True)
+class DryRunResult:
+    sample_size: int
+    declined: list[DryRunRow]  # everything the edited rules decline
+    newly_declined: list[DryRunRow]  # declined now, kept by the saved rules
+    no_longer_declined: list[DryRunRow]  # declined by the saved rules, kept now
+    changed: list[DryRunRow]  # declined by both, but by another rule now
+
+
+def _dry_row(entry) -> DryRunRow:
+    decision = entry.decision
+    return DryRunRow(
+        question_id=entry.id,
+        text=entry.text,
+        rule=decision.rule,
+        matched=decision.matched,
+        start=decision.start,
+        end=decision.end,
+        previous_rule=entry.previous.rule if entry.previous is not None else "",
+    )
+
+
+def rules_dry_run(*, shop: Shop, edited_data: dict[str, Any], sample_size: int | None = None) -> DryRunResult:
+    """What the edited rule set would do to the shop's latest questions, against the saved one.
+
+    Raises ``RulesFileError`` when ``edited_data`` is not a valid rule set.
+    """
+    from sellerdesk.policy.rules import diff_rulesets, load_rules
+
+    settings = question_settings_get(shop=shop)
+    edited = load_rules(edited_data)
+    saved = ruleset_for_shop(shop, settings.rules_version)
+    sample = list(
+        Question.objects.for_shop(shop)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "text")[: sample_size or settings.dry_run_size]
+    )
+    diff = diff_rulesets(saved, edited, sample)
+    return DryRunResult(
+        sample_size=diff.checked,
+        declined=[_dry_row(entry) for entry in diff.declined],
+        newly_declined=[_dry_row(entry) for entry in diff.newly_declined],
+        no_longer_declined=[_dry_row(entry) for entry in diff.stopped],
+        changed=[_dry_row(entry) for entry in diff.changed_rule],
+    )

@@ -1,0 +1,521 @@
+"""Writes of the questions app. Views and tasks call these; nothing else changes the models."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from questions.models import (
+    AutoDecision,
+    DeclineKind,
+    DeclineRule,
+    DeliveryStatus,
+    Question,
+    QuestionSettings,
+    QuestionStatus,
+    RuleKind,
+)
+from questions.ruleset import rules_to_data, ruleset_for_shop
+from sellerdesk.core.models import Product, Shop
+
+logger = logging.getLogger(__name__)
+
+SLA_CHANNEL = "question"
+
+
+def _reply_guard(**kwargs):
+    from sellerdesk.replycheck.services import reply_guard
+
+    return reply_guard(**kwargs)
+
+
+def _sla_started(question: Question) -> None:
+    from sellerdesk.sla.hooks import waiting_started
+
+    waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
+
+
+def _sla_stopped(question: Question, *, at, by_user_id: int | None) -> None:
+    from sellerdesk.sla.hooks import waiting_stopped
+
+    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=at, by_user_id=by_user_id)
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def question_settings_ensure(*, shop: Shop) -> QuestionSettings:
+    settings, _created = QuestionSettings.objects.get_or_create(shop=shop)
+    return settings
+
+
+@transaction.atomic
+def question_settings_update(*, shop: Shop, repeat_threshold: int, mark_repeats: bool, dry_run_size: int) -> QuestionSettings:
+    settings = question_settings_ensure(shop=shop)
+    settings.repeat_threshold = repeat_threshold
+    settings.mark_repeats = mark_repeats
+    settings.dry_run_size = dry_run_size
+    settings.full_clean()
+    settings.save(update_fields=["repeat_threshold", "mark_repeats", "dry_run_size"])
+    return settings
+
+
+def _rules_changed(shop: Shop) -> None:
+    """Bump the version that keys the compiled-rules cache of every process."""
+    question_settings_ensure(shop=shop)
+    QuestionSettings.objects.filter(shop=shop).update(
+        rules_version=F("rules_version") + 1, rules_updated_at=timezone.now()
+    )
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_create(
+    *,
+    shop: Shop,
+    text: str,
+    product: Product | None = None,
+    buyer_name: str = "",
+    external_id: str | None = None,
+    created_at=None,
+) -> Question:
+    """A buyer's question arrived: store it, start the SLA clock, check the rules after commit."""
+    from questions import tasks
+
+    if product is not None and product.shop_id != shop.pk:
+        raise ValidationError(_("The product belongs to another shop."))
+    question = Question(
+        shop=shop,
+        product=product,
+        text=text.strip(),
+        buyer_name=buyer_name,
+        external_id=external_id or None,
+        created_at=created_at or timezone.now(),
+    )
+    question.full_clean()
+    question.save()
+    _sla_started(question)
+    transaction.on_commit(partial(tasks.question_arrived.delay, question.pk))
+    return question
+
+
+def _lock(question_id: int) -> Question:
+    return Question.objects.select_for_update().select_related("shop").get(pk=question_id)
+
+
+def _ensure_new(question: Question) -> None:
+    if question.status != QuestionStatus.NEW:
+        raise ValidationError(_("This question has already been handled."), code="not_new")
+
+
+def _deliver_after_commit(question: Question) -> None:
+    from questions import tasks
+
+    transaction.on_commit(partial(tasks.question_deliver.delay, question.pk))
+
+
+@transaction.atomic
+def question_answer(
+    *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
+) -> Question:
+    """Answer a new question. The policy check is the guard: errors refuse, warnings need a yes."""
+    text = text.strip()
+    _reply_guard(
+        shop=question.shop,
+        text=text,
+        channel="question_answer",
+        buyer_name=question.buyer_name or None,
+        warnings_confirmed=warnings_confirmed,
+    )
+    question = _lock(question.pk)
+    _ensure_new(question)
+    now = timezone.now()
+    question.status = QuestionStatus.ANSWERED
+    question.decline_kind = ""
+    question.answer_text = text
+    question.answered_by = user  # type: ignore[assignment]
+    question.answered_at = now
+    question.delivery_status = DeliveryStatus.PENDING
+    question.delivery_error = ""
+    question.full_clean()
+    question.save()
+    _sla_stopped(question, at=now, by_user_id=user.pk)
+    _deliver_after_commit(question)
+    return question
+
+
+@transaction.atomic
+def question_decline(
+    *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
+) -> Question:
+    """Decline a new question by hand with a polite reply that passes the decline policy."""
+    text = text.strip()
+    _reply_guard(
+        shop=question.shop,
+        text=text,
+        channel="question_decline",
+        buyer_name=question.buyer_name or None,
+        warnings_confirmed=warnings_confirmed,
+    )
+    question = _lock(question.pk)
+    _ensure_new(question)
+    now = timezone.now()
+    question.status = QuestionStatus.DECLINED
+    question.decline_kind = DeclineKind.MANUAL
+    question.answer_text = text
+    question.answered_by = user  # type: ignore[assignment]
+    question.answered_at = now
+    question.delivery_status = DeliveryStatus.PENDING
+    question.delivery_error = ""
+    question.full_clean()
+    question.save()
+    _sla_stopped(question, at=now, by_user_id=user.pk)
+    _deliver_after_commit(question)
+    return question
+
+
+@transaction.atomic
+def question_mark_repeat(*, question_id: int) -> Question | None:
+    """Link a new question to the answered one it nearly repeats (when the shop wants that)."""
+    from questions.selectors import already_asked, question_settings_get
+
+    question = _lock(question_id)
+    if question.status != QuestionStatus.NEW or question.repeat_of_id:
+        return question
+    settings = question_settings_get(shop=question.shop)
+    if not settings.mark_repeats:
+        return question
+    found = already_asked(question=question, threshold=settings.repeat_threshold)
+    if found is not None:
+        question.repeat_of = found.question
+        question.save(update_fields=["repeat_of"])
+    return question
+
+
+@transaction.atomic
+def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
+    """Run the shop's rules on a question once; decline it if a rule matches.
+
+    Idempotent: the row lock serialises concurrent runs, only a question still New
+    is touched, and a question that already has a decision (even one a manager
+    undid) is never declined again, so a retried or duplicated task is harmless.
+    """
+    from questions.selectors import question_settings_get
+
+    question = _lock(question_id)
+    if question.status != QuestionStatus.NEW:
+        return None
+    if AutoDecision.objects.filter(question=question).exists():
+        return None
+    settings = question_settings_get(shop=question.shop)
+    rules = list(DeclineRule.objects.for_shop(question.shop).order_by("position", "id"))
+    if not any(rule.enabled for rule in rules):
+        return None
+    decision = ruleset_for_shop(question.shop, settings.rules_version, rules).evaluate(question.text)
+    if decision is None:
+        return None
+    rule = next((r for r in rules if r.name == decision.rule), None)
+    now = timezone.now()
+    reply = rule.reply_text if rule else ""
+    record = AutoDecision(
+        shop=question.shop,
+        question=question,
+        rule=rule,
+        rule_name=decision.rule,
+        matched=(decision.matched or "")[:300],
+        start=decision.start,
+        end=decision.end,
+        reply_text=reply,
+        decided_at=now,
+    )
+    record.full_clean()
+    record.save()
+    question.status = QuestionStatus.DECLINED
+    question.decline_kind = DeclineKind.AUTO
+    question.answer_text = reply
+    question.answered_by = None
+    question.answered_at = now
+    question.delivery_status = DeliveryStatus.PENDING if reply else DeliveryStatus.NONE
+    question.delivery_error = ""
+    question.save()
+    _sla_stopped(question, at=now, by_user_id=None)
+    if reply:
+        _deliver_after_commit(question)
+    return record
+
+
+@transaction.atomic
+def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> AutoDecision:
+    """A manager overrules an automatic decline: the question is New again, the record stays."""
+    from questions import tasks
+
+    decision = AutoDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.undone_at is not None:
+        raise ValidationError(_("This decision has already been undone."), code="undone")
+    question = _lock(decision.question_id)
+    was_sent = question.delivery_status in (DeliveryStatus.SENT, DeliveryStatus.PENDING)
+    now = timezone.now()
+    decision.undone_at = now
+    decision.undone_by = user  # type: ignore[assignment]
+    decision.withdrawal = DeliveryStatus.PENDING if was_sent else DeliveryStatus.NONE
+    decision.save(update_fields=["undone_at", "undone_by", "withdrawal"])
+    if question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO:
+        question.status = QuestionStatus.NEW
+        question.decline_kind = ""
+        question.answer_text = ""
+        question.answered_at = None
+        question.answered_by = None
+        question.delivery_status = DeliveryStatus.NONE
+        question.delivery_error = ""
+        question.save()
+        _sla_started(question)
+    if was_sent:
+        transaction.on_commit(partial(tasks.autodecision_withdraw.delay, decision.pk))
+    return decision
+
+
+# --- Delivery to the marketplace ------------------------------------------------------------------
+
+
+def question_deliver(*, question_id: int) -> None:
+    """Send the stored reply to the marketplace once (the row lock and status make repeats no-ops).
+
+    A retryable connector failure propagates so the task retries; a final one is recorded.
+    """
+    from sellerdesk.marketplaces import ConnectorError, get_connector
+
+    with transaction.atomic():
+        question = _lock(question_id)
+        if question.delivery_status != DeliveryStatus.PENDING:
+            return
+        connector = get_connector(question.shop)
+        try:
+            if question.status == QuestionStatus.ANSWERED:
+                connector.answer_question(shop=question.shop, question_ref=question.ref, text=question.answer_text)
+            elif question.status == QuestionStatus.DECLINED:
+                connector.decline_question(shop=question.shop, question_ref=question.ref, text=question.answer_text)
+            else:
+                question.delivery_status = DeliveryStatus.NONE
+                question.save(update_fields=["delivery_status"])
+                return
+        except ConnectorError as error:
+            if error.retryable:
+                raise
+            question.delivery_status = DeliveryStatus.FAILED
+            question.delivery_error = str(error)[:300]
+            question.save(update_fields=["delivery_status", "delivery_error"])
+            return
+        question.delivery_status = DeliveryStatus.SENT
+        question.delivery_error = ""
+        question.save(update_fields=["delivery_status", "delivery_error"])
+
+
+def question_delivery_failed(*, question_id: int, message: str) -> None:
+    """Retries ran out: the reply stays stored and visible as not sent."""
+    Question.objects.filter(pk=question_id, delivery_status=DeliveryStatus.PENDING).update(
+        delivery_status=DeliveryStatus.FAILED, delivery_error=message[:300]
+    )
+
+
+def autodecision_withdraw(*, decision_id: int) -> None:
+    """Take an undone automatic decline back from the marketplace where it allows that."""
+    from sellerdesk.marketplaces import ConnectorError, get_connector
+
+    with transaction.atomic():
+        decision = AutoDecision.objects.select_for_update().select_related("question__shop").get(pk=decision_id)
+        if decision.withdrawal != DeliveryStatus.PENDING:
+            return
+        question = decision.question
+        try:
+            withdrawn = get_connector(question.shop).withdraw_question_answer(
+                shop=question.shop, question_ref=question.ref
+            )
+        except ConnectorError as error:
+            if error.retryable:
+                raise
+            withdrawn = False
+        decision.withdrawal = DeliveryStatus.WITHDRAWN if withdrawn else DeliveryStatus.KEPT
+        decision.save(update_fields=["withdrawal"])
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+def _split_lines(value: str | list[str]) -> str:
+    lines = value if isinstance(value, list) else value.splitlines()
+    return "\n".join(line.strip() for line in lines if line and line.strip())
+
+
+_FIELD_FOR_FILE_KEY = {"name": "name", "phrases": "phrases", "exclude": "exclusions", "reply": "reply_text"}
+
+
+def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
+    """Model checks, then the matcher's checks on the whole set, then the reply policy."""
+    from sellerdesk.policy.rules import RulesFileError, load_rules
+    from sellerdesk.replycheck.services import ReplyBlocked
+
+    rule.full_clean(exclude=["shop"], validate_unique=False)
+    if any(other.name == rule.name and other.pk != rule.pk for other in rules):
+        raise ValidationError({"name": _("Another rule already has this name.")})
+    if rule.kind == RuleKind.KEYWORDS and not rule.phrase_list:
+        raise ValidationError({"phrases": _("Add at least one phrase.")})
+    candidate = [rule if rule.pk and other.pk == rule.pk else other for other in rules]
+    if rule.pk is None:
+        candidate.append(rule)
+    try:
+        load_rules(rules_to_data(candidate))
+    except RulesFileError as error:
+        field = _FIELD_FOR_FILE_KEY.get(error.field or "", "phrases")
+        raise ValidationError({field: error.message(get_language())}) from error
+    try:
+        _reply_guard(shop=rule.shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+    except ReplyBlocked as refused:
+        raise ValidationError({"reply_text": refused.messages}, code="policy") from refused
+
+
+def _rule_fill(rule: DeclineRule, fields: dict[str, Any]) -> None:
+    rule.name = (fields.get("name") or "").strip()
+    rule.phrases = _split_lines(fields.get("phrases") or "")
+    rule.exclusions = _split_lines(fields.get("exclusions") or "")
+    rule.fuzzy = bool(fields.get("fuzzy"))
+    rule.kind = fields.get("kind") or RuleKind.KEYWORDS
+    rule.enabled = bool(fields.get("enabled", True))
+    rule.reply_text = (fields.get("reply_text") or "").strip()
+
+
+def _locked_rules(shop: Shop) -> list[DeclineRule]:
+    # Locking the settings row serialises rule edits of one shop (positions, names, version).
+    question_settings_ensure(shop=shop)
+    QuestionSettings.objects.select_for_update().get(shop=shop)
+    return list(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
+
+
+@transaction.atomic
+def decline_rule_create(*, shop: Shop, fields: dict[str, Any]) -> DeclineRule:
+    """Add a rule at the end. ``fields``: name, phrases, exclusions, fuzzy, kind, enabled, reply_text."""
+    rules = _locked_rules(shop)
+    rule = DeclineRule(shop=shop)
+    _rule_fill(rule, fields)
+    rule.position = (max((r.position for r in rules), default=0) + 1) if rules else 1
+    _rule_validate(rule, rules)
+    rule.save()
+    _rules_changed(shop)
+    return rule
+
+
+@transaction.atomic
+def decline_rule_update(*, rule: DeclineRule, fields: dict[str, Any]) -> DeclineRule:
+    rules = _locked_rules(rule.shop)
+    rule = next(r for r in rules if r.pk == rule.pk)
+    _rule_fill(rule, fields)
+    _rule_validate(rule, rules)
+    rule.save()
+    _rules_changed(rule.shop)
+    return rule
+
+
+@transaction.atomic
+def decline_rule_delete(*, rule: DeclineRule) -> None:
+    shop = rule.shop
+    _locked_rules(shop)
+    rule.delete()
+    _rules_changed(shop)
+
+
+@transaction.atomic
+def decline_rule_move(*, rule: DeclineRule, offset: int) -> None:
+    """Move a rule up (offset -1) or down (+1); order decides which rule wins."""
+    rules = _locked_rules(rule.shop)
+    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
+    target = index + offset
+    if not 0 <= target < len(rules):
+        return
+    rules.insert(target, rules.pop(index))
+    for position, item in enumerate(rules, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    _rules_changed(rule.shop)
+
+
+class RulesImportError(ValidationError):
+    """A rules file was refused; ``message`` names the rule and the field."""
+
+
+def _default_reply(shop: Shop) -> str:
+    from questions.selectors import standard_decline_reasons
+
+    return standard_decline_reasons(shop.default_language)[0].text
+
+
+@transaction.atomic
+def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
+    """Replace the shop's rules with those of a rules file: all of it or nothing.
+
+    A rule without "reply" gets the standard "no access to the information" reply in
+    the shop's language. Every reply must pass the decline policy. Refusals raise
+    ``RulesImportError`` whose message names the rule and the field.
+    """
+    from sellerdesk.policy.rules import RulesFileError, load_rules
+    from sellerdesk.replycheck.services import ReplyBlocked
+
+    try:
+        ruleset = load_rules(data)
+    except RulesFileError as error:
+        raise RulesImportError(error.message(get_language())) from error
+    _locked_rules(shop)
+    default_reply = _default_reply(shop)
+    created: list[DeclineRule] = []
+    for position, item in enumerate(ruleset.rules, start=1):
+        rule = DeclineRule(
+            shop=shop,
+            position=position,
+            name=item.name,
+            phrases="\n".join(item.phrases),
+            exclusions="\n".join(item.exclude),
+            fuzzy=item.fuzzy,
+            kind=item.kind,
+            enabled=item.enabled,
+            reply_text=(item.reply or default_reply).strip(),
+        )
+        where = {"rule": item.name, "number": position}
+        try:
+            rule.full_clean(exclude=["shop"], validate_unique=False)
+            _reply_guard(shop=shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+        except ReplyBlocked as refused:
+            raise RulesImportError(
+                _("Rule %(number)s («%(rule)s»), field “reply”: %(problem)s")
+                % {**where, "problem": " ".join(refused.messages)}
+            ) from refused
+        except ValidationError as invalid:
+            field, problems = next(iter(invalid.message_dict.items()))
+            file_key = {"exclusions": "exclude", "reply_text": "reply"}.get(field, field)
+            raise RulesImportError(
+                _("Rule %(number)s («%(rule)s»), field “%(field)s”: %(problem)s")
+                % {**where, "field": file_key, "problem": " ".join(problems)}
+            ) from invalid
+        created.append(rule)
+    DeclineRule.objects.for_shop(shop).delete()
+    DeclineRule.objects.bulk_create(created)
+    _rules_changed(shop)
+    return created
+
+
+def rules_export(*, shop: Shop) -> dict[str, Any]:
+    """The shop's rules in the import format (a read, kept next to its import)."""
+    return rules_to_data(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
+
+
+def rules_next_position(*, shop: Shop) -> int:
+    return (DeclineRule.objects.for_shop(shop).aggregate(top=Max("position"))["top"] or 0) + 1

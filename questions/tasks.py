@@ -1,0 +1,46 @@
+"""Background work for questions: each task takes ids and calls one service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from questions import services
+from sellerdesk.marketplaces import ConnectorError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def question_arrived(question_id: int) -> None:
+    """A new question: apply the decline rules, then (if still New) look for an earlier twin.
+
+    The decline runs in its own transaction: if it fails, nothing is written, the
+    question stays New and the task retries.
+    """
+    decision = services.question_autodecline_apply(question_id=question_id)
+    if decision is None:
+        services.question_mark_repeat(question_id=question_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def question_deliver(self, question_id: int) -> None:
+    try:
+        services.question_deliver(question_id=question_id)
+    except ConnectorError as error:
+        if self.request.retries >= self.max_retries:
+            services.question_delivery_failed(question_id=question_id, message=str(error))
+            return
+        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def autodecision_withdraw(self, decision_id: int) -> None:
+    try:
+        services.autodecision_withdraw(decision_id=decision_id)
+    except ConnectorError as error:
+        if self.request.retries >= self.max_retries:
+            logger.warning("withdrawal of decision %s gave up: %s", decision_id, error)
+            return
+        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
