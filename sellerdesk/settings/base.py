@@ -157,7 +157,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Apps add their periodic tasks here (task name -> schedule).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
+    "sla-sweep": {"task": "sellerdesk.sla.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "sla-reminders": {"task": "sellerdesk.sla.tasks.sla_send_reminders", "schedule": 300.0, "options": {"expires": 290}},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Logging --------------------------------------------------------------------------------

@@ -1,0 +1,300 @@
+"""SLA reads: due-soon lookups for the inbox pages, dashboard aggregates, reminders.
+
+The dashboard aggregates in the database (counts, percentiles, daily buckets), so a
+year of events costs a few indexed scans, not a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from sellerdesk.core.models import Membership, Role, Shop
+from sellerdesk.sla.models import Channel, ClockState, EventKind, Reminder, SlaClock, SlaEvent
+
+# --- For chats / questions --------------------------------------------------------------------
+
+
+def due_at_map(channel: str, item_ids: Iterable[int], *, shop: Shop | None = None) -> dict[int, tuple[datetime, str, datetime]]:
+    """``{item_id: (due_at, state, warn_at)}`` for the open periods of these items, in one query.
+
+    Items without an open period (answered, never waiting) are absent.
+    """
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    clocks = SlaClock.objects.filter(channel=channel, item_id__in=ids, answered_at__isnull=True)
+    if shop is not None:
+        clocks = clocks.for_shop(shop)
+    return {
+        item_id: (due_at, state, warn_at)
+        for item_id, due_at, state, warn_at in clocks.values_list("item_id", "sla_due_at", "state", "sla_warn_at")
+    }
+
+
+def with_sla_due(queryset: QuerySet, channel: str, *, item_field: str = "pk") -> QuerySet:
+    """Annotate ``sla_due_at`` (open period's due time, else null) for a "due soon" ordering.
+
+    ``with_sla_due(conversations, "chat").order_by(F("sla_due_at").asc(nulls_last=True), "-pk")``
+    """
+    open_clock = SlaClock.objects.filter(
+        channel=channel, item_id=OuterRef(item_field), answered_at__isnull=True
+    ).values("sla_due_at")[:1]
+    return queryset.annotate(sla_due_at=Subquery(open_clock))
+
+
+def due_soon_ordering() -> list:
+    return [F("sla_due_at").asc(nulls_last=True)]
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate: ``percentile_cont(f) WITHIN GROUP (ORDER BY x)``."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    shops: tuple[Shop, ...]
+    start: date
+    end: date  # inclusive
+    channel: str  # "" for all
+    tz: ZoneInfo
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, datetime.min.time(), tzinfo=self.tz)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), datetime.min.time(), tzinfo=self.tz)
+
+
+@dataclass
+class Summary:
+    met: int = 0
+    breached: int = 0
+    answered: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.breached
+
+    @property
+    def met_share(self) -> float | None:
+        return self.met / self.decided if self.decided else None
+
+
+@dataclass
+class SellerRow:
+    seller_id: int | None
+    name: str
+    answered: int
+    met: int
+    late: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+    @property
+    def met_share(self) -> float | None:
+        return self.met / self.answered if self.answered else None
+
+
+@dataclass
+class DayBar:
+    day: date
+    count: int
+    x: float = 0
+    y: float = 0
+    height: float = 0
+    label: str = ""
+
+
+@dataclass
+class Chart:
+    bars: list[DayBar] = field(default_factory=list)
+    max_count: int = 0
+    width: int = 720
+    height: int = 160
+    bar_width: float = 0
+
+
+def admin_shops(*, user) -> list[Shop]:
+    """Shops where this person is an admin: the only ones the dashboard may show."""
+    return [
+        membership.shop
+        for membership in Membership.objects.filter(user=user, role=Role.ADMIN).select_related("shop").order_by("shop__name")
+    ]
+
+
+def _events(flt: DashboardFilter) -> QuerySet[SlaEvent]:
+    events = SlaEvent.objects.filter(shop__in=[shop.pk for shop in flt.shops], at__gte=flt.start_at, at__lt=flt.end_at)
+    if flt.channel:
+        events = events.filter(channel=flt.channel)
+    return events
+
+
+_ANSWERS = (EventKind.MET, EventKind.ANSWERED_LATE)
+
+
+def _percentiles(events: QuerySet[SlaEvent]) -> tuple[float | None, float | None]:
+    """Median and p90 of response durations: in SQL on PostgreSQL, two offset reads elsewhere."""
+    answers = events.filter(kind__in=_ANSWERS, duration_seconds__isnull=False)
+    if connection.vendor == "postgresql":
+        row = answers.aggregate(
+            median=PercentileCont("duration_seconds", 0.5), p90=PercentileCont("duration_seconds", 0.9)
+        )
+        return row["median"], row["p90"]
+    total = answers.count()
+    if not total:
+        return None, None
+    ordered = answers.order_by("duration_seconds").values_list("duration_seconds", flat=True)
+    return float(ordered[(total - 1) // 2]), float(ordered[int((total - 1) * 0.9)])
+
+
+def dashboard_summary(flt: DashboardFilter) -> Summary:
+    events = _events(flt)
+    counts = events.aggregate(
+        met=Count("pk", filter=Q(kind=EventKind.MET)),
+        breached=Count("pk", filter=Q(kind=EventKind.BREACHED)),
+        answered=Count("pk", filter=Q(kind__in=_ANSWERS)),
+    )
+    median, p90 = _percentiles(events)
+    return Summary(met=counts["met"], breached=counts["breached"], answered=counts["answered"],
+                   median_seconds=median, p90_seconds=p90)
+
+
+def dashboard_breach_chart(flt: DashboardFilter) -> Chart:
+    """Breaches per day in the viewer's time zone, laid out as SVG bars."""
+    rows = (
+        _events(flt)
+        .filter(kind=EventKind.BREACHED)
+        .annotate(day=TruncDate("at", tzinfo=flt.tz))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    per_day = {row["day"]: row["count"] for row in rows}
+    days = (flt.end - flt.start).days + 1
+    chart = Chart()
+    chart.bars = [DayBar(day=flt.start + timedelta(days=n), count=per_day.get(flt.start + timedelta(days=n), 0)) for n in range(days)]
+    chart.max_count = max((bar.count for bar in chart.bars), default=0)
+    chart.bar_width = chart.width / max(days, 1)
+    plot_height = chart.height - 20
+    for index, bar in enumerate(chart.bars):
+        bar.height = round(plot_height * bar.count / chart.max_count, 1) if chart.max_count else 0
+        bar.x = round(index * chart.bar_width, 2)
+        bar.y = round(plot_height - bar.height, 1)
+        bar.label = f"{bar.day:%d.%m}"
+    return chart
+
+
+def dashboard_per_seller(flt: DashboardFilter) -> list[SellerRow]:
+    answers = _events(flt).filter(kind__in=_ANSWERS)
+    aggregates = {
+        "answered": Count("pk"),
+        "met": Count("pk", filter=Q(kind=EventKind.MET)),
+        "late": Count("pk", filter=Q(kind=EventKind.ANSWERED_LATE)),
+    }
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = PercentileCont("duration_seconds", 0.5)
+        aggregates["p90"] = PercentileCont("duration_seconds", 0.9)
+    rows = list(answers.values("seller_id").annotate(**aggregates).order_by("-answered"))
+    names = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=[row["seller_id"] for row in rows if row["seller_id"]])
+    }
+    result = []
+    for row in rows:
+        median = row.get("median")
+        p90 = row.get("p90")
+        if not postgres:
+            median, p90 = _percentiles(_events(flt).filter(seller_id=row["seller_id"]))
+        result.append(
+            SellerRow(
+                seller_id=row["seller_id"],
+                name=names.get(row["seller_id"], ""),
+                answered=row["answered"],
+                met=row["met"],
+                late=row["late"],
+                median_seconds=median,
+                p90_seconds=p90,
+            )
+        )
+    return result
+
+
+def clocks_at_risk(*, shops: Iterable[Shop], channel: str = "", now: datetime | None = None, limit: int = 50) -> list[SlaClock]:
+    """Open, not yet breached periods past their warning time, soonest deadline first."""
+    now = now or timezone.now()
+    clocks = SlaClock.objects.filter(
+        shop__in=[shop.pk for shop in shops], answered_at__isnull=True, state=ClockState.WAITING, sla_warn_at__lte=now
+    )
+    if channel:
+        clocks = clocks.filter(channel=channel)
+    return list(clocks.select_related("shop").order_by("sla_due_at")[:limit])
+
+
+def clocks_breached_open(*, shops: Iterable[Shop], channel: str = "", limit: int = 50) -> list[SlaClock]:
+    """Breached periods still waiting for an answer, the longest-overdue first."""
+    clocks = SlaClock.objects.filter(
+        shop__in=[shop.pk for shop in shops], answered_at__isnull=True, state=ClockState.BREACHED
+    )
+    if channel:
+        clocks = clocks.filter(channel=channel)
+    return list(clocks.select_related("shop").order_by("sla_due_at")[:limit])
+
+
+def events_for_export(flt: DashboardFilter) -> Iterator[SlaEvent]:
+    return (
+        _events(flt)
+        .select_related("shop", "seller")
+        .order_by("at", "pk")
+        .iterator(chunk_size=2000)
+    )
+
+
+def clock_events(*, clock: SlaClock) -> list[SlaEvent]:
+    return list(clock.events.select_related("seller").order_by("at", "pk"))
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def reminders_for(*, shop: Shop, user, limit: int = 50) -> list[Reminder]:
+    return list(Reminder.objects.for_shop(shop).filter(user=user)[:limit])
+
+
+def unread_reminder_count(*, shop: Shop, user) -> int:
+    return Reminder.objects.for_shop(shop).filter(user=user, read_at__isnull=True).count()
+
+
+CHANNELS = Channel
