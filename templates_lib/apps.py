@@ -6,5 +6,10 @@ class TemplatesLibConfig(AppConfig):
     name = "templates_lib"
     label = "templates_lib"
     verbose_name = _("Reply templates")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
-    nav_items: tuple = ()
+
+    @property
+    def nav_items(self) -> tuple:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        return (NavItem(_("Templates"), "templates_lib:list", Role.SELLER, order=40),)

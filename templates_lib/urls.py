@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from templates_lib import views
 
 app_name = "templates_lib"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.template_list, name="list"),
+    path("picker/search/", views.picker_search, name="picker_search"),
+    path("picker/insert/", views.picker_insert, name="picker_insert"),
+]

@@ -1,0 +1,552 @@
+"""Rendering reply templates safely: pure Python, no Django.
+
+Bodies are written by shop staff, so they are treated as untrusted code:
+
+* jinja2's ``ImmutableSandboxedEnvironment`` with ``StrictUndefined`` — no attribute
+  access to Python internals, no mutation, undefined variables are errors;
+* a node whitelist applied after parsing: plain variables, ``if``, bounded ``for``, a few
+  text filters and simple comparisons. Attribute/item access, macros, recursion, imports,
+  ``set``, multiplication and powers are refused before anything runs;
+* every ``for`` draws from one iteration budget per render, and the output is cut off at
+  ``MAX_OUTPUT`` characters, so no body can hang a worker or fill its memory.
+
+Variation syntax — alternative wordings of one passage::
+
+    {~ Спасибо за вопрос | Благодарим за интерес | Хороший вопрос ~}
+
+A ``|`` separates alternatives (a ``|`` inside ``{{ … }}`` is a jinja filter, not a
+separator). Each render picks one alternative per block, rotating with the template's
+usage count, so consecutive inserts differ. An alternative may be empty.
+
+Two modes for missing values:
+
+* ``strict`` (preview, shipped-set test): a missing variable is an error;
+* ``placeholder`` (insertion into a reply box): a missing variable is written back as
+  the literal ``{{ name }}`` so the seller sees what to fill, and the policy engine,
+  which flags any ``{{ … }}`` in a reply, refuses to send until it is filled.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2.filters import FILTERS
+from jinja2.parser import Parser
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+STANDARD_VARIABLES: tuple[str, ...] = (
+    "buyer_name",
+    "product_name",
+    "sku",
+    "shop_name",
+    "seller_name",
+    "order_number",
+)
+MAX_BODY = 4000
+MAX_OUTPUT = 5000
+MAX_LOOP_ITERATIONS = 200
+MAX_RANGE = 50
+
+ALLOWED_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d")
+ALLOWED_TESTS = ("defined", "undefined", "none", "string", "number")
+ALLOWED_FUNCTIONS = ("range",)
+
+# Node types a body may contain. Everything else is refused with its line.
+_ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Const,
+    nodes.Name,
+    nodes.If,
+    nodes.For,
+    nodes.Filter,
+    nodes.Test,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.Not,
+    nodes.And,
+    nodes.Or,
+    nodes.CondExpr,
+    nodes.Concat,
+    nodes.Call,
+    nodes.Tuple,
+    nodes.List,
+    nodes.Add,
+    nodes.Sub,
+    nodes.Neg,
+    nodes.Pos,
+)
+
+_FORBIDDEN_HINTS: dict[type[nodes.Node], str] = {
+    nodes.Getattr: "attribute access (a.b) is not allowed",
+    nodes.Getitem: "item access (a[b]) is not allowed",
+    nodes.Macro: "macros are not allowed",
+    nodes.CallBlock: "call blocks are not allowed",
+    nodes.Assign: "{% set %} is not allowed",
+    nodes.AssignBlock: "{% set %} is not allowed",
+    nodes.Include: "{% include %} is not allowed",
+    nodes.Import: "{% import %} is not allowed",
+    nodes.FromImport: "{% import %} is not allowed",
+    nodes.Extends: "{% extends %} is not allowed",
+    nodes.Block: "{% block %} is not allowed",
+    nodes.Mul: "multiplication is not allowed",
+    nodes.Pow: "powers are not allowed",
+    nodes.Div: "division is not allowed",
+    nodes.FloorDiv: "division is not allowed",
+    nodes.Mod: "the % operator is not allowed",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a body, placed where the author can find it (1-based)."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        if self.column is None:
+            return f"line {self.line}: {self.message}"
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+class TemplateBodyError(ValueError):
+    """The body cannot be used: syntax error, forbidden construct or unknown variable."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class RenderError(ValueError):
+    """Rendering failed: a missing variable (strict mode) or a limit was hit."""
+
+    def __init__(self, message: str, *, missing: str | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class _Budget:
+    def __init__(self, iterations: int) -> None:
+        self.left = iterations
+
+    def guard(self, iterable: Iterable) -> Iterator:
+        for item in iterable:
+            self.left -= 1
+            if self.left < 0:
+                raise RenderError(f"more than {MAX_LOOP_ITERATIONS} loop iterations")
+            yield item
+
+
+def _capped_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise RenderError(f"range() is limited to {MAX_RANGE} numbers")
+    return result
+
+
+class _PlaceholderUndefined(StrictUndefined):
+    """Insertion mode: a missing value prints as ``{{ name }}`` and counts as false."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return "{{ " + str(self._undefined_name) + " }}"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def _passes_placeholders(filter_function):
+    """Text filters leave a placeholder untouched, so ``{{ buyer_name|title }}`` stays readable."""
+
+    def wrapper(value, *args, **kwargs):
+        if isinstance(value, _PlaceholderUndefined):
+            return value
+        return filter_function(value, *args, **kwargs)
+
+    return wrapper
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    def __init__(self, undefined: type[Undefined]) -> None:
+        super().__init__(undefined=undefined, autoescape=False, keep_trailing_newline=False)
+        allowed = {name: FILTERS[name] for name in ALLOWED_FILTERS}
+        if undefined is _PlaceholderUndefined:
+            allowed = {
+                name: (func if name in ("default", "d") else _passes_placeholders(func))
+                for name, func in allowed.items()
+            }
+        self.filters = allowed
+        self.tests = {name: self.tests[name] for name in ALLOWED_TESTS}
+        self.globals = {"range": _capped_range}
+
+
+_STRICT_ENV = _Environment(StrictUndefined)
+_PLACEHOLDER_ENV = _Environment(_PlaceholderUndefined)
+
+
+# --- Variation blocks -------------------------------------------------------------------------
+
+VARIATION_OPEN = "{~"
+VARIATION_CLOSE = "~}"
+_JINJA_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+@dataclass(frozen=True)
+class VariationBlock:
+    start: int  # offset of "{~"
+    end: int  # offset just after "~}"
+    # (start, end) offsets of each alternative's text, whitespace trimmed
+    alternatives: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+
+def _line_column(source: str, offset: int) -> tuple[int, int]:
+    line = source.count("\n", 0, offset) + 1
+    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _trimmed(source: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_variations(source: str) -> list[VariationBlock]:
+    """Locate ``{~ a | b ~}`` blocks; raises TemplateBodyError on unbalanced markers."""
+    blocks: list[VariationBlock] = []
+    i = 0
+    block_start: int | None = None
+    part_start = 0
+    parts: list[tuple[int, int]] = []
+    while i < len(source):
+        pair = source[i : i + 2]
+        if pair in _JINJA_OPENERS:
+            closer = source.find(_JINJA_OPENERS[pair], i + 2)
+            # an unclosed jinja tag is reported by jinja's own parser later
+            i = len(source) if closer == -1 else closer + 2
+            continue
+        if pair == VARIATION_OPEN:
+            if block_start is not None:
+                line, column = _line_column(source, i)
+                raise TemplateBodyError([Problem("variations cannot be nested", line, column)])
+            block_start, part_start, parts = i, i + 2, []
+            i += 2
+            continue
+        if pair == VARIATION_CLOSE:
+            if block_start is None:
+                line, column = _line_column(source, i)
+                raise TemplateBodyError([Problem("'~}' without an opening '{~'", line, column)])
+            parts.append(_trimmed(source, part_start, i))
+            blocks.append(VariationBlock(block_start, i + 2, tuple(parts)))
+            block_start = None
+            i += 2
+            continue
+        if source[i] == "|" and block_start is not None:
+            parts.append(_trimmed(source, part_start, i))
+            part_start = i + 1
+        i += 1
+    if block_start is not None:
+        line, column = _line_column(source, block_start)
+        raise TemplateBodyError([Problem("'{~' is not closed with '~}'", line, column)])
+    return blocks
+
+
+def _choose(blocks: list[VariationBlock], rotation: int, salt: str) -> list[int]:
+    """One alternative per block; ``rotation + 1`` gives a different choice for every block."""
+    chosen = []
+    for index, block in enumerate(blocks):
+        offset = zlib.crc32(f"{salt}:{index}".encode())
+        chosen.append((offset + rotation) % len(block.alternatives))
+    return chosen
+
+
+def _assemble(
+    source: str, blocks: list[VariationBlock], chosen: list[int], *, keep_positions: bool
+) -> str:
+    """The body with each block replaced by its chosen alternative.
+
+    With ``keep_positions`` everything else in the block becomes spaces (newlines kept), so
+    jinja's line numbers and our column numbers still point into the author's text.
+    """
+    pieces: list[str] = []
+    cursor = 0
+    for block, pick in zip(blocks, chosen, strict=True):
+        pieces.append(source[cursor : block.start])
+        start, end = block.alternatives[pick]
+        if keep_positions:
+            pieces.append(_blank(source[block.start : start]))
+            pieces.append(source[start:end])
+            pieces.append(_blank(source[end : block.end]))
+        else:
+            pieces.append(source[start:end])
+        cursor = block.end
+    pieces.append(source[cursor:])
+    return "".join(pieces)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def variation_count(source: str) -> int:
+    """How many different wordings the body can produce (for the editor)."""
+    total = 1
+    for block in find_variations(source):
+        total *= len(block.alternatives)
+    return total
+
+
+# --- Checking a body ----------------------------------------------------------------------------
+
+
+def _syntax_problem(
+    env: _Environment, source: str, error: TemplateSyntaxError, parser: Parser | None
+) -> Problem:
+    line = error.lineno or 1
+    lines = source.split("\n")
+    column: int | None = None
+    if parser is not None:
+        token = parser.stream.current
+        if token.type == "eof":
+            line = len(lines)
+            column = len(lines[-1]) + 1
+        else:
+            column = _token_column(env, source, token.lineno, token.value)
+            line = token.lineno if column is not None else line
+    if column is None:
+        column = _lexer_stop_column(env, source, line)
+    return Problem(error.message or "syntax error", line, column)
+
+
+def _token_column(env: _Environment, source: str, lineno: int, value: object) -> int | None:
+    """Column of the first raw token on ``lineno`` matching a parser token's value."""
+    offset = 0
+    wanted = str(value)
+    try:
+        for token_line, token_type, raw in env.lex(source):
+            stripped = raw.strip()
+            is_code = token_type not in ("data", "whitespace") and stripped
+            if token_line == lineno and is_code and wanted in (stripped, stripped.strip("'\"")):
+                return _line_column(source, offset + raw.index(stripped[0]))[1]
+            offset += len(raw)
+    except TemplateSyntaxError:
+        return None
+    return None
+
+
+def _lexer_stop_column(env: _Environment, source: str, line: int) -> int:
+    """Where the lexer gave up: the end of the last token it could read."""
+    offset = 0
+    try:
+        for _line, _type, raw in env.lex(source):
+            offset += len(raw)
+    except TemplateSyntaxError:
+        while offset < len(source) and source[offset] in " \t":
+            offset += 1
+        found_line, column = _line_column(source, offset)
+        if found_line == line:
+            return column
+    return 1
+
+
+def _parse(env: _Environment, source: str) -> nodes.Template:
+    parser = Parser(env, source)
+    try:
+        return parser.parse()
+    except TemplateSyntaxError as error:
+        raise TemplateBodyError([_syntax_problem(env, source, error, parser)]) from error
+
+
+def _whitelist_problems(tree: nodes.Template) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def visit(node: nodes.Node) -> None:
+        if not isinstance(node, _ALLOWED_NODES):
+            hint = next(
+                (text for kind, text in _FORBIDDEN_HINTS.items() if isinstance(node, kind)),
+                f"'{type(node).__name__}' is not allowed in a reply template",
+            )
+            problems.append(Problem(hint, getattr(node, "lineno", None)))
+            return
+        if isinstance(node, nodes.Name) and node.ctx != "load":
+            problems.append(Problem("assigning variables is not allowed", node.lineno))
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            problems.append(Problem(f"unknown filter '{node.name}'", node.lineno))
+        if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
+            problems.append(Problem(f"unknown test '{node.name}'", node.lineno))
+        if isinstance(node, nodes.Call) and not (
+            isinstance(node.node, nodes.Name) and node.node.name in ALLOWED_FUNCTIONS
+        ):
+            problems.append(Problem("only range() may be called", node.lineno))
+        if isinstance(node, nodes.For):
+            if node.recursive or node.test is not None or node.else_:
+                problems.append(Problem("only plain loops are allowed", node.lineno))
+            if not all(isinstance(target, nodes.Name) for target in _target_names(node.target)):
+                problems.append(Problem("loop over plain names only", node.lineno))
+            for child in (node.iter, *node.body):
+                visit(child)
+            return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return problems
+
+
+def _target_names(target: nodes.Node) -> list[nodes.Node]:
+    if isinstance(target, nodes.Tuple):
+        return [name for item in target.items for name in _target_names(item)]
+    return [target]
+
+
+def _loop_names(tree: nodes.Template) -> set[str]:
+    return {
+        name.name
+        for loop in tree.find_all(nodes.For)
+        for name in _target_names(loop.target)
+        if isinstance(name, nodes.Name)
+    }
+
+
+def _variables_in(tree: nodes.Template) -> set[str]:
+    names = {name.name for name in tree.find_all(nodes.Name) if name.ctx == "load"}
+    return names - _loop_names(tree) - set(ALLOWED_FUNCTIONS) - {"loop"}
+
+
+def _checked_sources(source: str) -> Iterator[str]:
+    """Position-preserving versions covering every alternative of every variation block."""
+    blocks = find_variations(source)
+    base = [0] * len(blocks)
+    yield _assemble(source, blocks, base, keep_positions=True)
+    for index, block in enumerate(blocks):
+        for pick in range(1, len(block.alternatives)):
+            chosen = list(base)
+            chosen[index] = pick
+            yield _assemble(source, blocks, chosen, keep_positions=True)
+
+
+def body_problems(source: str, *, variables: Collection[str] | None = None) -> list[Problem]:
+    """Everything wrong with a body, or an empty list. ``variables``: the names allowed."""
+    if len(source) > MAX_BODY:
+        return [Problem(f"the text is longer than {MAX_BODY} characters")]
+    try:
+        versions = list(_checked_sources(source))
+    except TemplateBodyError as error:
+        return error.problems
+    problems: list[Problem] = []
+    for version in versions:
+        try:
+            tree = _parse(_STRICT_ENV, version)
+        except TemplateBodyError as error:
+            problems.extend(error.problems)
+            break
+        problems.extend(_whitelist_problems(tree))
+        if variables is not None:
+            for name in sorted(_variables_in(tree) - set(variables)):
+                problems.append(Problem(f"unknown variable '{name}'", _first_line_of(tree, name)))
+    return list(dict.fromkeys(problems))
+
+
+def _first_line_of(tree: nodes.Template, name: str) -> int | None:
+    for node in tree.find_all(nodes.Name):
+        if node.name == name:
+            return node.lineno
+    return None
+
+
+def variables_used(source: str) -> set[str]:
+    """Names a body refers to (all alternatives), ignoring loop variables."""
+    used: set[str] = set()
+    for version in _checked_sources(source):
+        used |= _variables_in(_parse(_STRICT_ENV, version))
+    return used
+
+
+# --- Rendering ------------------------------------------------------------------------------------
+
+
+def _compile(env: _Environment, source: str, budget: _Budget):
+    tree = _parse(env, source)
+    problems = _whitelist_problems(tree)
+    if problems:
+        raise TemplateBodyError(problems)
+    for loop in tree.find_all(nodes.For):
+        # every loop draws from the render's shared iteration budget
+        loop.iter = nodes.Call(nodes.Name("__loop_guard", "load"), [loop.iter], [], None, None)
+    code = env.compile(tree)
+    return env.template_class.from_code(
+        env, code, {**env.globals, "__loop_guard": budget.guard}, None
+    )
+
+
+def _tidy(text: str) -> str:
+    """Empty alternatives and skipped ifs leave double spaces and blank tails: remove them."""
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def render(
+    source: str,
+    context: Mapping[str, object],
+    *,
+    rotation: int = 0,
+    salt: str = "",
+    mode: Literal["strict", "placeholder"] = "strict",
+) -> str:
+    """Render a body. ``rotation`` (e.g. the usage count) and ``salt`` (e.g. the template id)
+    pick the variation alternatives. Raises TemplateBodyError or RenderError."""
+    if len(source) > MAX_BODY:
+        raise TemplateBodyError([Problem(f"the text is longer than {MAX_BODY} characters")])
+    blocks = find_variations(source)
+    chosen_source = _assemble(source, blocks, _choose(blocks, rotation, salt), keep_positions=False)
+    env = _PLACEHOLDER_ENV if mode == "placeholder" else _STRICT_ENV
+    budget = _Budget(MAX_LOOP_ITERATIONS)
+    template = _compile(env, chosen_source, budget)
+    values = {key: value for key, value in context.items() if value not in (None, "")}
+    pieces: list[str] = []
+    size = 0
+    try:
+        for piece in template.generate(values):
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise RenderError(f"the result is longer than {MAX_OUTPUT} characters")
+            pieces.append(piece)
+    except UndefinedError as error:
+        missing = _missing_name(str(error))
+        raise RenderError(str(error), missing=missing) from error
+    except SecurityError as error:
+        raise RenderError(str(error)) from error
+    except (TypeError, ValueError, OverflowError) as error:
+        if isinstance(error, RenderError):
+            raise
+        raise RenderError(str(error)) from error
+    return _tidy("".join(pieces))
+
+
+def _missing_name(message: str) -> str | None:
+    match = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", message)
+    return match.group(1) if match else None
+
+
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)?[^{}]*\}\}")
+
+
+def unresolved_placeholders(text: str) -> list[str]:
+    """Names (or the raw text) of ``{{ … }}`` left in a rendered reply, in order, unique."""
+    found = [match.group(1) or match.group(0) for match in PLACEHOLDER_RE.finditer(text)]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,149 @@
+"""Reads for reply templates: visibility, lists, the picker's ranked search, variables."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz, utils
+
+from sellerdesk.core.models import Shop
+from templates_lib import rendering
+from templates_lib.models import CustomVariable, ReplyTemplate, TemplateUse
+
+# A search hit needs at least this text similarity (0–100) to be listed at all.
+MIN_SCORE = 55.0
+# Weight of the seller's own usage: log-scaled so a favourite wins ties and near-ties
+# but cannot push an unrelated template above a real match.
+USAGE_WEIGHT = 6.0
+USAGE_BOOST_CAP = 24.0
+
+
+def template_visible_q(user: AbstractBaseUser) -> Q:
+    """Shop-wide templates plus the person's own personal ones."""
+    return Q(owner__isnull=True) | Q(owner=user)
+
+
+def template_list(
+    *,
+    shop: Shop,
+    user: AbstractBaseUser,
+    channel: str = "",
+    category: str = "",
+    language: str = "",
+    query: str = "",
+    scope: str = "",
+) -> QuerySet[ReplyTemplate]:
+    templates = (
+        ReplyTemplate.objects.for_shop(shop)
+        .filter(template_visible_q(user))
+        .select_related("owner")
+    )
+    if category:
+        templates = templates.filter(category=category)
+    if language:
+        templates = templates.filter(language=language)
+    if scope == "personal":
+        templates = templates.filter(owner=user)
+    elif scope == "shop":
+        templates = templates.filter(owner__isnull=True)
+    if query:
+        templates = templates.filter(
+            Q(name__icontains=query) | Q(body__icontains=query) | Q(tags__icontains=query)
+        )
+    if channel:
+        # channels is a JSON list; a Python filter keeps this portable (shops hold hundreds, not millions)
+        ids = [
+            pk
+            for pk, channels in templates.values_list("pk", "channels")
+            if channel in (channels or [])
+        ]
+        templates = templates.filter(pk__in=ids)
+    return templates.order_by("category", "language", "name")
+
+
+def template_get_visible(
+    *, shop: Shop, user: AbstractBaseUser, template_id: int
+) -> ReplyTemplate | None:
+    return (
+        ReplyTemplate.objects.for_shop(shop)
+        .filter(template_visible_q(user), pk=template_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PickerHit:
+    template: ReplyTemplate
+    score: float
+    own_uses: int
+
+
+def _usage_boost(count: int) -> float:
+    return min(USAGE_BOOST_CAP, USAGE_WEIGHT * math.log2(1 + count))
+
+
+def _text_score(query: str, template: ReplyTemplate) -> float:
+    processed = utils.default_process(query)
+    if not processed:
+        return 0.0
+    name_score = fuzz.WRatio(processed, template.name, processor=utils.default_process)
+    body_score = fuzz.partial_token_set_ratio(
+        processed, template.body, processor=utils.default_process
+    )
+    tag_score = max(
+        (
+            fuzz.WRatio(processed, tag, processor=utils.default_process)
+            for tag in template.tags or []
+        ),
+        default=0.0,
+    )
+    # the name is what the seller remembers; the body and tags back it up
+    return max(name_score, 0.9 * body_score, 0.9 * tag_score)
+
+
+def picker_search(
+    *, shop: Shop, user: AbstractBaseUser, query: str = "", channel: str = "", limit: int = 8
+) -> list[PickerHit]:
+    """Templates for the reply box, best first: fuzzy match on name, body and tags, boosted by
+    how often this seller (not the whole shop) inserted each one, then by the shop's language."""
+    candidates = [
+        template
+        for template in ReplyTemplate.objects.for_shop(shop).filter(template_visible_q(user))
+        if not channel or channel in (template.channels or [])
+    ]
+    uses = dict(
+        TemplateUse.objects.for_shop(shop).filter(user=user).values_list("template_id", "count")
+    )
+    hits: list[PickerHit] = []
+    query = query.strip()
+    for template in candidates:
+        own = uses.get(template.pk, 0)
+        language_bonus = 3.0 if template.language == shop.default_language else 0.0
+        if query:
+            text = _text_score(query, template)
+            if text < MIN_SCORE:
+                continue
+            score = text + _usage_boost(own) + language_bonus
+        else:
+            score = _usage_boost(own) + language_bonus
+        hits.append(PickerHit(template=template, score=score, own_uses=own))
+    hits.sort(key=lambda hit: (-hit.score, -hit.own_uses, hit.template.name))
+    return hits[:limit]
+
+
+def custom_variables(*, shop: Shop) -> QuerySet[CustomVariable]:
+    return CustomVariable.objects.for_shop(shop).order_by("name")
+
+
+def variable_names(*, shop: Shop) -> list[str]:
+    return [
+        *rendering.STANDARD_VARIABLES,
+        *custom_variables(shop=shop).values_list("name", flat=True),
+    ]
+
+
+def custom_variable_values(*, shop: Shop) -> dict[str, str]:
+    return dict(custom_variables(shop=shop).values_list("name", "value"))
