@@ -15,7 +15,10 @@ Matching semantics:
   of the phrase word (pymorphy3 gives several for ambiguous forms).
 * With ``fuzzy`` on, a phrase word of 5+ letters also matches a text word whose
   rapidfuzz ratio to the phrase word's lemma or one of its inflected forms
-  reaches the cutoff. Text words are only ever compared with this vocabulary,
+  reaches the cutoff (80), so «поставщег» and «поставшиков» match «поставщик».
+  Only plausible typos are compared: words of 4+ letters that, if Russian, are
+  not in pymorphy3's dictionary (a real word such as «поставка» is a different
+  word, not a typo). Text words are only ever compared with this vocabulary,
   once per distinct word.
 * Phrases containing Han characters match as substrings of the normalised text:
   full-width forms folded, Traditional characters folded to Simplified, and
@@ -299,7 +302,7 @@ class PhraseMatcher:
                 keys.append(lemma_id)
                 if lemma_id in self._fuzzy_ids:
                     keys.append(-lemma_id)
-        if self._fuzzy_heads and _letters(word) >= _FUZZY_MIN_TEXT_LETTERS and word.isalpha():
+        if self._fuzzy_heads and _is_fuzzy_candidate(word):
             for lemma_id in self._fuzzy_neighbours(word):
                 if -lemma_id not in keys:
                     keys.append(-lemma_id)
@@ -438,6 +441,20 @@ def _record(
         best = hits.get(set_index)
         if best is None or start < best[0] or (start == best[0] and end > best[1]):
             hits[set_index] = (start, end, phrase_index)
+
+
+def _is_fuzzy_candidate(word: str) -> bool:
+    """Could this text word be a misspelling? A real Russian word is not a typo.
+
+    Without this, «поставка», «поставили» or «подставка» would all pass for
+    «поставщик» at ratio 80; pymorphy3's dictionary tells real words from typos
+    such as «поставщег». Words in other scripts have no dictionary here.
+    """
+    if _letters(word) < _FUZZY_MIN_TEXT_LETTERS or not word.isalpha():
+        return False
+    if _CYRILLIC_RE.search(word):
+        return not _Morph.get().word_is_known(word)
+    return True
 
 
 def _letters(word: str) -> int:
