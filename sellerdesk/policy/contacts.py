@@ -49,8 +49,10 @@ class _Patterns:
             r"[a-z0-9][a-z0-9._%+\-]*\s?@\s?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
         )
         self.email_spelled = re.compile(
-            r"[a-z0-9][a-z0-9._\-]{1,}\s*[(\[{<]?\s*(?:at|собака|собачка|собаку|эт|аt)\s*[)\]}>]?\s*"
-            r"[a-z0-9\-]{2,}\s*[(\[{<]?\s*(?:dot|точка|\.)\s*[)\]}>]?\s*(?:[a-z]{2,6}|ру|ком|рф|нет)(?![a-zа-я])"
+            r"[a-z0-9][a-z0-9._\-]{1,}(?:\s*[(\[{<]\s*(?:at|собака|собачка|эт)\s*[)\]}>]\s*"
+            r"|\s+(?:at|собака|собачка|собаку)\s+)"
+            r"[a-z0-9\-]{2,}(?:\s*[(\[{<]\s*(?:dot|точка)\s*[)\]}>]\s*|\s+(?:dot|точка)\s+|\.)"
+            r"(?:[a-z]{2,6}|ру|ком|рф|нет)(?![a-zа-я])"
         )
         self.url = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»，。]+")
         self.domain = re.compile(
@@ -64,7 +66,9 @@ class _Patterns:
         )
         self.handle = re.compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,}")
         self.phone = re.compile(r"\+?\s?[0-9](?:[\s\-().\u2012-\u2015]{0,3}[0-9]){5,14}")
-        self.messenger = re.compile(rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?![a-zа-я])")
+        self.messenger = re.compile(
+            rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
+        )
         self.invitation = re.compile(rf"(?<![a-zа-я])(?:{_alt('invitations')})(?![a-zа-я])")
         self.negation = re.compile(rf"(?<![a-zа-я])(?:{_alt('negations')})(?![a-zа-я])")
         self.phone_keyword = re.compile(rf"(?<![a-zа-я])(?:{_alt('phone_keywords')})(?![a-zа-я])")

@@ -127,9 +127,20 @@ class PhraseBook:
         self._keys_cache[surface] = relevant
         return relevant
 
-    def match_tokens(self, tokens: list[Token]) -> list[tuple[Phrase, int, int]]:
-        """(phrase, first token index, last token index + 1) for every phrase occurrence."""
+    def match_tokens(self, tokens: list[Token], folded: str) -> list[tuple[Phrase, int, int]]:
+        """(phrase, first token index, last token index + 1) for every phrase occurrence.
+
+        A phrase never spans two sentences.
+        """
         keys = [self.token_keys(token.text) for token in tokens]
+        sentence = 0
+        sentences = []
+        previous_end = 0
+        for token in tokens:
+            if _SENTENCE_BREAK.search(folded, previous_end, token.start):
+                sentence += 1
+            sentences.append(sentence)
+            previous_end = token.end
         found = []
         by_first = self.by_first_key
         for index, token_keys in enumerate(keys):
@@ -141,7 +152,7 @@ class PhraseBook:
                     if id(phrase) in seen:
                         continue
                     seen.add(id(phrase))
-                    end = _match_rest(phrase.slots, 1, keys, index + 1)
+                    end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
                     if end is not None:
                         found.append((phrase, index, end))
         return found
@@ -152,7 +163,7 @@ class PhraseBook:
             tokens = tokenize(folded)
         positives: list[Match] = []
         negatives: list[Match] = []
-        for phrase, first, end in self.match_tokens(tokens):
+        for phrase, first, end in self.match_tokens(tokens, folded):
             match = Match(phrase.category, tokens[first].start, tokens[end - 1].end)
             (negatives if phrase.negative else positives).append(match)
         if _has_cjk(folded):
@@ -176,21 +187,26 @@ class PhraseBook:
         ]
 
 
-def _match_rest(slots: tuple[Slot, ...], slot_index: int, keys, token_index: int) -> int | None:
+def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> int | None:
     if slot_index == len(slots):
         return token_index
     slot = slots[slot_index]
     if slot.gap:
         for skip in range(GAP + 1):
-            end = _match_rest(slots, slot_index + 1, keys, token_index + skip)
+            end = _match_rest(slots, slot_index + 1, keys, token_index + skip, sentences)
             if end is not None:
                 return end
         return None
-    if token_index < len(keys) and keys[token_index] & slot.keys:
-        return _match_rest(slots, slot_index + 1, keys, token_index + 1)
+    if (
+        token_index < len(keys)
+        and keys[token_index] & slot.keys
+        and sentences[token_index] == sentences[token_index - 1]
+    ):
+        return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences)
     return None
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?…;\n]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
