@@ -6,5 +6,13 @@ class ReplycheckConfig(AppConfig):
     name = "sellerdesk.replycheck"
     label = "replycheck"
     verbose_name = _("Reply checks")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
     nav_items: tuple = ()
+
+    def ready(self) -> None:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        self.nav_items = (
+            NavItem(_("Reply rules"), "replycheck:policy_settings", Role.MANAGER, order=60),
+            NavItem(_("Reply check"), "replycheck:playground", Role.SELLER, order=65),
+        )

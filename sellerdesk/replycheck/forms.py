@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from sellerdesk.policy import CHANNELS, CODES, PARTS
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),
@@ -28,12 +31,179 @@ class PlaygroundForm(forms.Form):
         self.fields["buyer_name"].widget.attrs["id"] = "reply-buyer"
 
 
+SEVERITY_CHOICES = (
+    ("", _("As designed")),
+    ("error", _("Error: blocks sending")),
+    ("warning", _("Warning: needs confirmation")),
+    ("info", _("Hint only")),
+    ("off", _("Off")),
+)
+CODE_LABELS = {
+    "missing_greeting": _("No greeting"),
+    "missing_thanks": _("No thanks"),
+    "missing_reason": _("No reason given for a decline"),
+    "missing_alternative": _("No alternative offered in a decline"),
+    "missing_closing": _("No closing phrase"),
+    "greeting_without_name": _("Greeting without the buyer's name"),
+    "contact_outside_chat": _("Contacts (phone, e-mail, links, messengers)"),
+    "profanity": _("Obscene or forbidden words"),
+    "overpromise": _("Promises the shop cannot guarantee"),
+    "shouting": _("Text in capitals"),
+    "too_long": _("Reply too long"),
+    "placeholder": _("Unfilled template variable"),
+    "repeated_text": _("Repeated sentence"),
+    "empty": _("Empty reply"),
+    "excessive_punctuation": _("Too many exclamation or question marks"),
+}
+PART_LABELS = {
+    "greeting": _("Greeting"),
+    "thanks": _("Thanks"),
+    "reason": _("Reason"),
+    "alternative": _("Alternative"),
+    "closing": _("Closing"),
+}
+DOMAIN_RE = re.compile(r"^(?:[a-z0-9а-яё](?:[a-z0-9а-яё-]{0,61}[a-z0-9а-яё])?\.)+[a-zа-я]{2,24}$")
+MAX_LIST_LINES = 300
+MAX_WORD_LENGTH = 60
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
 class PolicySettingsForm(forms.Form):
-    """Filled in once the engine's Policy shape is known (see policy_data)."""
+    """The shop's reply rules as plain fields; ``policy_data()`` builds the engine's dict."""
+
+    allow_contacts_in_chat = forms.BooleanField(
+        label=_("Allow contacts (phone, e-mail, links) in chat messages"),
+        required=False,
+        help_text=_("Answers to questions and reviews never may carry contacts."),
+    )
+    extra_forbidden_words = forms.CharField(
+        label=_("Extra forbidden words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One word or phrase per line; a reply containing one is refused."),
+    )
+    allowed_domains = forms.CharField(
+        label=_("Allowed domains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One domain per line, e.g. wildberries.ru; links to them are not treated as contacts."
+        ),
+    )
 
     def __init__(self, *args: Any, policy_data: dict[str, Any], **kwargs: Any) -> None:
-        self.policy_data_initial = policy_data
         super().__init__(*args, **kwargs)
+        self.channel_labels = dict(CHANNEL_CHOICES)
+        required = policy_data.get("required_parts", {})
+        for channel in CHANNELS:
+            for part in PARTS:
+                self.fields[self.part_field(channel, part)] = forms.BooleanField(
+                    label=f"{self.channel_labels[channel]}: {PART_LABELS[part]}",
+                    required=False,
+                    initial=part in required.get(channel, ()),
+                )
+            self.fields[self.length_field(channel)] = forms.IntegerField(
+                label=self.channel_labels[channel],
+                min_value=1,
+                max_value=100_000,
+                initial=policy_data.get("max_length", {}).get(channel, 1000),
+            )
+        overrides = policy_data.get("severity_overrides", {})
+        for code in CODES:
+            self.fields[self.severity_field(code)] = forms.ChoiceField(
+                label=CODE_LABELS.get(code, code),
+                choices=SEVERITY_CHOICES,
+                required=False,
+                initial=overrides.get(code, ""),
+            )
+        self.fields["allow_contacts_in_chat"].initial = policy_data.get(
+            "allow_contacts_in_chat", True
+        )
+        self.fields["extra_forbidden_words"].initial = "\n".join(
+            policy_data.get("extra_forbidden_words", ())
+        )
+        self.fields["allowed_domains"].initial = "\n".join(policy_data.get("allowed_domains", ()))
+
+    @staticmethod
+    def part_field(channel: str, part: str) -> str:
+        return f"required_{channel}_{part}"
+
+    @staticmethod
+    def length_field(channel: str) -> str:
+        return f"max_length_{channel}"
+
+    @staticmethod
+    def severity_field(code: str) -> str:
+        return f"severity_{code}"
+
+    # Structured access for the template (a table per channel, a list of codes).
+    def channel_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "channel": channel,
+                "label": self.channel_labels[channel],
+                "parts": [self[self.part_field(channel, part)] for part in PARTS],
+                "max_length": self[self.length_field(channel)],
+            }
+            for channel in CHANNELS
+        ]
+
+    def part_headers(self) -> list[str]:
+        return [PART_LABELS[part] for part in PARTS]
+
+    def severity_rows(self) -> list[forms.BoundField]:
+        return [self[self.severity_field(code)] for code in CODES]
+
+    def clean_extra_forbidden_words(self) -> list[str]:
+        words = _lines(self.cleaned_data["extra_forbidden_words"])
+        if len(words) > MAX_LIST_LINES:
+            raise forms.ValidationError(
+                _("At most %(limit)d lines, please."), params={"limit": MAX_LIST_LINES}
+            )
+        for number, word in enumerate(words, 1):
+            if len(word) > MAX_WORD_LENGTH:
+                raise forms.ValidationError(
+                    _("Line %(line)d is longer than %(limit)d characters."),
+                    params={"line": number, "limit": MAX_WORD_LENGTH},
+                )
+        return list(dict.fromkeys(words))
+
+    def clean_allowed_domains(self) -> list[str]:
+        domains = []
+        for number, line in enumerate(_lines(self.cleaned_data["allowed_domains"]), 1):
+            domain = line.lower().removeprefix("https://").removeprefix("http://").rstrip("/")
+            domain = domain.removeprefix("www.")
+            if not DOMAIN_RE.match(domain):
+                raise forms.ValidationError(
+                    _(
+                        "Line %(line)d is not a domain name: “%(value)s” (write it like wildberries.ru)."
+                    ),
+                    params={"line": number, "value": line},
+                )
+            domains.append(domain)
+        if len(domains) > MAX_LIST_LINES:
+            raise forms.ValidationError(
+                _("At most %(limit)d lines, please."), params={"limit": MAX_LIST_LINES}
+            )
+        return list(dict.fromkeys(domains))
 
     def policy_data(self) -> dict[str, Any]:
-        return dict(self.policy_data_initial)
+        data = self.cleaned_data
+        return {
+            "required_parts": {
+                channel: [part for part in PARTS if data.get(self.part_field(channel, part))]
+                for channel in CHANNELS
+            },
+            "allow_contacts_in_chat": bool(data.get("allow_contacts_in_chat")),
+            "severity_overrides": {
+                code: data[self.severity_field(code)]
+                for code in CODES
+                if data.get(self.severity_field(code))
+            },
+            "extra_forbidden_words": data.get("extra_forbidden_words", []),
+            "allowed_domains": data.get("allowed_domains", []),
+            "max_length": {channel: data[self.length_field(channel)] for channel in CHANNELS},
+        }

@@ -15,28 +15,17 @@ PART_LABELS = {
     "alternative": _("Alternative"),
     "closing": _("Closing"),
 }
-# Parts only some channels ask for (a decline explains why and offers another way).
+# Parts only some channels ask for (a decline explains why and offers another way);
+# shown in the checklist only where the shop's policy requires them.
 CONDITIONAL_PARTS = {"reason", "alternative"}
 CHANNELS_WITH_REASON = {"question_decline"}
 SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": _("Errors"), "warning": _("Warnings"), "info": _("Hints")}
 
-# What a one-click fix inserts when the engine gives no suggestion, by reply language.
-DEFAULT_INSERTS = {
-    "greeting": {"ru": "Здравствуйте!", "zh": "亲，您好！", "en": "Hello!"},
-    "thanks": {
-        "ru": "Спасибо за ваш вопрос.",
-        "zh": "感谢您的咨询。",
-        "en": "Thank you for your question.",
-    },
-    "closing": {"ru": "Хорошего дня!", "zh": "祝您生活愉快！", "en": "Have a nice day!"},
-}
-
 
 @dataclass
 class Fix:
-    action: str  # "insert" or "remove"
-    position: str = ""  # for insert: "start", "after_greeting", "end"
+    action: str  # "insert", "remove" or "replace" (offsets in code points, as Python counts)
     text: str = ""
     start: int = 0
     end: int = 0
@@ -72,6 +61,7 @@ class FindingsView:
     has_errors: bool = False
     has_warnings: bool = False
     count: int = 0
+    length: int = 0  # of the checked text, in code points: fixes apply only to that text
 
     @property
     def needs_confirmation(self) -> bool:
@@ -82,31 +72,31 @@ class FindingsView:
         return any(segment.severity for segment in self.segments)
 
 
-def _part_of(code: str) -> str:
-    for part in ("greeting", "thanks", "closing"):
-        if part in code:
-            return part
-    return ""
+INSERT_LABELS = {
+    "missing_greeting": _("Add greeting"),
+    "missing_thanks": _("Add thanks"),
+    "missing_reason": _("Add reason"),
+    "missing_alternative": _("Add alternative"),
+    "missing_closing": _("Add closing"),
+}
+REMOVABLE = {"contact_outside_chat", "profanity"}
+REPLACEABLE = {"greeting_without_name", "overpromise", "shouting", "excessive_punctuation"}
 
 
-def _fix_for(finding: dict[str, Any], lang: str) -> Fix | None:
+def _fix_for(finding: dict[str, Any]) -> Fix | None:
+    """The one-click fix for a finding, from the engine's offsets and suggestion."""
     code = finding["code"]
     start, end = finding["start"], finding["end"]
     suggestion = finding.get("suggestion") or ""
-    part = _part_of(code)
-    if code.startswith("missing") and part:
-        text = suggestion or DEFAULT_INSERTS[part].get(lang, DEFAULT_INSERTS[part]["ru"])
-        position = {"greeting": "start", "thanks": "after_greeting", "closing": "end"}[part]
-        labels = {
-            "greeting": _("Add greeting"),
-            "thanks": _("Add thanks"),
-            "closing": _("Add closing"),
-        }
-        return Fix(action="insert", position=position, text=text, label=str(labels[part]))
-    if (
-        "contact" in code or "phone" in code or "email" in code or "link" in code or "url" in code
-    ) and end > start:
+    if code in INSERT_LABELS and suggestion and start == end:
+        return Fix(
+            action="insert", text=suggestion, start=start, end=end, label=str(INSERT_LABELS[code])
+        )
+    if code in REMOVABLE and end > start:
         return Fix(action="remove", start=start, end=end, label=str(_("Remove")))
+    if code in REPLACEABLE and suggestion and end > start:
+        label = _("Replace with “%(text)s”") % {"text": suggestion.strip()}
+        return Fix(action="replace", text=suggestion, start=start, end=end, label=str(label))
     return None
 
 
@@ -133,14 +123,28 @@ def _segments(text: str, findings: list[dict[str, Any]]) -> list[Segment]:
     return segments
 
 
-def findings_view(report: Any, text: str | None = None, channel: str = "") -> FindingsView:
+def _shown_parts(channel: str, required: Any, findings: list[dict[str, Any]]) -> set[str]:
+    shown = set(PART_LABELS) - CONDITIONAL_PARTS
+    if required is not None:
+        return shown | (CONDITIONAL_PARTS & set(required))
+    if channel in CHANNELS_WITH_REASON:
+        return set(PART_LABELS)
+    flagged = {f["code"].removeprefix("missing_") for f in findings}
+    return shown | (CONDITIONAL_PARTS & flagged)
+
+
+def findings_view(
+    report: Any, text: str | None = None, channel: str = "", required: Any = None
+) -> FindingsView:
+    """``required``: the parts the shop's policy asks for on ``channel`` (None = unknown)."""
     data = report.to_dict()
     text = text or ""
     lang = data.get("lang") or "ru"
     findings = data.get("findings", [])
-    view = FindingsView(ok=bool(data.get("ok")), lang=lang, count=len(findings))
+    view = FindingsView(ok=bool(data.get("ok")), lang=lang, count=len(findings), length=len(text))
+    shown = _shown_parts(channel, required, findings)
     for name, present in (data.get("parts") or {}).items():
-        if name in CONDITIONAL_PARTS and channel not in CHANNELS_WITH_REASON:
+        if name not in shown:
             continue
         view.parts.append(
             {"name": name, "label": PART_LABELS.get(name, name), "present": bool(present)}
@@ -160,7 +164,7 @@ def findings_view(report: Any, text: str | None = None, channel: str = "") -> Fi
                     message=finding["message"],
                     suggestion=finding.get("suggestion") or "",
                     quote=text[start:end] if text and end > start else "",
-                    fix=_fix_for(finding, lang) if text is not None else None,
+                    fix=_fix_for(finding) if text else None,
                 )
             )
         if items:

@@ -14,15 +14,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import Shop
+from sellerdesk.policy import CHANNELS, Policy, Report, check
 from sellerdesk.replycheck.models import ShopPolicy
 from sellerdesk.replycheck.selectors import shop_policy_get
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from sellerdesk.policy import Report
-
-CHANNELS = ("chat", "question_answer", "question_decline", "review_reply")
+__all__ = [
+    "CHANNELS",
+    "ReplyBlocked",
+    "ReplyNeedsConfirmation",
+    "ReplyRefused",
+    "reply_check",
+    "reply_check_with_policy",
+    "reply_guard",
+    "shop_policy_update",
+]
 ENGINE_UI_LANGUAGES = ("ru", "zh", "en")
 
 
@@ -90,17 +98,27 @@ def reply_check(
     *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
 ) -> Report:
     """Check ``text`` against the shop's rules; messages in the current UI language."""
-    from sellerdesk.policy import check
+    report, _policy = reply_check_with_policy(
+        shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=lang
+    )
+    return report
 
+
+def reply_check_with_policy(
+    *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
+) -> tuple[Report, Policy]:
+    """``reply_check`` plus the Policy it used (the live panel shows the required parts)."""
     _check_channel(channel)
-    return check(
+    policy = shop_policy_get(shop=shop)
+    report = check(
         text,
         channel,
         lang=lang,
         buyer_name=buyer_name or None,
-        policy=shop_policy_get(shop=shop),
+        policy=policy,
         ui_lang=engine_ui_lang(),
     )
+    return report, policy
 
 
 def reply_guard(
@@ -125,8 +143,6 @@ def shop_policy_update(
     *, shop: Shop, data: dict[str, Any], user: AbstractBaseUser | None = None
 ) -> ShopPolicy:
     """Store new rules for ``shop`` after the engine accepted them."""
-    from sellerdesk.policy import Policy
-
     try:
         policy = Policy.from_dict(data)
     except (ValueError, TypeError, KeyError) as exc:

@@ -11,7 +11,7 @@ from sellerdesk.core.access import ShopRequest, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.replycheck.forms import PlaygroundForm, PolicySettingsForm
 from sellerdesk.replycheck.selectors import shop_policy_get, shop_policy_record
-from sellerdesk.replycheck.services import CHANNELS, reply_check, shop_policy_update
+from sellerdesk.replycheck.services import CHANNELS, reply_check_with_policy, shop_policy_update
 
 MAX_LIVE_TEXT = 20_000
 
@@ -26,7 +26,7 @@ def live(request: ShopRequest) -> HttpResponse:
         return HttpResponseBadRequest()
     if not text.strip():
         return HttpResponse("")
-    report = reply_check(
+    report, policy = reply_check_with_policy(
         shop=request.shop,
         text=text,
         channel=channel,
@@ -39,6 +39,7 @@ def live(request: ShopRequest) -> HttpResponse:
             "report": report,
             "text": text,
             "channel": channel,
+            "required_parts": policy.requires(channel),
             "field_id": request.POST.get("field_id", ""),
             "warnings_confirmed": bool(request.POST.get("warnings_confirmed")),
             "live": True,
@@ -50,17 +51,20 @@ def live(request: ShopRequest) -> HttpResponse:
 def playground(request: ShopRequest) -> HttpResponse:
     """Try the shop's rules on a draft; the form POST works without JavaScript."""
     report = None
+    required: tuple[str, ...] = ()
     form = PlaygroundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report = reply_check(
+        report, policy = reply_check_with_policy(
             shop=request.shop,
             text=form.cleaned_data["text"],
             channel=form.cleaned_data["channel"],
             buyer_name=form.cleaned_data["buyer_name"] or None,
         )
+        required = policy.requires(form.cleaned_data["channel"])
     context = {
         "form": form,
         "report": report,
+        "required_parts": required,
         "text": form.data.get("text", "") if form.is_bound else "",
     }
     return render(request, "replycheck/playground.html", context)

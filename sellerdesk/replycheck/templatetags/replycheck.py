@@ -8,9 +8,12 @@ register = template.Library()
 
 
 @register.simple_tag
-def replycheck_findings(report, text=None, channel="") -> FindingsView:
-    """``{% replycheck_findings report text channel as view %}`` — the panel's view model."""
-    return findings_view(report, text, channel or "")
+def replycheck_findings(report, text=None, channel="", required=None) -> FindingsView:
+    """``{% replycheck_findings report text channel required as view %}`` — the panel's model."""
+    # An unset template variable arrives as "": that means "not known", not "nothing required".
+    return findings_view(
+        report, text, channel or "", required if required not in ("", None) else None
+    )
 
 
 @register.simple_tag

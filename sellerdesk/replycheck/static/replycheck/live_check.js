@@ -1,12 +1,10 @@
-// One-click fixes for the live reply check: edit the textarea by offsets, then let the
-// live check run again (it listens to the textarea's input event). Pages work without it.
+// One-click fixes for the live reply check: edit the textarea at the server's offsets,
+// then let the live check run again (it listens to the textarea's input event).
+// Pages work without this file; the server guards every send anyway.
 (function () {
   "use strict";
   if (window.replycheckLoaded) return;
   window.replycheckLoaded = true;
-
-  // Greeting-like openings the "add thanks" fix should follow rather than precede.
-  var GREETING_END = /^[^\n.!?！？。]{0,60}[.!?！？。,，]\s*/;
 
   function revealFixes(root) {
     (root || document).querySelectorAll(".replycheck-fix[hidden]").forEach(function (button) {
@@ -14,43 +12,44 @@
     });
   }
 
-  function insertAt(value, index, piece) {
-    var before = value.slice(0, index);
-    var after = value.slice(index);
-    if (before && !/\s$/.test(before)) piece = " " + piece;
-    if (after && !/^\s/.test(after)) piece = piece + " ";
-    return before + piece + after;
+  function tidy(left, right) {
+    // Removing a span should not leave doubled spaces or a space before punctuation.
+    left = left.replace(/[ \t]+$/, "");
+    right = right.replace(/^[ \t]+/, "");
+    if (left && right && !/^[\s.,!?;:，。！？；：]/.test(right) && !/\s$/.test(left)) {
+      return left + " " + right;
+    }
+    return left + right;
   }
 
   function applyFix(button) {
     var field = document.getElementById(button.dataset.field);
     if (!field) return;
-    var value = field.value;
+    // Offsets count code points (the server is Python); Array.from splits the same way.
+    var chars = Array.from(field.value);
+    var panel = button.closest(".replycheck-findings");
+    if (panel && String(chars.length) !== panel.dataset.length) {
+      // The text changed since it was checked: the offsets no longer fit, check again.
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    var start = parseInt(button.dataset.start, 10);
+    var end = parseInt(button.dataset.end, 10);
+    if (isNaN(start) || isNaN(end) || start < 0 || end > chars.length || start > end) return;
+    var left = chars.slice(0, start).join("");
+    var right = chars.slice(end).join("");
+    var text = button.dataset.text || "";
     var action = button.dataset.action;
-    if (action === "insert") {
-      var text = button.dataset.text || "";
-      var position = button.dataset.position;
-      if (position === "start") {
-        value = insertAt(value.replace(/^\s+/, ""), 0, text);
-      } else if (position === "end") {
-        value = insertAt(value.replace(/\s+$/, ""), value.replace(/\s+$/, "").length, text);
-      } else {
-        var trimmed = value.replace(/^\s+/, "");
-        var match = trimmed.match(GREETING_END);
-        value = insertAt(trimmed, match ? match[0].length : 0, text);
-      }
-    } else if (action === "remove") {
-      var start = parseInt(button.dataset.start, 10);
-      var end = parseInt(button.dataset.end, 10);
-      // Offsets count code points (the server is Python); convert to UTF-16 indexes.
-      var chars = Array.from(value);
-      if (isNaN(start) || isNaN(end) || end > chars.length) return;
-      var left = chars.slice(0, start).join("");
-      var right = chars.slice(end).join("");
-      value = (left.replace(/[ \t]+$/, "") + (right && left ? " " : "") + right.replace(/^[ \t]+/, "")).trim();
+    var value;
+    if (action === "remove") {
+      value = tidy(left, right);
+    } else {
+      value = left + text + right;
     }
     field.value = value;
+    var caret = Array.from(action === "remove" ? left : left + text).join("").length;
     field.focus();
+    try { field.setSelectionRange(caret, caret); } catch (e) { /* not a text field */ }
     field.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
@@ -65,7 +64,8 @@
     var target = event.detail.target;
     if (!target || !target.classList || !target.classList.contains("replycheck-live")) return;
     revealFixes(target);
-    // The live panel now shows the current state: hide an older server refusal in the same form.
+    // The live panel now shows the current text's state: drop an older server refusal
+    // rendered into the same form, so the two never disagree.
     var form = target.closest("form");
     if (form && target.innerHTML.trim()) {
       form.querySelectorAll(".replycheck-static").forEach(function (old) { old.remove(); });
