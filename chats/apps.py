@@ -6,5 +6,10 @@ class ChatsConfig(AppConfig):
     name = "chats"
     label = "chats"
     verbose_name = _("Chats")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
-    nav_items: tuple = ()
+
+    @property
+    def nav_items(self) -> tuple:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        return (NavItem(_("Chats"), "chats:inbox", Role.SELLER, order=10, badge_url_name="chats:unread_badge"),)

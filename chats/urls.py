@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chats import views
 
 app_name = "chats"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("unread/", views.unread_badge, name="unread_badge"),
+    path("<int:conversation_id>/", views.conversation_detail, name="conversation"),
+    path("<int:conversation_id>/messages/", views.conversation_messages, name="messages"),
+    path("<int:conversation_id>/send/", views.message_send, name="send"),
+    path("messages/<int:message_id>/", views.message_status, name="message"),
+    path("messages/<int:message_id>/retry/", views.message_retry, name="retry"),
+    path("files/<int:attachment_id>/", views.attachment_file, name="attachment"),
+]

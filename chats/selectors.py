@@ -1,0 +1,258 @@
+"""Reads for buyer chats. Every function runs a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import RowNumber
+from django.utils.dateparse import parse_datetime
+
+from chats.models import Attachment, Conversation, Message
+from chats.search import (
+    BigramPhraseMatch,
+    RussianTextMatch,
+    cjk_bigrams,
+    has_cjk,
+    normalise_query,
+    snippet,
+)
+from sellerdesk.core.models import Shop
+
+LIST_PAGE_SIZE = 50
+THREAD_PAGE_SIZE = 40
+GROUP_PREVIEW = 5
+MAX_CONVERSATION_HITS = 1000
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+
+def cursor_encode(moment: datetime | None, pk: int) -> str:
+    return f"{moment.isoformat() if moment else ''}~{pk}"
+
+
+def cursor_decode(raw: str | None) -> tuple[datetime, int] | None:
+    if not raw or "~" not in raw:
+        return None
+    stamp, _sep, pk = raw.rpartition("~")
+    moment = parse_datetime(stamp)
+    if moment is None or not pk.isdigit():
+        return None
+    return moment, int(pk)
+
+
+# --- message matching ---------------------------------------------------------------------
+
+
+def message_match_q(query: str) -> Q:
+    """Messages whose text matches ``query`` (a Q usable in any Message queryset)."""
+    if not _is_postgresql():
+        return Q(text__icontains=query)
+    if has_cjk(query):
+        grams = cjk_bigrams(query)
+        if " " in grams or len(grams) == 2:
+            return Q(BigramPhraseMatch(F("text_ngrams"), Value(grams)))
+        return Q(text__contains=query)  # a single character: no bigram to look up
+    return Q(RussianTextMatch(F("text"), Value(query)))
+
+
+# --- the conversation list ----------------------------------------------------------------
+
+
+@dataclass
+class ConversationPage:
+    rows: list[Conversation]
+    next_cursor: str = ""
+    groups: list[dict] = field(default_factory=list)
+
+
+def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.for_shop(shop)
+    if tab == "unread":
+        conversations = conversations.filter(unread_count__gt=0)
+    if product_id:
+        conversations = conversations.filter(product_id=product_id)
+    if query:
+        matching_messages = Message.objects.for_shop(shop).filter(message_match_q(query)).values("conversation_id")
+        conversations = conversations.filter(
+            Q(buyer_name__icontains=query)
+            | Q(product__sku__icontains=query)
+            | Q(product__name__icontains=query)
+            | Q(pk__in=matching_messages)
+        )
+    return conversations
+
+
+def conversation_list(
+    *,
+    shop: Shop,
+    tab: str = "all",
+    query: str = "",
+    product_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+) -> ConversationPage:
+    """One page of conversations, newest activity first (1 query; 2 when searching)."""
+    query = normalise_query(query)
+    conversations = _filtered(shop=shop, tab=tab, query=query, product_id=product_id)
+    position = cursor_decode(cursor)
+    if position:
+        moment, pk = position
+        conversations = conversations.filter(
+            Q(last_message_at__lt=moment) | Q(last_message_at=moment, pk__lt=pk)
+        )
+    rows = list(
+        conversations.select_related("product")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")[: limit + 1]
+    )
+    next_cursor = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = cursor_encode(rows[-1].last_message_at, rows[-1].pk)
+    if query and rows:
+        _attach_snippets(rows, shop=shop, query=query)
+    return ConversationPage(rows=rows, next_cursor=next_cursor)
+
+
+def _attach_snippets(rows: list[Conversation], *, shop: Shop, query: str) -> None:
+    """Give each row the newest message that matched, highlighted (one query)."""
+    matches = (
+        Message.objects.for_shop(shop)
+        .filter(conversation_id__in=[row.pk for row in rows])
+        .filter(message_match_q(query))
+        .only("conversation_id", "text", "created_at")
+    )
+    if _is_postgresql():
+        matches = matches.order_by("conversation_id", "-created_at").distinct("conversation_id")
+    else:
+        matches = matches.order_by("conversation_id", "-created_at")
+    found: dict[int, Message] = {}
+    for message in matches:
+        found.setdefault(message.conversation_id, message)
+    for row in rows:
+        message = found.get(row.pk)
+        row.search_snippet = snippet(message.text, query) if message else ""  # type: ignore[attr-defined]
+
+
+def conversation_groups(
+    *, shop: Shop, tab: str = "all", query: str = "", limit: int = 100
+) -> list[dict]:
+    """Products with their conversation counts and latest few conversations (2 queries)."""
+    query = normalise_query(query)
+    base = _filtered(shop=shop, tab=tab, query=query, product_id=None)
+    groups = list(
+        base.values("product_id", "product__sku", "product__name")
+        .annotate(
+            total=Count("pk"),
+            unread=Count("pk", filter=Q(unread_count__gt=0)),
+            unread_messages=Sum("unread_count"),
+            latest=Max("last_message_at"),
+        )
+        .order_by(F("latest").desc(nulls_last=True))[:limit]
+    )
+    product_ids = [g["product_id"] for g in groups]
+    ranked = (
+        base.filter(Q(product_id__in=[p for p in product_ids if p is not None]) | Q(product__isnull=True))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("product_id")],
+                order_by=[F("last_message_at").desc(nulls_last=True), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=GROUP_PREVIEW)
+        .select_related("product")
+        .order_by(F("last_message_at").desc(nulls_last=True))
+    )
+    by_product: dict[int | None, list[Conversation]] = {}
+    for row in ranked:
+        by_product.setdefault(row.product_id, []).append(row)
+    for group in groups:
+        group["rows"] = by_product.get(group["product_id"], [])
+    return groups
+
+
+def unread_conversation_count(*, shop: Shop) -> int:
+    """Conversations holding buyer messages nobody in the shop has read (partial index)."""
+    return Conversation.objects.for_shop(shop).filter(unread_count__gt=0).count()
+
+
+# --- one conversation ---------------------------------------------------------------------
+
+
+@dataclass
+class ThreadWindow:
+    messages: list[Message]  # oldest first, ready to render
+    older_cursor: str = ""  # set when older messages exist
+    newer_cursor: str = ""  # set when this window is not the latest
+
+
+def _thread_base(conversation: Conversation) -> QuerySet[Message]:
+    return (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+
+
+def thread_latest(*, conversation: Conversation, before: str | None = None, limit: int = THREAD_PAGE_SIZE) -> ThreadWindow:
+    """The newest ``limit`` messages (or those before a cursor), for upward paging (2 queries)."""
+    messages = _thread_base(conversation)
+    position = cursor_decode(before)
+    if position:
+        moment, pk = position
+        messages = messages.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    page = list(messages.order_by("-created_at", "-pk")[: limit + 1])
+    older = ""
+    if len(page) > limit:
+        page = page[:limit]
+        older = cursor_encode(page[-1].created_at, page[-1].pk)
+    page.reverse()
+    return ThreadWindow(messages=page, older_cursor=older)
+
+
+def thread_around(*, conversation: Conversation, message: Message, limit: int = THREAD_PAGE_SIZE) -> ThreadWindow:
+    """A window centred on ``message`` (a search hit), with cursors both ways (4 queries)."""
+    half = limit // 2
+    base = _thread_base(conversation)
+    before = Q(created_at__lt=message.created_at) | Q(created_at=message.created_at, pk__lt=message.pk)
+    older = list(base.filter(before).order_by("-created_at", "-pk")[: half + 1])
+    newer = list(base.exclude(before).order_by("created_at", "pk")[: half + 1])
+    older_cursor = newer_cursor = ""
+    if len(older) > half:
+        older = older[:half]
+        older_cursor = cursor_encode(older[-1].created_at, older[-1].pk)
+    if len(newer) > half:
+        newer = newer[:half]
+        newer_cursor = cursor_encode(newer[-1].created_at, newer[-1].pk)
+    older.reverse()
+    return ThreadWindow(messages=older + newer, older_cursor=older_cursor, newer_cursor=newer_cursor)
+
+
+def thread_hits(*, conversation: Conversation, query: str) -> list[int]:
+    """Ids of this conversation's messages matching ``query``, newest first (1 query)."""
+    query = normalise_query(query)
+    if not query:
+        return []
+    return list(
+        Message.objects.filter(conversation=conversation)
+        .filter(message_match_q(query))
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:MAX_CONVERSATION_HITS]
+    )
+
+
+def conversation_attachments(*, conversation: Conversation, limit: int = 200) -> list[Attachment]:
+    """Every file sent or received in the conversation, newest first (1 query)."""
+    return list(
+        Attachment.objects.filter(message__conversation=conversation)
+        .select_related("message")
+        .order_by("-message__created_at", "-pk")[:limit]
+    )

@@ -1,0 +1,308 @@
+"""Writes for buyer chats: receiving, sending, delivering, retrying, reading.
+
+A seller's reply is saved first (status queued, files stored) and only then handed to a
+Celery task that delivers it through the marketplace connector, so nothing the seller
+typed is lost when the marketplace is down: the message stays visible as failed and can
+be sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chats.files import CheckedFile, check_chat_files, make_thumbnail
+from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
+from chats.search import cjk_bigrams
+from sellerdesk.core.models import Product, Shop
+from sellerdesk.marketplaces import base as marketplaces
+from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
+from sellerdesk.sla.hooks import waiting_started, waiting_stopped
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+EXCERPT_LENGTH = 140
+MAX_DELIVERY_ATTEMPTS = 5
+
+
+def _excerpt(text: str, attachments: int) -> str:
+    flat = " ".join(text.split())
+    if not flat and attachments:
+        return "📎"
+    return flat[:EXCERPT_LENGTH]
+
+
+@transaction.atomic
+def conversation_create(
+    *,
+    shop: Shop,
+    buyer_name: str,
+    product: Product | None = None,
+    external_id: str = "",
+    chat_ref: str = "",
+) -> Conversation:
+    if product is not None and product.shop_id != shop.pk:
+        raise ValidationError(_("The product belongs to another shop."))
+    conversation = Conversation(
+        shop=shop, product=product, buyer_name=buyer_name, external_id=external_id, chat_ref=chat_ref
+    )
+    conversation.full_clean()
+    conversation.save()
+    return conversation
+
+
+def _store_attachment(*, message: Message, name: str, content_type: str, data: ContentFile | UploadedFile, size: int) -> Attachment:
+    attachment = Attachment(message=message, original_name=name[:255], content_type=content_type, size=size)
+    attachment.file.save("upload", data, save=False)
+    if content_type.startswith("image/") and isinstance(data, UploadedFile):
+        thumb = make_thumbnail(data, content_type)
+        if thumb is not None:
+            attachment.thumbnail.save("thumb", thumb, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def buyer_message_receive(
+    *,
+    conversation: Conversation,
+    text: str,
+    created_at: datetime | None = None,
+    files: Sequence[tuple[str, str, bytes]] = (),
+    external_id: str = "",
+) -> Message:
+    """A buyer wrote: store the message, count it unread, start the SLA clock if idle.
+
+    ``files`` are (original name, content type, bytes) as fetched from the marketplace.
+    """
+    created_at = created_at or timezone.now()
+    message = Message(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        direction=Direction.INCOMING,
+        text=text,
+        text_ngrams=cjk_bigrams(text),
+        created_at=created_at,
+        delivery_status=DeliveryStatus.RECEIVED,
+        external_id=external_id,
+    )
+    message.full_clean()
+    message.save()
+    for name, content_type, data in files:
+        upload = ContentFile(data, name=name)
+        _store_attachment(message=message, name=name, content_type=content_type, data=upload, size=len(data))
+
+    was_waiting = conversation.first_unanswered_at is not None
+    is_latest = conversation.last_message_at is None or created_at >= conversation.last_message_at
+    updates: dict = {"unread_count": F("unread_count") + 1}
+    if is_latest:
+        updates |= {
+            "last_message_at": created_at,
+            "last_message_excerpt": _excerpt(text, len(files)),
+            "last_message_direction": Direction.INCOMING,
+        }
+    if not was_waiting:
+        updates["first_unanswered_at"] = created_at
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    conversation.refresh_from_db(
+        fields=["unread_count", "last_message_at", "last_message_excerpt", "last_message_direction", "first_unanswered_at"]
+    )
+    if not was_waiting:
+        waiting_started(shop=conversation.shop, channel="chat", item_id=conversation.pk, since=created_at)
+    return message
+
+
+@transaction.atomic
+def chat_message_send(
+    *,
+    conversation: Conversation,
+    author: AbstractBaseUser,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    warnings_confirmed: bool = False,
+) -> Message:
+    """Check and queue a seller's reply; delivery happens in a Celery task after commit.
+
+    Raises ValidationError for bad files or an empty/too long text, and the reply guard's
+    ReplyBlocked / ReplyNeedsConfirmation for policy findings. Nothing is saved then.
+    """
+    from sellerdesk.replycheck.services import reply_guard
+
+    text = text.strip()
+    checked: list[CheckedFile] = check_chat_files(files)
+    if not text and not checked:
+        raise ValidationError(_("Write a message or attach a file."), code="empty")
+    if len(text) > CHAT_MAX_TEXT_LENGTH:
+        raise ValidationError(
+            _("The marketplace accepts up to %(limit)d characters per message; this one has %(length)d.")
+            % {"limit": CHAT_MAX_TEXT_LENGTH, "length": len(text)},
+            code="too_long",
+        )
+    if text:
+        reply_guard(
+            shop=conversation.shop,
+            text=text,
+            channel="chat",
+            buyer_name=conversation.buyer_name,
+            warnings_confirmed=warnings_confirmed,
+        )
+
+    now = timezone.now()
+    message = Message(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        direction=Direction.OUTGOING,
+        text=text,
+        text_ngrams=cjk_bigrams(text),
+        author=author,
+        created_at=now,
+        delivery_status=DeliveryStatus.QUEUED,
+    )
+    message.full_clean()
+    message.save()
+    for item in checked:
+        _store_attachment(message=message, name=item.name, content_type=item.content_type, data=item.upload, size=item.size)
+
+    was_waiting = conversation.first_unanswered_at is not None
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_message_at=now,
+        last_message_excerpt=_excerpt(text, len(checked)),
+        last_message_direction=Direction.OUTGOING,
+        first_unanswered_at=None,
+        unread_count=0,
+        last_read_at=now,
+    )
+    conversation.refresh_from_db()
+    if was_waiting:
+        waiting_stopped(shop=conversation.shop, channel="chat", item_id=conversation.pk, at=now, by_user_id=author.pk)
+    _enqueue_delivery(message)
+    return message
+
+
+def _enqueue_delivery(message: Message) -> None:
+    from chats.tasks import chat_message_deliver_task
+
+    transaction.on_commit(partial(chat_message_deliver_task.delay, message.pk))
+
+
+def _outgoing_files(message: Message) -> list[OutgoingFile]:
+    files = []
+    for attachment in message.attachments.all():
+        files.append(
+            OutgoingFile(
+                name=attachment.original_name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                open=partial(attachment.file.storage.open, attachment.file.name, "rb"),
+            )
+        )
+    return files
+
+
+@transaction.atomic
+def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Message:
+    """Send one queued message through the shop's connector and record the outcome.
+
+    After a retryable ConnectorError the message stays queued with the attempt and the
+    reason recorded, and the caller (the task) schedules another try; on the final attempt,
+    or for a permanent error, it is marked failed and the seller sees a "send again" button.
+    """
+    message = (
+        Message.objects.select_for_update(of=("self",))
+        .select_related("conversation", "shop")
+        .get(pk=message_id)
+    )
+    if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.QUEUED:
+        return message  # already delivered or given up: a duplicate task is harmless
+    message.attempts += 1
+    connector = marketplaces.get_connector(message.shop)
+    try:
+        remote_id = connector.send_chat_message(
+            shop=message.shop,
+            chat_ref=message.conversation.chat_ref or message.conversation.external_id or str(message.conversation_id),
+            text=message.text,
+            attachments=_outgoing_files(message),
+        )
+    except ConnectorError as exc:
+        message.failure_reason = str(exc)[:500]
+        if exc.retryable and not final_attempt and message.attempts < MAX_DELIVERY_ATTEMPTS:
+            message.save(update_fields=["attempts", "failure_reason"])
+            return message
+        message.delivery_status = DeliveryStatus.FAILED
+        message.save(update_fields=["attempts", "failure_reason", "delivery_status"])
+        return message
+    message.delivery_status = DeliveryStatus.SENT
+    message.external_id = remote_id[:255]
+    message.failure_reason = ""
+    message.save(update_fields=["attempts", "failure_reason", "delivery_status", "external_id"])
+    return message
+
+
+@transaction.atomic
+def chat_message_mark_failed(*, message_id: int, reason: str) -> None:
+    """Give up on a queued message (the task ran out of retries)."""
+    Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_status=DeliveryStatus.FAILED, failure_reason=reason[:500]
+    )
+
+
+@transaction.atomic
+def chat_message_retry(*, message: Message) -> Message:
+    """Queue a failed reply again (the seller pressed "send again")."""
+    if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.FAILED:
+        raise ValidationError(_("Only a message that failed to send can be sent again."), code="not_failed")
+    message.delivery_status = DeliveryStatus.QUEUED
+    message.failure_reason = ""
+    message.attempts = 0
+    message.save(update_fields=["delivery_status", "failure_reason", "attempts"])
+    _enqueue_delivery(message)
+    return message
+
+
+@transaction.atomic
+def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
+    """Recompute the denormalised fields from the messages (imports, demo data, repairs)."""
+    messages = Message.objects.filter(conversation=conversation)
+    last = messages.order_by("-created_at", "-pk").first()
+    last_out = messages.filter(direction=Direction.OUTGOING).order_by("-created_at").values_list("created_at", flat=True).first()
+    pending = messages.filter(direction=Direction.INCOMING)
+    if last_out is not None:
+        pending = pending.filter(created_at__gt=last_out)
+    first_pending = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    unread = messages.filter(direction=Direction.INCOMING)
+    if conversation.last_read_at is not None:
+        unread = unread.filter(created_at__gt=conversation.last_read_at)
+    conversation.last_message_at = last.created_at if last else None
+    conversation.last_message_excerpt = _excerpt(last.text, last.attachments.count()) if last else ""
+    conversation.last_message_direction = last.direction if last else ""
+    conversation.first_unanswered_at = first_pending
+    conversation.unread_count = unread.count()
+    conversation.save(
+        update_fields=[
+            "last_message_at", "last_message_excerpt", "last_message_direction", "first_unanswered_at", "unread_count",
+        ]
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_mark_read(*, conversation: Conversation) -> None:
+    """The shop has seen the conversation: its unread buyer messages count as read."""
+    if conversation.unread_count == 0:
+        return
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk).update(unread_count=0, last_read_at=now)
+    conversation.unread_count = 0
+    conversation.last_read_at = now

@@ -1,0 +1,266 @@
+"""The chat inbox: list and conversation panes, sending, retrying, files, the unread badge.
+
+One page template (chats/inbox.html); htmx requests get one of its partials.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from chats import selectors, services
+from chats.models import Attachment, Conversation, Message
+from chats.search import normalise_query
+from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
+from sellerdesk.core.models import Role
+
+PICKER_TEMPLATE = "templates_lib/picker.html"
+LIVE_CHECK_TEMPLATE = "replycheck/live_check.html"
+FINDINGS_TEMPLATE = "replycheck/findings.html"
+_template_exists_cache: dict[str, bool] = {}
+
+
+def _template_exists(name: str) -> bool:
+    # Other apps' includes may not exist yet while they are being built; the page must render.
+    if name not in _template_exists_cache:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            return False  # not cached: it may appear after a deploy without a restart
+        _template_exists_cache[name] = True
+    return True
+
+
+def _list_params(request: ShopRequest) -> dict:
+    tab = request.GET.get("tab", "all")
+    product = request.GET.get("product", "")
+    return {
+        "tab": tab if tab in ("all", "unread") else "all",
+        "q": normalise_query(request.GET.get("q")),
+        "group": request.GET.get("group") == "1",
+        "product": int(product) if product.isdigit() else None,
+    }
+
+
+def _list_query_string(params: dict, **overrides) -> str:
+    merged = {**params, **overrides}
+    pairs = {
+        "tab": merged["tab"] if merged["tab"] != "all" else "",
+        "q": merged["q"],
+        "group": "1" if merged["group"] else "",
+        "product": merged["product"] or "",
+    }
+    return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def _list_context(request: ShopRequest) -> dict:
+    params = _list_params(request)
+    context: dict = {
+        "params": params,
+        "list_qs": _list_query_string(params),
+        "unread_count": selectors.unread_conversation_count(shop=request.shop),
+    }
+    if params["group"] and not params["product"]:
+        context["groups"] = selectors.conversation_groups(shop=request.shop, tab=params["tab"], query=params["q"])
+    else:
+        context["page"] = selectors.conversation_list(
+            shop=request.shop,
+            tab=params["tab"],
+            query=params["q"],
+            product_id=params["product"],
+            cursor=request.GET.get("cursor"),
+        )
+        if params["product"]:
+            context["product_filter"] = next(
+                (row.product for row in context["page"].rows if row.product_id == params["product"]), None
+            )
+    return context
+
+
+def _thread_context(request: ShopRequest, conversation: Conversation, *, before: str | None = None) -> dict:
+    find = normalise_query(request.GET.get("find"))
+    hits: list[int] = []
+    hit_index = 0
+    window = None
+    if find:
+        hits = selectors.thread_hits(conversation=conversation, query=find)
+        raw_hit = request.GET.get("hit", "0")
+        hit_index = min(int(raw_hit), len(hits) - 1) if raw_hit.isdigit() and hits else 0
+        if hits:
+            target_row = Message.objects.filter(pk=hits[hit_index]).only("pk", "created_at").first()
+            if target_row is not None:
+                window = selectors.thread_around(conversation=conversation, message=target_row)
+    if window is None:
+        window = selectors.thread_latest(conversation=conversation, before=before)
+    product = conversation.product
+    picker_variables = {"buyer_name": conversation.buyer_name}
+    if product is not None:
+        picker_variables |= {"product_name": product.name, "sku": product.sku}
+    return {
+        "conversation": conversation,
+        "window": window,
+        "find": find,
+        "hits": hits,
+        "hit_index": hit_index,
+        "hit_id": hits[hit_index] if hits else None,
+        "attachments": selectors.conversation_attachments(conversation=conversation),
+        "picker_variables": picker_variables,
+        "picker_enabled": _template_exists(PICKER_TEMPLATE),
+        "live_check_enabled": _template_exists(LIVE_CHECK_TEMPLATE),
+        "findings_enabled": _template_exists(FINDINGS_TEMPLATE),
+        "reply_text": "",
+    }
+
+
+def _conversation_for(request: ShopRequest, conversation_id: int) -> Conversation:
+    return get_for_shop(Conversation.objects.select_related("product", "shop"), request.shop, pk=conversation_id)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def inbox(request: ShopRequest) -> HttpResponse:
+    context = _list_context(request)
+    if request.htmx and request.htmx.target in ("conversation-list", "list-more"):
+        return render(request, "chats/inbox.html#conversation-list", context)
+    return render(request, "chats/inbox.html", context)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def conversation_detail(request: ShopRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_for(request, conversation_id)
+    was_unread = conversation.unread_count > 0
+    services.conversation_mark_read(conversation=conversation)
+    context = _thread_context(request, conversation)
+    if request.htmx and request.htmx.target == "thread":
+        response = render(request, "chats/inbox.html#thread", context)
+    else:
+        context |= _list_context(request)
+        response = render(request, "chats/inbox.html", context)
+    if was_unread:
+        trigger_client_event(response, "chats:read")
+    return response
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def conversation_messages(request: ShopRequest, conversation_id: int) -> HttpResponse:
+    """Older messages for upward paging (a partial), or the whole page at that point."""
+    conversation = _conversation_for(request, conversation_id)
+    before = request.GET.get("before")
+    if request.htmx:
+        window = selectors.thread_latest(conversation=conversation, before=before)
+        return render(
+            request, "chats/inbox.html#older-messages", {"conversation": conversation, "window": window}
+        )
+    context = _thread_context(request, conversation, before=before) | _list_context(request)
+    return render(request, "chats/inbox.html", context)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
+    from sellerdesk.replycheck.services import ReplyBlocked, ReplyNeedsConfirmation
+
+    conversation = _conversation_for(request, conversation_id)
+    text = request.POST.get("text", "")
+    errors: list[str] = []
+    report = None
+    try:
+        services.chat_message_send(
+            conversation=conversation,
+            author=request.user,
+            text=text,
+            files=request.FILES.getlist("files"),
+            warnings_confirmed=request.POST.get("warnings_confirmed") in ("1", "on", "true"),
+        )
+    except (ReplyBlocked, ReplyNeedsConfirmation) as exc:
+        report = exc.report
+        errors = list(exc.messages)
+    except ValidationError as exc:
+        errors = list(exc.messages)
+    else:
+        if request.htmx:
+            return render(request, "chats/inbox.html#thread", _thread_context(request, conversation))
+        return redirect("chats:conversation", conversation_id=conversation.pk)
+
+    refusal = {
+        "conversation": conversation,
+        "reply_text": text,
+        "reply_errors": errors,
+        "report": report,
+        "picker_variables": {"buyer_name": conversation.buyer_name},
+        "picker_enabled": _template_exists(PICKER_TEMPLATE),
+        "live_check_enabled": _template_exists(LIVE_CHECK_TEMPLATE),
+        "findings_enabled": _template_exists(FINDINGS_TEMPLATE),
+    }
+    if conversation.product is not None:
+        refusal["picker_variables"] |= {"product_name": conversation.product.name, "sku": conversation.product.sku}
+    if request.htmx:
+        response = render(request, "chats/inbox.html#reply-box", refusal)
+        return reswap(retarget(response, "#reply-box"), "outerHTML")
+    context = _thread_context(request, conversation) | _list_context(request) | refusal
+    return render(request, "chats/inbox.html", context, status=400)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def message_status(request: ShopRequest, message_id: int) -> HttpResponse:
+    """One message (its delivery status changes while queued): polled by the page."""
+    message = get_for_shop(
+        Message.objects.select_related("author", "conversation").prefetch_related("attachments"),
+        request.shop,
+        pk=message_id,
+    )
+    if not request.htmx:
+        return redirect(reverse("chats:conversation", kwargs={"conversation_id": message.conversation_id}))
+    return render(request, "chats/inbox.html#message", {"message": message, "conversation": message.conversation})
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def message_retry(request: ShopRequest, message_id: int) -> HttpResponse:
+    message = get_for_shop(
+        Message.objects.select_related("author", "conversation").prefetch_related("attachments"),
+        request.shop,
+        pk=message_id,
+    )
+    # Already queued or sent (double click, another tab): just show the current state.
+    with contextlib.suppress(ValidationError):
+        services.chat_message_retry(message=message)
+    if request.htmx:
+        return render(request, "chats/inbox.html#message", {"message": message, "conversation": message.conversation})
+    return redirect("chats:conversation", conversation_id=message.conversation_id)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
+    attachment = get_for_shop(Attachment, request.shop, pk=attachment_id)
+    field = attachment.thumbnail if request.GET.get("thumb") and attachment.thumbnail else attachment.file
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=attachment.content_type, filename=attachment.original_name,
+        as_attachment=request.GET.get("download") == "1",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def unread_badge(request: ShopRequest) -> HttpResponse:
+    count = selectors.unread_conversation_count(shop=request.shop)
+    return render(request, "chats/inbox.html#unread-count", {"unread_count": count})
