@@ -85,6 +85,11 @@ class _Patterns:
         for line in read_lines("contacts", "number_words"):
             word, value = line.split()
             self.number_words[word] = int(value)
+        self.dot_word = re.compile(r"[a-zа-я0-9]\.[a-zа-я]")
+        self.spelled_gate = re.compile(r"собак|точка|dot|\bat\b|[(\[{<]at[)\]}>]")
+        self.number_word_gate = re.compile(
+            r"(?<![а-яa-z])(?:" + "|".join(map(re.escape, self.number_words)) + r")(?![а-яa-z])"
+        )
         # A quick gate: texts with none of these characters have no contact at all.
         self.gate = re.compile(
             rf"[0-9@]|www|http|\.[a-zа-я]|точка|dot|собак|(?:{_alt('messengers')})|"
@@ -119,28 +124,31 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         taken.append((start, end))
         found.append(Contact(start, end, kind, value))
 
-    for m in p.email.finditer(folded):
+    has_at = "@" in folded
+    has_dot_word = p.dot_word.search(folded) is not None
+    for m in p.email.finditer(folded) if has_at else ():
         domain = m.group().rsplit("@", 1)[1].strip()
         if not _domain_allowed(domain, allowed_domains):
             add(m.start(), m.end(), "email", m.group())
-    for m in p.email_spelled.finditer(folded):
+    for m in p.email_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
         add(m.start(), m.end(), "email", m.group())
-    for m in p.url.finditer(folded):
+    for m in p.url.finditer(folded) if ("www" in folded or "http" in folded) else ():
         value = m.group().rstrip(".,!?)")
         host = re.sub(r"^(?:https?://)?", "", value).split("/")[0]
         if not _domain_allowed(host, allowed_domains):
             add(m.start(), m.start() + len(value), "url", value)
-    for regex in (p.domain, p.cyr_domain):
+    for regex in (p.domain, p.cyr_domain) if has_dot_word else ():
         for m in regex.finditer(folded):
             if not _domain_allowed(m.group(1), allowed_domains):
                 value = m.group().rstrip(".,!?)")
                 add(m.start(), m.start() + len(value), "url", value)
-    for m in p.domain_spelled.finditer(folded):
+    for m in p.domain_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
         add(m.start(), m.end(), "url", m.group())
-    for m in p.handle.finditer(folded):
+    for m in p.handle.finditer(folded) if has_at else ():
         add(m.start(), m.end(), "handle", m.group())
     _find_phones(folded, p, add)
-    _find_spelled_phones(folded, p, add)
+    if p.number_word_gate.search(folded):
+        _find_spelled_phones(folded, p, add)
     _find_messengers(folded, p, add)
     found.sort(key=lambda c: c.start)
     return found

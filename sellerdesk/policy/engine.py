@@ -91,7 +91,7 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
     return parts, by_part
 
 
-def _name_in(folded_name: str, folded: str, tokens) -> bool:
+def _name_in(folded_name: str, folded: str) -> bool:
     if not folded_name:
         return True
     if folded_name in folded:
@@ -99,7 +99,7 @@ def _name_in(folded_name: str, folded: str, tokens) -> bool:
     # Declined forms: «Анна» / «Анне», «Алексей» / «Алексея».
     name_forms = set(lemma_forms(folded_name)) | {folded_name}
     stem = folded_name[:-1] if len(folded_name) > 3 else folded_name
-    for token in tokens:
+    for token in tokenize(folded):
         if token.text.startswith(stem) or name_forms & set(lemma_forms(token.text)):
             return True
     return False
@@ -131,23 +131,25 @@ def _merge_matches(matches: list[Match]) -> list[tuple[int, int]]:
     return spans
 
 
+_UPPER_RE = re.compile(r"[A-ZА-ЯЁ]")
+_LOWER_RE = re.compile(r"[a-zа-яё]")
+
+
 def _is_shouting(text: str) -> bool:
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
-    return upper >= 20 and upper >= 0.7 * (upper + lower)
+    upper = len(_UPPER_RE.findall(text))
+    if upper < 20:
+        return False
+    lower = len(_LOWER_RE.findall(text))
+    return upper >= 0.7 * (upper + lower)
 
 
-def _repeated_sentences(text: str) -> list[tuple[int, int]]:
+def _repeated_sentences(text: str, folded: str) -> list[tuple[int, int]]:
     seen: dict[str, int] = {}
     repeats = []
     start = 0
-    for m in _SENTENCE_END.finditer(text + "\n"):
+    for m in _SENTENCE_END.finditer(folded + "\n"):
         sentence = text[start : m.start()]
-        key = " ".join(fold(sentence).split())
+        key = " ".join(folded[start : m.start()].split())
         if len(key) >= 15:
             if key in seen:
                 offset = start + (len(sentence) - len(sentence.lstrip()))
@@ -196,8 +198,7 @@ def check(
         report_parts = dict.fromkeys(PARTS, False)
         return _finish(report_parts, reply_lang, findings)
 
-    tokens = tokenize(folded)
-    matches = phrase_book().find(folded, tokens)
+    matches = phrase_book().find(folded)
     parts, by_part = _detect_parts(folded, matches)
 
     # Parts the channel requires.
@@ -219,7 +220,7 @@ def check(
             add(f"missing_{part}", at, at, _suggestion(part, reply_lang))
         else:
             add("missing_closing", n, n, _suggestion("closing", reply_lang))
-    if name and parts["greeting"] and not _name_in(fold(name), folded, tokens):
+    if name and parts["greeting"] and not _name_in(fold(name), folded):
         greeting = by_part["greeting"]
         add(
             "greeting_without_name",
@@ -278,7 +279,7 @@ def check(
     limit = policy.max_length.get(channel)
     if limit and n > limit:
         add("too_long", limit, n, limit=limit)
-    for start, end in _repeated_sentences(text):
+    for start, end in _repeated_sentences(text, folded):
         add("repeated_text", start, end)
     for m in _PUNCT_RUN.finditer(text):
         add("excessive_punctuation", m.start(), m.end(), m.group()[0])

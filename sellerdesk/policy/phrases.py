@@ -23,11 +23,12 @@ Chinese files hold regular-expression fragments (usually plain substrings);
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sellerdesk.policy._data import read_lines, to_simplified
-from sellerdesk.policy.text import Token, lemma_forms, tokenize
+from sellerdesk.policy.text import lemma_forms
 
 CATEGORIES = (
     "greeting",
@@ -110,6 +111,7 @@ class PhraseBook:
             negative = [ln[1:] for ln in lines if ln.startswith("!")]
             self.zh[category] = (_alternation(positive), _alternation(negative))
         self._keys_cache: dict[str, frozenset[str]] = {}
+        self._candidates_cache: dict[frozenset[str], tuple] = {}
 
     def token_keys(self, surface: str) -> frozenset[str]:
         cached = self._keys_cache.get(surface)
@@ -127,44 +129,56 @@ class PhraseBook:
         self._keys_cache[surface] = relevant
         return relevant
 
-    def match_tokens(self, tokens: list[Token], folded: str) -> list[tuple[Phrase, int, int]]:
-        """(phrase, first token index, last token index + 1) for every phrase occurrence.
+    def match_tokens(self, folded: str) -> list[tuple[Phrase, int, int, list[tuple[int, int]]]]:
+        """(phrase, first token index, last token index + 1, token spans) per occurrence.
 
         A phrase never spans two sentences.
         """
-        keys = [self.token_keys(token.text) for token in tokens]
-        sentence = 0
-        sentences = []
-        previous_end = 0
-        for token in tokens:
-            if _SENTENCE_BREAK.search(folded, previous_end, token.start):
-                sentence += 1
-            sentences.append(sentence)
-            previous_end = token.end
+        spans: list[tuple[int, int]] = []
+        keys: list[frozenset[str]] = []
+        token_keys = self.token_keys
+        for m in _WORD_RE.finditer(folded):
+            spans.append(m.span())
+            keys.append(token_keys(m.group()))
+        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
+        sentences = (
+            [bisect_right(breaks, start) for start, _ in spans] if breaks else [0] * len(spans)
+        )
+        present: set[str] = set().union(*keys) if keys else set()
         found = []
-        by_first = self.by_first_key
+        candidates_for = self._candidates
         for index, token_keys in enumerate(keys):
             if not token_keys:
                 continue
-            seen: set[int] = set()
-            for key in token_keys:
-                for phrase in by_first.get(key, ()):
-                    if id(phrase) in seen:
-                        continue
-                    seen.add(id(phrase))
-                    end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
-                    if end is not None:
-                        found.append((phrase, index, end))
+            for phrase, needs in candidates_for(token_keys):
+                # Every slot must find its word somewhere in the text before we walk.
+                if needs and not all(not need.isdisjoint(present) for need in needs):
+                    continue
+                end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
+                if end is not None:
+                    found.append((phrase, index, end, spans))
         return found
 
-    def find(self, folded: str, tokens: list[Token] | None = None) -> list[Match]:
+    def _candidates(self, token_keys: frozenset[str]) -> tuple:
+        cached = self._candidates_cache.get(token_keys)
+        if cached is None:
+            unique: dict[int, Phrase] = {}
+            for key in token_keys:
+                for phrase in self.by_first_key.get(key, ()):
+                    unique.setdefault(id(phrase), phrase)
+            cached = tuple(
+                (phrase, tuple(s.keys for s in phrase.slots[1:] if not s.gap))
+                for phrase in unique.values()
+            )
+            self._candidates_cache[token_keys] = cached
+        return cached
+
+    def find(self, folded: str) -> list[Match]:
         """Positive matches of every category, negatives already applied."""
-        if tokens is None:
-            tokens = tokenize(folded)
         positives: list[Match] = []
         negatives: list[Match] = []
-        for phrase, first, end in self.match_tokens(tokens, folded):
-            match = Match(phrase.category, tokens[first].start, tokens[end - 1].end)
+        for phrase, first, end, spans in self.match_tokens(folded):
+            match = Match(phrase.category, spans[first][0], spans[end - 1][1])
             (negatives if phrase.negative else positives).append(match)
         if _has_cjk(folded):
             simplified = to_simplified(folded)
@@ -206,6 +220,7 @@ def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> in
     return None
 
 
+_WORD_RE = re.compile(r"[^\W_]+")  # the same words as text.tokenize
 _SENTENCE_BREAK = re.compile(r"[.!?…;\n]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
