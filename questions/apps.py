@@ -6,5 +6,13 @@ class QuestionsConfig(AppConfig):
     name = "questions"
     label = "questions"
     verbose_name = _("Product questions")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
-    nav_items: tuple = ()
+
+    @property
+    def nav_items(self) -> tuple:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        return (
+            NavItem(_("Questions"), "questions:list", Role.SELLER, order=20, badge_url_name="questions:new_badge"),
+            NavItem(_("Rules"), "questions:rules", Role.MANAGER, order=50),
+        )

@@ -164,8 +164,8 @@ def product_choices(*, shop: Shop) -> list[Product]:
     return list(Product.objects.for_shop(shop).only("pk", "sku", "name").order_by("sku"))
 
 
-def question_get_detail(*, shop: Shop, question_id: int) -> QuerySet[Question]:
-    return Question.objects.for_shop(shop).select_related("product", "answered_by", "repeat_of")
+def question_detail_queryset() -> QuerySet[Question]:
+    return Question.objects.select_related("shop", "product", "answered_by", "repeat_of")
 
 
 # --- Already asked ---------------------------------------------------------------------------

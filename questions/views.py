@@ -1,0 +1,374 @@
+"""Thin views: parse the request, call a selector or a service, render one page (or its partial)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from questions import selectors, services
+from questions.forms import (
+    DeclineRuleForm,
+    QuestionFilterForm,
+    QuestionSettingsForm,
+    ReplyForm,
+    RulesImportForm,
+)
+from questions.models import AutoDecision, DeclineKind, DeclineRule, Question, QuestionStatus
+from questions.ruleset import rule_to_data
+from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
+from sellerdesk.core.models import Role
+
+TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
+
+
+@lru_cache(maxsize=8)
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _reply_box_flags() -> dict[str, bool]:
+    return {
+        "live_check_enabled": _template_exists("replycheck/live_check.html"),
+        "picker_enabled": _template_exists("templates_lib/picker.html"),
+    }
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def question_list(request: ShopRequest) -> HttpResponse:
+    form = QuestionFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.QuestionFilters(
+        status=data.get("tab") or QuestionStatus.NEW,
+        search=data.get("q") or "",
+        product_id=data.get("product"),
+        decline_kind=data.get("kind") or "",
+        repeats_only=bool(data.get("repeats")),
+    )
+    page = selectors.question_page(shop=request.shop, filters=filters, cursor=data.get("cursor") or "")
+    counts = selectors.question_tab_counts(shop=request.shop, filters=filters)
+    base_query = {
+        key: value
+        for key, value in {
+            "q": filters.search,
+            "product": filters.product_id or "",
+            "repeats": "1" if filters.repeats_only else "",
+        }.items()
+        if value
+    }
+    tabs = [
+        {
+            "status": status.value,
+            "label": status.label,
+            "count": counts[status.value],
+            "url": "?" + urlencode({**base_query, "tab": status.value}),
+            "current": status == filters.status,
+        }
+        for status in TABS
+    ]
+    tab_query = {**base_query, "tab": filters.status}
+    if filters.decline_kind:
+        tab_query["kind"] = filters.decline_kind
+    next_url = "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    context = {
+        "filters": filters,
+        "tabs": tabs,
+        "counts": counts,
+        "page": page,
+        "next_url": next_url,
+        "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
+        "products": selectors.product_choices(shop=request.shop),
+        "kind_urls": [
+            (kind, label, "?" + urlencode({**base_query, "tab": "declined", **({"kind": kind} if kind else {})}))
+            for kind, label in (("", _("All")), (DeclineKind.AUTO, DeclineKind.AUTO.label), (DeclineKind.MANUAL, DeclineKind.MANUAL.label))
+        ],
+    }
+    template = "questions/list.html#results" if request.htmx else "questions/list.html"
+    return render(request, template, context)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def new_badge(request: ShopRequest) -> HttpResponse:
+    count = selectors.question_new_count(shop=request.shop)
+    return HttpResponse(str(count) if count else "")
+
+
+def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
+    settings = selectors.question_settings_get(shop=request.shop)
+    suggestion = None
+    if question.status == QuestionStatus.NEW:
+        suggestion = selectors.already_asked(question=question, threshold=settings.repeat_threshold)
+    decisions = list(question.auto_decisions.order_by("-decided_at"))
+    picker_variables = {"buyer_name": question.buyer_name} if question.buyer_name else {}
+    if question.product is not None:
+        picker_variables.update(product_name=question.product.name, sku=question.product.sku)
+    return {
+        "question": question,
+        "suggestion": suggestion,
+        "decisions": decisions,
+        "active_decision": next((d for d in decisions if d.is_active), None),
+        "decline_reasons": selectors.standard_decline_reasons(request.shop.default_language),
+        "picker_variables": picker_variables,
+        "answer_form": extra.pop("answer_form", None) or ReplyForm(auto_id="answer-%s"),
+        "decline_form": extra.pop("decline_form", None) or ReplyForm(auto_id="decline-%s"),
+        "can_manage": request.role.includes(Role.MANAGER),
+        **_reply_box_flags(),
+        **extra,
+    }
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def question_detail(request: ShopRequest, question_id: int) -> HttpResponse:
+    question = get_for_shop(selectors.question_detail_queryset(), request.shop, pk=question_id)
+    return render(request, "questions/detail.html", _detail_context(request, question))
+
+
+def _reply(request: ShopRequest, question_id: int, *, decline: bool) -> HttpResponse:
+    question = get_for_shop(selectors.question_detail_queryset(), request.shop, pk=question_id)
+    form = ReplyForm(request.POST, auto_id=("decline-%s" if decline else "answer-%s"))
+    forms_key = "decline_form" if decline else "answer_form"
+    if not form.is_valid():
+        return render(request, "questions/detail.html", _detail_context(request, question, **{forms_key: form}), status=400)
+    service = services.question_decline if decline else services.question_answer
+    try:
+        service(
+            question=question,
+            text=form.cleaned_data["text"],
+            user=request.user,
+            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
+        )
+    except ValidationError as refused:
+        report = getattr(refused, "report", None)
+        if report is None:
+            form.add_error(None, refused.messages)
+        context = _detail_context(
+            request,
+            question,
+            **{forms_key: form, "refusal": report, "refusal_box": "decline" if decline else "answer"},
+        )
+        return render(request, "questions/detail.html", context, status=400)
+    messages.success(request, _("Question declined.") if decline else _("Answer sent."))
+    return redirect(reverse("questions:list") + "?" + urlencode({"tab": QuestionStatus.NEW}))
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def question_answer(request: ShopRequest, question_id: int) -> HttpResponse:
+    return _reply(request, question_id, decline=False)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def question_decline(request: ShopRequest, question_id: int) -> HttpResponse:
+    return _reply(request, question_id, decline=True)
+
+
+# --- Automatic decisions ---------------------------------------------------------------------
+
+
+@shop_view(role=Role.MANAGER)
+@require_GET
+def decision_list(request: ShopRequest) -> HttpResponse:
+    return render(
+        request, "questions/decisions.html", {"decisions": selectors.autodecision_list(shop=request.shop)}
+    )
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def decision_undo(request: ShopRequest, autodecision_id: int) -> HttpResponse:
+    decision = get_for_shop(AutoDecision, request.shop, pk=autodecision_id)
+    try:
+        services.autodecision_undo(decision=decision, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("The automatic decline was undone; the question is New again."))
+    return redirect(request.POST.get("next") or reverse("questions:decisions"))
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+@shop_view(role=Role.MANAGER)
+@require_GET
+def rule_list(request: ShopRequest) -> HttpResponse:
+    return render(request, "questions/rules.html", _rules_context(request))
+
+
+def _rules_context(request: ShopRequest, **extra) -> dict:
+    settings = selectors.question_settings_get(shop=request.shop)
+    return {
+        "rules": selectors.decline_rules(shop=request.shop),
+        "settings": settings,
+        "settings_form": extra.pop("settings_form", None) or QuestionSettingsForm(instance=settings),
+        "import_form": extra.pop("import_form", None) or RulesImportForm(),
+        **extra,
+    }
+
+
+def _rule_editor(request: ShopRequest, rule: DeclineRule | None) -> HttpResponse:
+    initial = None
+    if rule is not None:
+        initial = {
+            "name": rule.name,
+            "phrases": rule.phrases,
+            "exclusions": rule.exclusions,
+            "fuzzy": rule.fuzzy,
+            "kind": rule.kind,
+            "enabled": rule.enabled,
+            "text": rule.reply_text,
+        }
+    form = DeclineRuleForm(request.POST or None, initial=initial)
+    dry_run = dry_run_error = None
+    if request.method == "POST":
+        if request.POST.get("action") == "dry_run":
+            dry_run, dry_run_error = _dry_run(request, rule, form)
+            if request.htmx:
+                return render(
+                    request,
+                    "questions/rule_edit.html#dry-run",
+                    {"dry_run": dry_run, "dry_run_error": dry_run_error},
+                )
+        elif form.is_valid():
+            try:
+                if rule is None:
+                    services.decline_rule_create(shop=request.shop, fields=form.service_fields())
+                else:
+                    services.decline_rule_update(rule=rule, fields=form.service_fields())
+            except ValidationError as invalid:
+                form.add_service_errors(invalid)
+            else:
+                messages.success(request, _("Rule saved."))
+                return redirect("questions:rules")
+    context = {
+        "rule": rule,
+        "form": form,
+        "dry_run": dry_run,
+        "dry_run_error": dry_run_error,
+        "decline_reasons": selectors.standard_decline_reasons(request.shop.default_language),
+        "settings": selectors.question_settings_get(shop=request.shop),
+        **_reply_box_flags(),
+    }
+    status = 400 if request.method == "POST" and form.errors and dry_run is None else 200
+    return render(request, "questions/rule_edit.html", context, status=status)
+
+
+def _dry_run(request: ShopRequest, rule: DeclineRule | None, form: DeclineRuleForm):
+    """Run the edited rule set (saved rules with this one replaced or added) over recent questions."""
+    from sellerdesk.policy.rules import RulesFileError
+
+    form.is_valid()  # fills cleaned_data; the dry run ignores the reply (not needed to match)
+    data = form.cleaned_data
+    edited = DeclineRule(
+        pk=rule.pk if rule else None,
+        name=(data.get("name") or (rule.name if rule else "") or _("New rule")).strip(),
+        phrases=data.get("phrases") or "",
+        exclusions=data.get("exclusions") or "",
+        fuzzy=bool(data.get("fuzzy")),
+        kind=data.get("kind") or "keywords",
+        enabled=bool(data.get("enabled")),
+        reply_text=data.get("text") or "",
+    )
+    saved = selectors.decline_rules(shop=request.shop)
+    rules = [edited if rule and item.pk == rule.pk else item for item in saved]
+    if rule is None:
+        rules.append(edited)
+    payload = {"rules": [rule_to_data(item) for item in rules]}
+    for item in payload["rules"]:
+        item.pop("reply", None)
+    try:
+        return selectors.rules_dry_run(shop=request.shop, edited_data=payload), None
+    except RulesFileError as error:
+        return None, error.message(get_language())
+
+
+@shop_view(role=Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def rule_create(request: ShopRequest) -> HttpResponse:
+    return _rule_editor(request, None)
+
+
+@shop_view(role=Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: ShopRequest, declinerule_id: int) -> HttpResponse:
+    rule = get_for_shop(DeclineRule, request.shop, pk=declinerule_id)
+    return _rule_editor(request, rule)
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def rule_delete(request: ShopRequest, declinerule_id: int) -> HttpResponse:
+    rule = get_for_shop(DeclineRule, request.shop, pk=declinerule_id)
+    services.decline_rule_delete(rule=rule)
+    messages.success(request, _("Rule deleted."))
+    return redirect("questions:rules")
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def rule_move(request: ShopRequest, declinerule_id: int) -> HttpResponse:
+    rule = get_for_shop(DeclineRule, request.shop, pk=declinerule_id)
+    services.decline_rule_move(rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("questions:rules")
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def rules_import(request: ShopRequest) -> HttpResponse:
+    form = RulesImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            created = services.rules_import(shop=request.shop, data=raw)
+        except services.RulesImportError as refused:
+            form.add_error("file", refused.messages)
+        else:
+            messages.success(request, _("Imported %(count)d rules.") % {"count": len(created)})
+            return redirect("questions:rules")
+    return render(request, "questions/rules.html", _rules_context(request, import_form=form), status=400)
+
+
+@shop_view(role=Role.MANAGER)
+@require_GET
+def rules_export(request: ShopRequest) -> HttpResponse:
+    data = services.rules_export(shop=request.shop)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="decline-rules-{request.shop.pk}-{stamp}.json"'
+    return response
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def settings_update(request: ShopRequest) -> HttpResponse:
+    form = QuestionSettingsForm(request.POST, instance=selectors.question_settings_get(shop=request.shop))
+    if form.is_valid():
+        services.question_settings_update(shop=request.shop, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("questions:rules")
+    return render(request, "questions/rules.html", _rules_context(request, settings_form=form), status=400)
