@@ -6,5 +6,14 @@ class SlaConfig(AppConfig):
     name = "sellerdesk.sla"
     label = "sla"
     verbose_name = _("Response-time SLAs")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
-    nav_items: tuple = ()
+
+    @property
+    def nav_items(self) -> tuple:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        return (
+            NavItem(_("SLA"), "sla:dashboard", Role.ADMIN, order=70),
+            NavItem(_("SLA settings"), "sla:policies", Role.MANAGER, order=72),
+            NavItem(_("Reminders"), "sla:reminders", Role.SELLER, order=75, badge_url_name="sla:reminder_badge"),
+        )

@@ -368,6 +368,26 @@ def sla_calendar_update(*, shop: Shop, weekly_hours: dict, check_times: list[str
 
 
 @transaction.atomic
+def sla_settings_update(
+    *, shop: Shop, policies: dict[str, dict], weekly_hours: dict, check_times: list[str]
+) -> None:
+    """The settings page in one go: calendar and every channel's policy, one recompute."""
+    calendar = calendar_get(shop=shop)
+    calendar.weekly_hours = weekly_hours
+    calendar.check_times = check_times
+    calendar.full_clean()
+    calendar.save()
+    for channel, values in policies.items():
+        policy = policy_get(shop=shop, channel=channel)
+        policy.target_minutes = values["target_minutes"]
+        policy.warn_percent = values["warn_percent"]
+        policy.business_hours = values["business_hours"]
+        policy.full_clean()
+        policy.save()
+    _recompute_open_clocks(shop=shop, channels=list(Channel.values))
+
+
+@transaction.atomic
 def sla_holiday_add(*, shop: Shop, day: date, name: str = "") -> Holiday:
     holiday = Holiday(shop=shop, date=day, name=name.strip())
     holiday.full_clean()
