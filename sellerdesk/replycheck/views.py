@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ MAX_LIVE_TEXT = 20_000
 
 @shop_view(role=Role.SELLER)
 @require_POST
+@transaction.non_atomic_requests  # read-only and hot (every pause in typing): no BEGIN/COMMIT
 def live(request: ShopRequest) -> HttpResponse:
     """The findings panel for the text being typed (htmx, debounced)."""
     text = request.POST.get("text", "")
