@@ -181,7 +181,8 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
             author=request.user,
             text=text,
             files=request.FILES.getlist("files"),
-            warnings_confirmed=request.POST.get("warnings_confirmed") in ("1", "on", "true"),
+            # The live panel and the refusal panel may each carry a "send anyway" box.
+            warnings_confirmed=bool({"1", "on", "true"} & set(request.POST.getlist("warnings_confirmed"))),
         )
     except (ReplyBlocked, ReplyNeedsConfirmation) as exc:
         report = exc.report
