@@ -18,9 +18,7 @@ from sellerdesk.replycheck.services import (
 )
 
 COMPLETE_RU = "Здравствуйте! Спасибо за вопрос. Плед можно стирать при 30 градусах. Хорошего дня!"
-WITH_PHONE_RU = (
-    "Здравствуйте! Спасибо, что написали. Позвоните нам: +7 916 123-45-67, всё объясним. Хорошего дня!"
-)
+WITH_PHONE_RU = "Здравствуйте! Спасибо, что написали. Позвоните нам: +7 916 123-45-67, всё объясним. Хорошего дня!"
 NO_GREETING_RU = "Спасибо за вопрос. Плед можно стирать при 30 градусах. Хорошего дня!"
 
 
@@ -48,7 +46,9 @@ def test_guard_asks_to_confirm_warnings_and_accepts_the_confirmation(shops):
         reply_guard(shop=shops.mine, text=NO_GREETING_RU, channel="chat")
     assert isinstance(caught.value, ValidationError)
     assert "missing_greeting" in caught.value.report.codes()
-    report = reply_guard(shop=shops.mine, text=NO_GREETING_RU, channel="chat", warnings_confirmed=True)
+    report = reply_guard(
+        shop=shops.mine, text=NO_GREETING_RU, channel="chat", warnings_confirmed=True
+    )
     assert "missing_greeting" in report.codes()
 
 
@@ -69,7 +69,10 @@ def test_contacts_in_chat_follow_each_shops_policy(shops):
 def test_extra_forbidden_words_and_severity_overrides_apply(shops):
     shop_policy_update(
         shop=shops.mine,
-        data={"extra_forbidden_words": ["предоплата"], "severity_overrides": {"missing_greeting": "off"}},
+        data={
+            "extra_forbidden_words": ["предоплата"],
+            "severity_overrides": {"missing_greeting": "off"},
+        },
         user=shops.users["manager"],
     )
     assert reply_guard(shop=shops.mine, text=NO_GREETING_RU, channel="chat").ok

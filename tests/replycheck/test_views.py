@@ -44,7 +44,9 @@ def test_live_check_lists_missing_greeting_with_a_fix_and_the_confirm_box(seller
 
 
 def test_live_check_shows_decline_parts_only_for_declines(seller_client):
-    html = _live(seller_client, "Здравствуйте! Спасибо за вопрос.", channel="question_decline").content
+    html = _live(
+        seller_client, "Здравствуйте! Спасибо за вопрос.", channel="question_decline"
+    ).content
     assert b'data-part="reason"' in html and b'data-part="alternative"' in html
 
 
@@ -59,7 +61,9 @@ def test_live_check_is_empty_for_an_empty_box_and_rejects_bad_input(seller_clien
     assert seller_client.get(reverse("replycheck:live")).status_code == 405
 
 
-def test_live_check_uses_the_shops_rules_with_few_queries(shops, seller_client, django_assert_max_num_queries):
+def test_live_check_uses_the_shops_rules_with_few_queries(
+    shops, seller_client, django_assert_max_num_queries
+):
     shop_policy_update(shop=shops.mine, data={"allow_contacts_in_chat": False}, user=None)
     _live(seller_client, WITH_PHONE)  # warm the per-process policy cache
     # session, user, membership, the policy freshness probe
@@ -76,7 +80,8 @@ def test_playground_works_without_javascript(seller_client):
     assert "Проверка ответа" in body  # the menu entry
 
     response = seller_client.post(
-        reverse("replycheck:playground"), {"channel": "question_answer", "buyer_name": "", "text": WITH_PHONE}
+        reverse("replycheck:playground"),
+        {"channel": "question_answer", "buyer_name": "", "text": WITH_PHONE},
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 from typing import Any, TextIO
 
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The morphology library announces its dictionaries at INFO; scripts want quiet stderr.
+        logging.getLogger("pymorphy3").setLevel(logging.WARNING)
         stdin = options.get("stdin") or _utf8_reader(sys.stdin)
         if self.stdout._out is sys.stdout and hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")
