@@ -30,6 +30,8 @@ class MarketplaceAccount(models.Model):
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # The marketplace refused the token (401/403): syncing pauses until a new token is set.
+    auth_failed = models.BooleanField(default=False)
     last_check_ok = models.BooleanField(null=True, blank=True)
     last_check_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from sellerdesk.core.models import Marketplace
+from sellerdesk.marketplaces import services
+from tests.marketplaces import recorder
+from tests.marketplaces.wb_fake import WildberriesFake
+
+HANDLERS = {
+    "question": "tests.marketplaces.recorder.record_question",
+    "feedback": "tests.marketplaces.recorder.record_feedback",
+    "chat_event": "tests.marketplaces.recorder.record_chat",
+}
+
+
+@pytest.fixture
+def wb_token() -> str:
+    # A fresh token per test: the shared Redis buckets of one test never slow down the next.
+    return f"wb-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def wb_fake(wb_token):
+    fake = WildberriesFake(tokens=(wb_token,))
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def recorded(settings):
+    settings.MARKETPLACE_INBOUND_HANDLERS = HANDLERS
+    settings.WB_HTTP_TIMEOUT = 1.0
+    recorder.reset()
+    yield recorder
+    recorder.reset()
+
+
+@pytest.fixture
+def wb_account(shops, wb_fake, wb_token, recorded):
+    shop = shops.mine
+    shop.marketplace = Marketplace.WILDBERRIES
+    shop.save()
+    services.account_settings_update(shop=shop, enabled=True, feedbacks_base_url=wb_fake.url,
+                                     chat_base_url=wb_fake.url)
+    return services.account_token_set(shop=shop, token=wb_token)
