@@ -46,6 +46,9 @@ STANDARD_VARIABLES: tuple[str, ...] = (
     "shop_name",
     "seller_name",
     "order_number",
+    # filled in by the seller for each reply (e.g. the size advised from the buyer's
+    # measurements): inserted as {{ size }} and must be replaced before sending
+    "size",
 )
 MAX_BODY = 4000
 MAX_OUTPUT = 5000
