@@ -1,0 +1,205 @@
+"""The inbox pages as a seller uses them, with pinned query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from chats import services
+from chats.models import Conversation, DeliveryStatus, Direction, Message
+from sellerdesk.core.models import Role
+from sellerdesk.replycheck.services import shop_policy_update
+from tests.chats.helpers import (
+    GOOD_REPLY,
+    conversation_with,
+    fake_pdf_upload,
+    pdf_upload,
+    png_upload,
+)
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _fill(shop, count: int, *, start: int = 0) -> None:
+    for i in range(start, start + count):
+        product = ProductFactory(shop=shop, sku=f"WB-{7000 + i}", name=f"Товар номер {i}")
+        conversation = conversation_with(shop, buyer=f"Покупатель {i}", product=product, texts=("Здравствуйте, вопрос по заказу", "Фото"))
+        message = Message.objects.filter(conversation=conversation).last()
+        services._store_attachment(message=message, name="p.pdf", content_type="application/pdf", data=pdf_upload(), size=10)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?tab=unread", "?q=WB-7001", "?q=Покупатель", "?q=заказу", "?group=1"],
+    ids=["all", "unread", "sku", "buyer", "word", "grouped"],
+)
+def test_list_runs_a_constant_number_of_queries(shops, seller_client, query):
+    url = reverse("chats:inbox") + query
+    _fill(shops.mine, 3)
+    few = _queries(seller_client, url)
+    _fill(shops.mine, 20, start=3)
+    many = _queries(seller_client, url)
+    assert few == many
+    assert many <= 9
+
+
+def test_conversation_view_runs_a_constant_number_of_queries(shops, seller_client):
+    product = ProductFactory(shop=shops.mine)
+    short = conversation_with(shops.mine, product=product, texts=("Один",))
+    long = conversation_with(shops.mine, product=product, texts=tuple(f"Сообщение {i}" for i in range(120)))
+    for conversation in (short, long):
+        message = conversation.messages.first()
+        services._store_attachment(message=message, name="p.png", content_type="image/png", data=png_upload(), size=10)
+    counts = {_queries(seller_client, reverse("chats:conversation", args=[c.pk])) for c in (short, long)}
+    assert len(counts) == 1, counts
+    assert counts.pop() == 15  # 11 statements + 4 savepoints (request and service transactions)
+
+
+def test_long_conversation_renders_only_the_latest_page_and_pages_upward(shops, seller_client):
+    conversation = conversation_with(shops.mine, texts=tuple(f"Сообщение номер {i:03d}" for i in range(300)))
+    html = seller_client.get(reverse("chats:conversation", args=[conversation.pk])).content.decode()
+    assert html.count('class="msg msg-in') == 40
+    assert "Сообщение номер 299" in html and "Сообщение номер 259" not in html
+    assert "older-loader" in html
+
+    older_url = html.split('id="older-loader">')[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    older = seller_client.get(older_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Сообщение номер 259" in older and "Сообщение номер 299" not in older
+
+
+def test_opening_a_conversation_marks_it_read_and_the_counter_drops(shops, seller_client):
+    first = conversation_with(shops.mine, buyer="Анна")
+    conversation_with(shops.mine, buyer="Борис")
+    badge = reverse("chats:unread_badge")
+    assert seller_client.get(badge).content.decode().strip() == "2"
+
+    response = seller_client.get(reverse("chats:conversation", args=[first.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="thread")
+    assert "chats:read" in response["HX-Trigger"]
+    assert seller_client.get(badge).content.decode().strip() == "1"
+    unread_page = seller_client.get(reverse("chats:inbox") + "?tab=unread").content.decode()
+    assert "Борис" in unread_page and "Анна" not in unread_page
+    assert "<title>(1) " in unread_page
+
+
+def test_search_finds_by_word_form_sku_and_buyer_and_highlights(shops, seller_client):
+    kettle = ProductFactory(shop=shops.mine, sku="WB-150320", name="Чайник стеклянный")
+    conversation_with(shops.mine, buyer="Ирина Смирнова", product=kettle, texts=("Чайник пришёл с трещиной",))
+    conversation_with(shops.mine, buyer="Олег", texts=("Когда привезут мои заказы?",))
+    other_shop = conversation_with(shops.other, buyer="Ирина Чужая", texts=("Чужие заказы",))
+
+    def found(q):
+        return seller_client.get(reverse("chats:inbox"), {"q": q}).content.decode()
+
+    by_sku = found("150320")
+    assert "Ирина Смирнова" in by_sku and "<mark>150320</mark>" in by_sku
+    by_name = found("смирнова")
+    assert "Ирина <mark>Смирнова</mark>" in by_name and "Олег" not in by_name
+    by_word = found("заказ")  # Russian stemming: "заказы" is found by "заказ"
+    assert "Олег" in by_word and "<mark>заказ</mark>ы" in by_word
+    assert other_shop.buyer_name not in by_word
+    assert "Ничего не найдено" in found("холодильник")
+
+
+def test_chinese_search_by_two_character_word(shops, seller_client):
+    shops.mine.default_language = "zh"
+    shops.mine.save()
+    conversation_with(shops.mine, buyer="王女士", texts=("你好，卫衣130码适合多高的孩子？",))
+    conversation_with(shops.mine, buyer="陈先生", texts=("牛仔裤可以调节腰围吗？",))
+    html = seller_client.get(reverse("chats:inbox"), {"q": "卫衣"}).content.decode()
+    assert "王女士" in html and "陈先生" not in html and "<mark>卫衣</mark>" in html
+    html = seller_client.get(reverse("chats:inbox"), {"q": "调节腰围"}).content.decode()
+    assert "陈先生" in html and "王女士" not in html
+
+
+def test_group_by_product_shows_counts(shops, seller_client):
+    plaid = ProductFactory(shop=shops.mine, sku="WB-118871", name="Плед")
+    for buyer in ("А", "Б", "В"):
+        conversation_with(shops.mine, buyer=buyer, product=plaid)
+    html = seller_client.get(reverse("chats:inbox"), {"group": "1"}).content.decode()
+    assert "WB-118871" in html
+    assert 'title="Диалоги">3<' in html
+
+
+def test_search_inside_a_conversation_steps_through_hits(shops, seller_client):
+    texts = [f"Строка {i}" for i in range(100)]
+    texts[10] = "Где посылка?"
+    texts[90] = "Посылка пришла"
+    conversation = conversation_with(shops.mine, texts=tuple(texts))
+    url = reverse("chats:conversation", args=[conversation.pk])
+    newest = seller_client.get(url, {"find": "посылка"}).content.decode()
+    assert "1 / 2" in newest and "<mark>Посылка</mark> пришла" in newest
+    older = seller_client.get(url, {"find": "посылка", "hit": "1"}).content.decode()
+    assert "2 / 2" in older and "Где <mark>посылка</mark>?" in older
+
+
+def test_send_with_a_pdf_redirects_and_queues(shops, seller_client, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    conversation = conversation_with(shops.mine)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = seller_client.post(reverse("chats:send", args=[conversation.pk]), {"text": GOOD_REPLY, "files": [pdf_upload()]})
+    assert response.status_code == 302
+    message = Message.objects.get(direction=Direction.OUTGOING)
+    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.attachments.get().original_name == "invoice.pdf"
+    page = seller_client.get(response["Location"]).content.decode()
+    assert "invoice.pdf" in page and "Отправляется" in page
+
+
+def test_fake_pdf_is_refused_and_the_text_is_kept(shops, seller_client):
+    conversation = conversation_with(shops.mine)
+    response = seller_client.post(
+        reverse("chats:send", args=[conversation.pk]),
+        {"text": GOOD_REPLY, "files": [fake_pdf_upload()]},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and response["HX-Retarget"] == "#reply-box"
+    assert "contract.pdf" in html and GOOD_REPLY in html
+    assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
+
+
+def test_contacts_refused_when_the_shop_forbids_them(shops, seller_client):
+    shop_policy_update(shop=shops.mine, data={"allow_contacts_in_chat": False})
+    conversation = conversation_with(shops.mine)
+    text = "Здравствуйте, Анна! Спасибо за вопрос. Позвоните нам: +7 916 123-45-67. Хорошего дня!"
+    response = seller_client.post(reverse("chats:send", args=[conversation.pk]), {"text": text})
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
+
+
+def test_failed_message_shows_and_can_be_sent_again(shops, seller_client, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    conversation = conversation_with(shops.mine)
+    message = services.chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY)
+    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.FAILED, failure_reason="HTTP 503")
+    page = seller_client.get(reverse("chats:conversation", args=[conversation.pk])).content.decode()
+    assert "Не отправлено" in page and "HTTP 503" in page and "Отправить ещё раз" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_client.post(reverse("chats:retry", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.QUEUED
+
+
+def test_attachment_files_are_served_only_to_their_shop(shops, seller_client):
+    conversation = conversation_with(shops.other)
+    message = conversation.messages.get()
+    attachment = services._store_attachment(message=message, name="p.pdf", content_type="application/pdf", data=pdf_upload(), size=10)
+    assert seller_client.get(reverse("chats:attachment", args=[attachment.pk])).status_code == 404
+    assert seller_client.get(reverse("chats:conversation", args=[conversation.pk])).status_code == 404
+
+
+def test_empty_inbox_says_so(shops, seller_client):
+    html = seller_client.get(reverse("chats:inbox")).content.decode()
+    assert "Пока нет диалогов" in html
+    assert Conversation.objects.count() == 0
