@@ -214,7 +214,8 @@ class PhraseMatcher:
         self._fuzzy_ids: set[int] = set()
         self._trie: dict = {}
         self._han: ahocorasick.Automaton | None = None
-        self._word_alts: dict[str, tuple[int, ...]] = {}
+        # Per distinct folded word: (trie keys, root children for those keys).
+        self._word_alts: dict[str, tuple[tuple[int, ...], tuple[dict, ...]]] = {}
         # Fuzzy vocabulary: lemma strings (pre-filter choices) and, per lemma id,
         # the strings a text word is finally compared with (lemma + inflected forms).
         self._fuzzy_heads: list[str] = []
@@ -271,7 +272,9 @@ class PhraseMatcher:
                 for lemma_id in ids:
                     fuzzy_words.setdefault(lemma_id, set()).add(word)
                     self._fuzzy_ids.add(lemma_id)
-                ids = {-lemma_id for lemma_id in ids}
+                # The exact lemma or a fuzzy neighbour (negated id): a text word then
+                # carries a single key in the common case, which keeps the walk cheap.
+                ids = ids | {-lemma_id for lemma_id in ids}
             alternatives.append(ids)
         for path in itertools.product(*(sorted(ids) for ids in alternatives)):
             node = self._trie
@@ -292,21 +295,21 @@ class PhraseMatcher:
 
     # --- per-word analysis -----------------------------------------------------------------
 
-    def _alternatives(self, word: str) -> tuple[int, ...]:
-        """Trie keys a text word can stand for (cached per distinct folded word)."""
+    def _alternatives(self, word: str) -> tuple[tuple[int, ...], tuple[dict, ...]]:
+        """Trie keys a text word can stand for, and the root's children for them (cached)."""
         keys: list[int] = []
         lemma_ids = self._lemma_ids
         for form in lemma_forms(word):
             lemma_id = lemma_ids.get(form)
             if lemma_id is not None and lemma_id not in keys:
                 keys.append(lemma_id)
-                if lemma_id in self._fuzzy_ids:
-                    keys.append(-lemma_id)
         if self._fuzzy_heads and _is_fuzzy_candidate(word):
             for lemma_id in self._fuzzy_neighbours(word):
-                if -lemma_id not in keys:
+                if lemma_id not in keys:
                     keys.append(-lemma_id)
-        result = tuple(keys)
+        root = self._trie
+        firsts = tuple(root[key] for key in keys if key in root)
+        result = (tuple(keys), firsts)
         if len(self._word_alts) >= _WORD_CACHE_LIMIT:
             self._word_alts.clear()
         self._word_alts[word] = result
@@ -333,6 +336,11 @@ class PhraseMatcher:
 
     def scan(self, text: str) -> Scan:
         """One pass over ``text``: every set's leftmost-longest hit and every vetoed set."""
+        hits, excluded = self.scan_raw(text)
+        return Scan(text=text, hits=hits, excluded=frozenset(excluded))
+
+    def scan_raw(self, text: str) -> tuple[dict[int, tuple[int, int, int]], set[int]]:
+        """:meth:`scan` without the wrapper: ({set index: (start, end, phrase index)}, vetoed)."""
         hits: dict[int, tuple[int, int, int]] = {}
         excluded: set[int] = set()
         folded = fold(text)
@@ -340,7 +348,7 @@ class PhraseMatcher:
             self._scan_words(folded, hits, excluded)
         if self._han is not None and _HAN_RE.search(folded):
             self._scan_han(folded, hits, excluded)
-        return Scan(text=text, hits=hits, excluded=frozenset(excluded))
+        return hits, excluded
 
     def _scan_words(
         self,
@@ -350,20 +358,21 @@ class PhraseMatcher:
     ) -> None:
         words = _WORD_RE.findall(folded)
         cache = self._word_alts
-        alts = [cache.get(word) for word in words]
-        for index, keys in enumerate(alts):
-            if keys is None:
-                alts[index] = self._alternatives(words[index])
-        if not any(alts):
+        analysed = [cache.get(word) for word in words]
+        if None in analysed:
+            analysed = [
+                entry or self._alternatives(word)
+                for entry, word in zip(analysed, words, strict=True)
+            ]
+        if not any(entry[1] for entry in analysed):
             return
+        alts = [entry[0] for entry in analysed]
         spans: list[tuple[int, int]] | None = None
-        root = self._trie
         count = len(alts)
-        for first in range(count):
-            keys = alts[first]
-            if not keys:
+        for first, (_, firsts) in enumerate(analysed):
+            if not firsts:
                 continue
-            nodes = [child for key in keys if (child := root.get(key)) is not None]
+            nodes = firsts
             last = first
             while nodes:
                 for node in nodes:

@@ -291,7 +291,11 @@ class RuleSet:
             self._rule_of.append(rule_index)
             sets.append(PhraseSet(rule.name, rule.phrases, rule.exclude, rule.fuzzy))
         self.matcher = PhraseMatcher(sets, fuzzy_cutoff=fuzzy_cutoff)
-        self._has_profanity = any(r.enabled and r.kind == KIND_PROFANITY for r in self.rules)
+        self._profanity_sets = tuple(
+            set_index
+            for set_index, rule_index in enumerate(self._rule_of)
+            if self.rules[rule_index].kind == KIND_PROFANITY
+        )
         self._cache: OrderedDict[str, Decision | None] = OrderedDict()
         self._cache_lock = Lock()
 
@@ -320,13 +324,19 @@ class RuleSet:
     def _evaluate(self, text: str) -> Decision | None:
         if not isinstance(text, str):
             raise TypeError("question text must be a string")
-        scan = self.matcher.scan(text)
+        hits, excluded = self.matcher.scan_raw(text)
+        if not hits and not self._profanity_sets:
+            return None
         profane: list[tuple[int, int]] | None = None
-        for set_index, rule_index in enumerate(self._rule_of):
-            if set_index in scan.excluded:
+        # Only rules with a phrase hit, and profanity rules, can win: visit just those, in order.
+        candidates = set(hits)
+        candidates.update(self._profanity_sets)
+        for set_index in sorted(candidates):
+            if set_index in excluded:
                 continue
+            rule_index = self._rule_of[set_index]
             rule = self.rules[rule_index]
-            hit = scan.hits.get(set_index)
+            hit = hits.get(set_index)
             span = (hit[0], hit[1]) if hit else None
             if rule.kind == KIND_PROFANITY:
                 if profane is None:
