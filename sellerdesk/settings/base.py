@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
     "sla-sweep": {"task": "sellerdesk.sla.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
     "sla-reminders": {"task": "sellerdesk.sla.tasks.sla_send_reminders", "schedule": 300.0, "options": {"expires": 290}},
+    # Marketplaces: pull new questions/reviews/chat events; re-enqueue due or orphaned outbox items.
+    "marketplaces-sync": {"task": "marketplaces.sync_all", "schedule": 60.0, "options": {"expires": 55}},
+    "marketplaces-outbox-sweep": {"task": "marketplaces.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "marketplaces-inbound-import": {"task": "marketplaces.inbound_import_pending", "schedule": 300.0, "options": {"expires": 290}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
