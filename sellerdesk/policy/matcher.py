@@ -20,6 +20,8 @@ Matching semantics:
   not in pymorphy3's dictionary (a real word such as «поставка» is a different
   word, not a typo). Text words are only ever compared with this vocabulary,
   once per distinct word.
+* Exclusions are phrases like any other (fuzzy too, in a fuzzy set); one that
+  matches anywhere in the text vetoes its own set only.
 * Phrases containing Han characters match as substrings of the normalised text:
   full-width forms folded, Traditional characters folded to Simplified, and
   whitespace ignored (Chinese is written without spaces).
@@ -248,7 +250,8 @@ class PhraseMatcher:
                     words = _WORD_RE.findall(folded)
                     if not words:
                         raise ValueError(f"phrase {phrase!r} has no letters or digits")
-                    fuzzy = phrase_set.fuzzy and not is_exclusion
+                    # A fuzzy set matches its exclusions the same way as its phrases.
+                    fuzzy = phrase_set.fuzzy
                     self._insert(words, fuzzy, payload, fuzzy_words)
         if han_entries:
             automaton = ahocorasick.Automaton()

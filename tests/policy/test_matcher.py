@@ -217,3 +217,9 @@ def test_no_phrases_no_match():
 def test_phrase_without_words_is_rejected():
     with pytest.raises(ValueError):
         PhraseMatcher(one(["!!!"]))
+
+
+def test_fuzzy_set_matches_its_exclusions_fuzzily_too():
+    sets = one(["поставщик"], exclude=["гарантия"], fuzzy=True)
+    assert first_label(sets, "Поставщик и гарантея?") is None
+    assert first_label(one(["поставщик"], exclude=["гарантия"]), "Поставщик и гарантея?") == "rule"
