@@ -239,7 +239,7 @@ def find_variations(source: str) -> list[VariationBlock]:
         if pair in _JINJA_OPENERS:
             closer = source.find(_JINJA_OPENERS[pair], i + 2)
             # an unclosed jinja tag is reported by jinja's own parser later
-            i = len(source) if closer == -1 else closer + 2
+            i = i + 2 if closer == -1 else closer + 2
             continue
         if pair == VARIATION_OPEN:
             if block_start is not None:
@@ -318,20 +318,24 @@ def variation_count(source: str) -> int:
 def _syntax_problem(
     env: _Environment, source: str, error: TemplateSyntaxError, parser: Parser | None
 ) -> Problem:
+    message = error.message or "syntax error"
+    stop = _lexer_stop(env, source)
+    if stop is not None:
+        # the lexer itself failed: the offset where it stopped is exact
+        line, column = _line_column(source, stop)
+        return Problem(message, line, column)
     line = error.lineno or 1
     lines = source.split("\n")
     column: int | None = None
     if parser is not None:
         token = parser.stream.current
         if token.type == "eof":
-            line = len(lines)
-            column = len(lines[-1]) + 1
+            line, column = len(lines), len(lines[-1]) + 1
         else:
             column = _token_column(env, source, token.lineno, token.value)
-            line = token.lineno if column is not None else line
-    if column is None:
-        column = _lexer_stop_column(env, source, line)
-    return Problem(error.message or "syntax error", line, column)
+            if column is not None:
+                line = token.lineno
+    return Problem(message, line, column or 1)
 
 
 def _token_column(env: _Environment, source: str, lineno: int, value: object) -> int | None:
@@ -350,8 +354,8 @@ def _token_column(env: _Environment, source: str, lineno: int, value: object) ->
     return None
 
 
-def _lexer_stop_column(env: _Environment, source: str, line: int) -> int:
-    """Where the lexer gave up: the end of the last token it could read."""
+def _lexer_stop(env: _Environment, source: str) -> int | None:
+    """Offset where jinja's lexer gives up (after the last token it could read), if it does."""
     offset = 0
     try:
         for _line, _type, raw in env.lex(source):
@@ -359,10 +363,8 @@ def _lexer_stop_column(env: _Environment, source: str, line: int) -> int:
     except TemplateSyntaxError:
         while offset < len(source) and source[offset] in " \t":
             offset += 1
-        found_line, column = _line_column(source, offset)
-        if found_line == line:
-            return column
-    return 1
+        return offset
+    return None
 
 
 def _parse(env: _Environment, source: str) -> nodes.Template:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -461,48 +461,52 @@ def templates_import(
         raise PermissionDenied
     items = _parse_import(raw)
     messages: list[str] = []
+    seen_names: set[str] = set()
     for index, item in enumerate(items, start=1):
-        for error in _import_item_errors(item):
+        errors = _import_item_errors(item)
+        if not errors:
+            name = item["name"].strip()
+            if name in seen_names:
+                errors.append(_("the name “%(name)s” appears twice in the file") % {"name": name})
+            seen_names.add(name)
+        for error in errors:
             messages.append(
                 _("Template %(number)s: %(error)s.") % {"number": index, "error": error}
             )
     if messages:
         raise ImportRejected(messages)
     saved: list[ReplyTemplate] = []
-    try:
-        with transaction.atomic():
-            for index, item in enumerate(items, start=1):
-                label = _("Template %(number)s (“%(name)s”)") % {
-                    "number": index,
-                    "name": item["name"][:60],
-                }
-                existing = (
-                    ReplyTemplate.objects.for_shop(shop)
-                    .filter(name=item["name"].strip(), owner=user if personal else None)
-                    .first()
-                )
-                try:
-                    saved.append(
-                        template_save(
-                            shop=shop,
-                            user=user,
-                            role=role,
-                            template=existing,
-                            personal=personal,
-                            name=item["name"],
-                            body=item["body"],
-                            channels=item.get("channels", Channel.values),
-                            language=item.get("language", ReplyLanguage.RU),
-                            category=item.get("category", Category.OTHER),
-                            tags=item.get("tags", []),
-                        )
+    with transaction.atomic():
+        for index, item in enumerate(items, start=1):
+            label = _("Template %(number)s (“%(name)s”)") % {
+                "number": index,
+                "name": item["name"][:60],
+            }
+            existing = (
+                ReplyTemplate.objects.for_shop(shop)
+                .filter(name=item["name"].strip(), owner=user if personal else None)
+                .first()
+            )
+            try:
+                saved.append(
+                    template_save(
+                        shop=shop,
+                        user=user,
+                        role=role,
+                        template=existing,
+                        personal=personal,
+                        name=item["name"],
+                        body=item["body"],
+                        channels=item.get("channels", Channel.values),
+                        language=item.get("language", ReplyLanguage.RU),
+                        category=item.get("category", Category.OTHER),
+                        tags=item.get("tags", []),
                     )
-                except ValidationError as error:
-                    messages.append(f"{label}: {' '.join(error.messages)}")
-            if messages:
-                raise ImportRejected(messages)
-    except IntegrityError as error:
-        raise ImportRejected([_("The file names the same template twice.")]) from error
+                )
+            except ValidationError as error:
+                messages.append(f"{label}: {' '.join(error.messages)}")
+        if messages:
+            raise ImportRejected(messages)
     return saved
 
 
