@@ -89,7 +89,11 @@ def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Que
         return queryset
     skus = Product.objects.for_shop(shop).filter(sku__icontains=text).values("pk")
     condition = Q(text__icontains=text) | Q(product_id__in=skus)
-    if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        # SQLite folds the case of ASCII letters only: try the usual Cyrillic spellings too.
+        for variant in {text.lower(), text.capitalize()} - {text}:
+            condition |= Q(text__icontains=variant)
+    else:
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         # Word forms: «чайника» finds «чайник» (GIN index on the same expression).
