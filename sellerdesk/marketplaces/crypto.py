@@ -1,7 +1,8 @@
 """Encryption at rest for marketplace API tokens.
 
-The key comes from ``settings.FIELD_ENCRYPTION_KEY`` (a urlsafe-base64 Fernet key, set it
-from the environment in production so rotating ``SECRET_KEY`` does not lose the tokens)
+The key comes from ``settings.FIELD_ENCRYPTION_KEY`` or the environment variable of that
+name (a urlsafe-base64 Fernet key: ``python -c "from cryptography.fernet import Fernet;
+print(Fernet.generate_key().decode())"``; set it in production so rotating ``SECRET_KEY`` does not lose the tokens)
 or, when that is empty, is derived from ``SECRET_KEY`` with HKDF-SHA256. Plain tokens
 live only in memory for the duration of one request to the marketplace.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -33,7 +35,8 @@ def _fernet(secret_key: str, explicit_key: str) -> Fernet:
 
 
 def _current_fernet() -> Fernet:
-    return _fernet(settings.SECRET_KEY, getattr(settings, "FIELD_ENCRYPTION_KEY", "") or "")
+    explicit = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or os.environ.get("FIELD_ENCRYPTION_KEY", "")
+    return _fernet(settings.SECRET_KEY, explicit)
 
 
 def token_encrypt(plain: str) -> str:

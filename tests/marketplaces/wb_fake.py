@@ -112,6 +112,7 @@ class WildberriesFake:
         self.rate_limited = 0
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._clock = datetime.now(UTC) - timedelta(days=2)
+        self.realtime = False  # generated history is back-dated; True: new items are stamped now
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -166,6 +167,9 @@ class WildberriesFake:
 
     # --- data ------------------------------------------------------------------------------
     def _tick(self, seconds: float | None = None) -> datetime:
+        if self.realtime:  # live demo traffic happens now, after anything the seller sent
+            self._clock = max(self._clock, datetime.now(UTC))
+            return self._clock
         self._clock += timedelta(seconds=seconds if seconds is not None else self.rng.randint(20, 900))
         return self._clock
 
