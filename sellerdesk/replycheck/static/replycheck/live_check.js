@@ -44,6 +44,8 @@
     if (action === "remove") {
       value = tidy(left, right);
     } else {
+      // "Добрый день!" -> "Здравствуйте, Анна!" must not leave "!!" behind.
+      if (/[.!?。！？]$/.test(text) && /^[.!?。！？]/.test(right)) right = right.replace(/^[.!?。！？]+/, "");
       value = left + text + right;
     }
     field.value = value;
