@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sellerdesk.core.models import Shop
 from sellerdesk.policy import CHANNELS, Policy, Report, check
@@ -32,6 +33,18 @@ __all__ = [
     "shop_policy_update",
 ]
 ENGINE_UI_LANGUAGES = ("ru", "zh", "en")
+# The engine names the offending field in English; say which setting that is.
+POLICY_FIELD_LABELS = {
+    "required_parts": gettext_lazy("Required parts of a reply"),
+    "allow_contacts_in_chat": gettext_lazy(
+        "Allow contacts (phone, e-mail, links) in chat messages"
+    ),
+    "severity_overrides": gettext_lazy("How strict each check is"),
+    "extra_forbidden_words": gettext_lazy("Extra forbidden words"),
+    "allowed_domains": gettext_lazy("Allowed domains"),
+    "max_length": gettext_lazy("Max. length, characters"),
+    "policy": gettext_lazy("Reply rules"),
+}
 
 
 def engine_ui_lang(django_language: str | None = None) -> str:
@@ -146,10 +159,13 @@ def shop_policy_update(
     try:
         policy = Policy.from_dict(data)
     except (ValueError, TypeError, KeyError) as exc:
+        detail = str(exc)
+        field = detail.split(":", 1)[0].split(".", 1)[0].split("[", 1)[0].strip()
+        label = POLICY_FIELD_LABELS.get(field)
         raise ValidationError(
-            _("The rules were not saved: %(detail)s"),
+            _("The rules were not saved: %(field)s — %(detail)s"),
             code="invalid_policy",
-            params={"detail": str(exc)},
+            params={"field": label or field, "detail": detail},
         ) from exc
     record, _created = ShopPolicy.objects.select_for_update().get_or_create(shop=shop)
     record.data = policy.to_dict()

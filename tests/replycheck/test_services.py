@@ -85,7 +85,8 @@ def test_extra_forbidden_words_and_severity_overrides_apply(shops):
 def test_bad_policy_is_refused_with_the_field_named_and_nothing_saved(shops):
     with pytest.raises(ValidationError) as caught:
         shop_policy_update(shop=shops.mine, data={"max_length": {"chat": -5}}, user=None)
-    assert "max_length.chat" in " ".join(caught.value.messages)
+    message = " ".join(caught.value.messages)
+    assert "max_length.chat" in message and "Макс. длина" in message
     assert not ShopPolicy.objects.filter(shop=shops.mine).exists()
 
 
