@@ -496,7 +496,7 @@ def dryrun_lines(rules: RuleSet, lines: Iterable[str]) -> Iterator[dict[str, Any
 
     Output: ``{"id", "decision": "decline"|"keep", "rule", "matched", "start", "end"}``
     (the last four null when kept). A malformed line gives ``{"id": null, "error": ...}``
-    (or its id, when that much could be read) and the run goes on.
+    (the error names the line number, and the id when one could be read) and the run goes on.
     """
     for number, line in enumerate(lines, start=1):
         if isinstance(line, bytes | bytearray):
@@ -519,7 +519,7 @@ def dryrun_lines(rules: RuleSet, lines: Iterable[str]) -> Iterator[dict[str, Any
             continue
         text = item.get("text")
         if not isinstance(text, str):
-            yield {"id": item_id, "error": f'line {number}: "text" must be a string'}
+            yield {"id": None, "error": f'line {number} (id {item_id!r}): "text" must be a string'}
             continue
         decision = rules.evaluate(text)
         if decision is None:
