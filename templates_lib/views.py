@@ -37,7 +37,7 @@ def template_list(request: ShopRequest) -> HttpResponse:
         "filters": filters,
         "channels": Channel.choices,
         "categories": Category.choices,
-        "languages": ReplyLanguage.choices,
+        "template_languages": ReplyLanguage.choices,
         "can_share": _can_share(request),
     }
     page = "templates_lib/list.html#results" if request.htmx else "templates_lib/list.html"

@@ -1,0 +1,96 @@
+"""The shipped set: every template renders on sample data and passes the policy engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from sellerdesk.policy import Policy, check
+from templates_lib import rendering, services
+from templates_lib.models import Category, ReplyTemplate
+from tests.factories import ShopFactory
+
+FRAGMENTS = {Category.GREETING, Category.CLOSING}
+
+
+def _wordings(body: str, context: dict) -> list[str]:
+    blocks = rendering.find_variations(body)
+    rotations = max((len(block.alternatives) for block in blocks), default=1)
+    return sorted({rendering.render(body, context, rotation=n) for n in range(rotations)})
+
+
+@pytest.fixture
+def installed(db):
+    shop = ShopFactory(name="Уютный дом")
+    services.templates_install_defaults(shop=shop)
+    return shop, list(ReplyTemplate.objects.for_shop(shop).order_by("pk"))
+
+
+def test_the_set_covers_three_languages_and_the_situations(installed):
+    _shop, templates = installed
+    for language in ("ru", "zh", "en"):
+        categories = {t.category for t in templates if t.language == language}
+        assert {
+            Category.GREETING,
+            Category.CLOSING,
+            Category.DECLINE_REASON,
+            Category.REVIEW_SITUATION,
+            Category.DELIVERY,
+            Category.SIZING,
+            Category.ORDER_CHANGE,
+            Category.DIFFICULT_BUYER,
+        } <= categories
+        declines = [
+            t for t in templates if t.language == language and t.category == Category.DECLINE_REASON
+        ]
+        assert len(declines) == 5
+        assert all(t.channels == ["question_decline"] for t in declines)
+
+
+def test_every_shipped_template_passes_the_engine_for_its_channels(installed):
+    shop, templates = installed
+    failures = []
+    for template in templates:
+        assert rendering.body_problems(template.body, variables=rendering.STANDARD_VARIABLES) == []
+        context = services.sample_context(shop=shop, user=None, language=template.language)
+        for text in _wordings(template.body, context):
+            assert "{{" not in text and "{~" not in text
+            for channel in template.channels:
+                report = check(
+                    text,
+                    channel,
+                    lang=template.language,
+                    buyer_name=str(context["buyer_name"]),
+                    policy=Policy.default(),
+                    ui_lang="en",
+                )
+                problems = [f for f in report.findings if f.severity == "error"]
+                # whole replies written for SellerDesk carry every part: no warnings either
+                if (
+                    template.category not in FRAGMENTS
+                    and template.category != Category.DECLINE_REASON
+                ):
+                    problems += [f for f in report.findings if f.severity == "warning"]
+                if problems:
+                    failures.append(
+                        (template.name, channel, text, [(f.code, f.message) for f in problems])
+                    )
+    assert failures == []
+
+
+def test_installing_twice_adds_nothing_and_keeps_edits(installed):
+    shop, templates = installed
+    edited = templates[0]
+    ReplyTemplate.objects.filter(pk=edited.pk).update(body=edited.body + " ")
+    assert services.templates_install_defaults(shop=shop) == []
+    assert ReplyTemplate.objects.for_shop(shop).count() == len(templates)
+    assert ReplyTemplate.objects.get(pk=edited.pk).body.endswith(" ")
+
+
+def test_the_decline_reasons_are_questions_own_texts(installed):
+    from questions.selectors import standard_decline_reasons
+
+    _shop, templates = installed
+    bodies = {
+        t.body for t in templates if t.category == Category.DECLINE_REASON and t.language == "ru"
+    }
+    assert bodies == {reason.text for reason in standard_decline_reasons("ru")}
