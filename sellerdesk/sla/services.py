@@ -15,6 +15,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -422,9 +423,12 @@ def _current_slot(*, check_times: list[str], local_now: datetime) -> str | None:
 def sla_send_reminders(*, now: datetime | None = None) -> int:
     """At each shop's check times, remind its members of chats still waiting; once per slot."""
     now = now or timezone.now()
-    waiting_chats: dict[int, int] = {}
-    for shop_id in SlaClock.objects.filter(channel=Channel.CHAT, answered_at__isnull=True).values_list("shop_id", flat=True):
-        waiting_chats[shop_id] = waiting_chats.get(shop_id, 0) + 1
+    waiting_chats: dict[int, int] = dict(
+        SlaClock.objects.filter(channel=Channel.CHAT, answered_at__isnull=True)
+        .values("shop_id")
+        .annotate(count=Count("pk"))
+        .values_list("shop_id", "count")
+    )
     created = 0
     for shop in Shop.objects.filter(pk__in=waiting_chats):
         calendar = calendar_get(shop=shop)
