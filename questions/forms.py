@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from questions.models import QuestionSettings, QuestionStatus, RuleKind
 
@@ -27,7 +28,7 @@ class ReplyForm(forms.Form):
 
 
 class DeclineRuleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("decline rule", "Name"), max_length=200)
     phrases = forms.CharField(
         label=_("Phrases"),
         required=False,
@@ -43,8 +44,8 @@ class DeclineRuleForm(forms.Form):
     fuzzy = forms.BooleanField(
         label=_("Fuzzy matching"), required=False, help_text=_("Also catch typos in words of 5+ letters.")
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=RuleKind.choices, initial=RuleKind.KEYWORDS)
-    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+    kind = forms.ChoiceField(label=pgettext_lazy("decline rule", "Kind"), choices=RuleKind.choices, initial=RuleKind.KEYWORDS)
+    enabled = forms.BooleanField(label=pgettext_lazy("decline rule", "Enabled"), required=False, initial=True)
     # Named "text" so the live policy check and the template picker attach to it.
     text = forms.CharField(
         label=_("Decline reply"),
