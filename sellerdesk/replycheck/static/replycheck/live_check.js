@@ -64,8 +64,9 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || !target.classList || !target.classList.contains("replycheck-live")) return;
-    revealFixes(target);
+    if (!target || !target.classList) return;
+    revealFixes(document);  // also a refusal that a page swapped in (any swap style)
+    if (!target.classList.contains("replycheck-live")) return;
     // The live panel now shows the current text's state: drop an older server refusal
     // rendered into the same form, so the two never disagree.
     var form = target.closest("form");
