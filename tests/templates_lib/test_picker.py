@@ -111,3 +111,23 @@ def test_picker_include_renders_with_the_reply_box_values(rf, shops):
     assert 'data-field="reply-text"' in html
     assert 'id="reply-text-tpl-vars"' in html and "\\u003Cb\\u003E" in html  # escaped JSON
     assert reverse("templates_lib:picker_search") in html and reverse("templates_lib:list") in html
+
+
+def test_an_insert_with_an_unresolved_variable_cannot_be_sent(shops):
+    import pytest
+
+    from sellerdesk.replycheck.services import ReplyBlocked, reply_guard
+    from templates_lib import services
+
+    template = ReplyTemplateFactory(
+        shop=shops.mine,
+        body="Здравствуйте, {{ buyer_name }}! Спасибо за вопрос. Заказ {{ order_number }} в пути. Хорошего дня!",
+    )
+    insertion = services.template_insert(
+        template=template, user=shops.users[Role.SELLER], values={"buyer_name": "Анна"}
+    )
+    with pytest.raises(ReplyBlocked) as caught:
+        reply_guard(shop=shops.mine, text=insertion.text, channel="chat", buyer_name="Анна")
+    assert any(f.code == "placeholder" for f in caught.value.report.findings)
+    filled = insertion.text.replace("{{ order_number }}", "45678123")
+    reply_guard(shop=shops.mine, text=filled, channel="chat", buyer_name="Анна")
