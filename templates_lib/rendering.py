@@ -54,6 +54,10 @@ MAX_BODY = 4000
 MAX_OUTPUT = 5000
 MAX_LOOP_ITERATIONS = 200
 MAX_RANGE = 50
+MAX_NESTING = 40
+MAX_ALTERNATIVES = 10
+MAX_VARIATIONS = 20
+_TOO_DEEP = "the template is nested too deeply"
 
 ALLOWED_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d")
 ALLOWED_TESTS = ("defined", "undefined", "none", "string", "number")
@@ -264,6 +268,14 @@ def find_variations(source: str) -> list[VariationBlock]:
     if block_start is not None:
         line, column = _line_column(source, block_start)
         raise TemplateBodyError([Problem("'{~' is not closed with '~}'", line, column)])
+    # every alternative is parsed and policy-checked separately: keep that work bounded
+    for block in blocks:
+        if len(block.alternatives) > MAX_ALTERNATIVES:
+            line, column = _line_column(source, block.start)
+            message = f"at most {MAX_ALTERNATIVES} alternatives in one variation"
+            raise TemplateBodyError([Problem(message, line, column)])
+    if len(blocks) > MAX_VARIATIONS:
+        raise TemplateBodyError([Problem(f"at most {MAX_VARIATIONS} variations in one template")])
     return blocks
 
 
@@ -370,9 +382,21 @@ def _lexer_stop(env: _Environment, source: str) -> int | None:
 def _parse(env: _Environment, source: str) -> nodes.Template:
     parser = Parser(env, source)
     try:
-        return parser.parse()
+        tree = parser.parse()
     except TemplateSyntaxError as error:
         raise TemplateBodyError([_syntax_problem(env, source, error, parser)]) from error
+    except RecursionError as error:
+        raise TemplateBodyError([Problem(_TOO_DEEP)]) from error
+    if _depth(tree) > MAX_NESTING:
+        raise TemplateBodyError([Problem(_TOO_DEEP)])
+    return tree
+
+
+def _depth(node: nodes.Node, level: int = 0) -> int:
+    """Nesting depth, stopping early: deep trees would overflow the compiler's recursion."""
+    if level > MAX_NESTING:
+        return level
+    return max((_depth(child, level + 1) for child in node.iter_child_nodes()), default=level)
 
 
 def _whitelist_problems(tree: nodes.Template) -> list[Problem]:

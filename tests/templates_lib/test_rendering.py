@@ -112,6 +112,10 @@ HOSTILE = [
     "{% for i in range(10) recursive %}{{ loop(range(10)) }}{% endfor %}",
     "{{ buyer_name|attr('__class__') }}",
     "{{ buyer_name|format('%s') }}",
+    # deep nesting would overflow the parser's or the compiler's recursion
+    "{{ " + "(" * 1500 + "1" + ")" * 1500 + " }}",
+    "{{ " + "not " * 900 + "1 }}",
+    "{% if buyer_name %}" * 150 + "x" + "{% endif %}" * 150,
 ]
 
 
@@ -150,3 +154,10 @@ def test_a_small_loop_still_works():
 
 def test_the_body_length_is_limited():
     assert body_problems("x" * (rendering.MAX_BODY + 1), variables=VARIABLES)
+
+
+def test_the_number_of_alternatives_is_bounded():
+    many = "{~ " + " | ".join(f"вариант {n}" for n in range(rendering.MAX_ALTERNATIVES + 1)) + " ~}"
+    assert body_problems(many, variables=VARIABLES)[0].message.startswith("at most")
+    blocks = "{~ а | б ~}" * (rendering.MAX_VARIATIONS + 1)
+    assert body_problems(blocks, variables=VARIABLES)[0].message.startswith("at most")
