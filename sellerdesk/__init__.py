@@ -1,3 +1,5 @@
-from sellerdesk.celery import app as celery_app
+"""SellerDesk project package.
 
-__all__ = ("celery_app",)
+The Celery app is loaded by ``sellerdesk.core.apps.CoreConfig.ready`` rather than here,
+so that importing the pure policy engine (``sellerdesk.policy``) pulls in no Django or Celery.
+"""

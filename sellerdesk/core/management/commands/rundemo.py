@@ -33,9 +33,9 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sellerdesk.settings.local")}
         python = sys.executable
         commands = {
-            "worker": [python, "-m", "celery", "-A", "sellerdesk", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": [python, "-m", "celery", "-A", "sellerdesk.celery", "worker", "--loglevel=INFO", "--concurrency=2"],
             "beat": [
-                python, "-m", "celery", "-A", "sellerdesk", "beat", "--loglevel=INFO",
+                python, "-m", "celery", "-A", "sellerdesk.celery", "beat", "--loglevel=INFO",
                 "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
             "web": [python, "manage.py", "runserver", "--noreload", addr],
