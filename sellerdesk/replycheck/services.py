@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from sellerdesk.core.models import Shop
 from sellerdesk.policy import CHANNELS, Policy, Report, check
 from sellerdesk.replycheck.models import ShopPolicy
-from sellerdesk.replycheck.selectors import shop_policy_get
+from sellerdesk.replycheck.selectors import policy_cache_forget, shop_policy_get
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -118,11 +118,21 @@ def reply_check(
 
 
 def reply_check_with_policy(
-    *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    buyer_name: str | None = None,
+    lang: str = "auto",
+    policy_max_age: float = 0.0,
 ) -> tuple[Report, Policy]:
-    """``reply_check`` plus the Policy it used (the live panel shows the required parts)."""
+    """``reply_check`` plus the Policy it used (the live panel shows the required parts).
+
+    ``policy_max_age``: see ``shop_policy_get``; only the live check (advice, not a guard)
+    passes a few seconds to save the freshness query on every typing pause.
+    """
     _check_channel(channel)
-    policy = shop_policy_get(shop=shop)
+    policy = shop_policy_get(shop=shop, max_age=policy_max_age)
     report = check(
         text,
         channel,
@@ -172,4 +182,8 @@ def shop_policy_update(
     record.updated_by = user  # type: ignore[assignment]  # a User or None; the FK accepts both
     record.full_clean()
     record.save()
+    # Forget now (this thread's next check probes again) and after commit (a check in
+    # another thread may have re-cached the old rules in between).
+    policy_cache_forget(shop_id=shop.pk)
+    transaction.on_commit(lambda: policy_cache_forget(shop_id=shop.pk))
     return record

@@ -5,16 +5,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sellerdesk.core.access import ShopRequest, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.replycheck.forms import PlaygroundForm, PolicySettingsForm
-from sellerdesk.replycheck.selectors import shop_policy_get, shop_policy_record
+from sellerdesk.replycheck.selectors import (
+    shop_policy_get,
+    shop_policy_problem,
+    shop_policy_record,
+)
 from sellerdesk.replycheck.services import CHANNELS, reply_check_with_policy, shop_policy_update
 
 MAX_LIVE_TEXT = 20_000
+# The live check is advice while typing; rules saved in another worker reach it within
+# this many seconds, while the send itself is always guarded with the current rules.
+LIVE_POLICY_MAX_AGE = 2.0
 
 
 @shop_view(role=Role.SELLER)
@@ -33,9 +41,11 @@ def live(request: ShopRequest) -> HttpResponse:
         text=text,
         channel=channel,
         buyer_name=request.POST.get("buyer_name") or None,
+        policy_max_age=LIVE_POLICY_MAX_AGE,
     )
-    return render(
-        request,
+    # Rendered without the request: the fragment needs no shell context, and skipping the
+    # context processors (menu, shop list) matters on a request made at every typing pause.
+    html = render_to_string(
         "replycheck/findings.html",
         {
             "report": report,
@@ -47,6 +57,7 @@ def live(request: ShopRequest) -> HttpResponse:
             "live": True,
         },
     )
+    return HttpResponse(html)
 
 
 @shop_view(role=Role.SELLER)
@@ -91,5 +102,9 @@ def policy_settings(request: ShopRequest) -> HttpResponse:
     return render(
         request,
         "replycheck/policy_settings.html",
-        {"form": form, "record": shop_policy_record(shop=request.shop)},
+        {
+            "form": form,
+            "record": shop_policy_record(shop=request.shop),
+            "problem": shop_policy_problem(shop=request.shop),
+        },
     )

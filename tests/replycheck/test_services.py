@@ -117,3 +117,32 @@ def test_messages_follow_the_interface_language(shops):
 def test_unknown_channel_is_a_programming_error(shops):
     with pytest.raises(ValueError):
         reply_check(shop=shops.mine, text=COMPLETE_RU, channel="email")
+
+
+def test_live_check_may_reuse_a_fresh_policy_but_the_guard_never_does(
+    shops, django_assert_num_queries
+):
+    from sellerdesk.replycheck.services import reply_check_with_policy
+
+    reply_check_with_policy(shop=shops.mine, text=COMPLETE_RU, channel="chat", policy_max_age=60)
+    with django_assert_num_queries(0):
+        reply_check_with_policy(
+            shop=shops.mine, text=COMPLETE_RU, channel="chat", policy_max_age=60
+        )
+    with django_assert_num_queries(1):
+        reply_guard(shop=shops.mine, text=COMPLETE_RU, channel="chat")
+    # Saving rules in this process is seen at once, even by the live check.
+    shop_policy_update(shop=shops.mine, data={"allow_contacts_in_chat": False}, user=None)
+    report, policy = reply_check_with_policy(
+        shop=shops.mine, text=WITH_PHONE_RU, channel="chat", policy_max_age=60
+    )
+    assert policy.allow_contacts_in_chat is False
+    assert not report.ok
+
+
+def test_unreadable_stored_rules_fall_back_to_defaults_and_are_reported(shops):
+    from sellerdesk.replycheck.selectors import shop_policy_problem
+
+    ShopPolicy.objects.create(shop=shops.mine, data={"max_length": {"chat": "long"}})
+    assert reply_guard(shop=shops.mine, text=COMPLETE_RU, channel="chat").ok
+    assert "max_length.chat" in shop_policy_problem(shop=shops.mine)
