@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,11 @@ class Conversation(models.Model):
     # The oldest buyer message the seller has not answered yet (null once answered); the SLA
     # clock and "waiting longest" sorting read it.
     first_unanswered_at = models.DateTimeField(null=True, blank=True)
+    # PostgreSQL only: every message's words (Russian stems) and Chinese bigrams, without
+    # positions, appended as messages arrive. The inbox search filters conversations by it,
+    # so one table carries the match, the shop and the recency order, and the planner can
+    # walk recent conversations for common words or use the GIN index for rare ones.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = ShopScopedManager()
 

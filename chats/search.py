@@ -115,3 +115,48 @@ def snippet(text: str, query: str, width: int = 90) -> SafeString:
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
     return mark_safe(prefix + highlight(piece, query) + suffix)
+
+
+class SearchVectorAppend(Func):
+    """The conversation's search vector plus one message's words and Chinese bigrams.
+
+    Positions are stripped: the vector only answers "does the conversation contain these
+    words", and stripped vectors stay small however long the conversation grows.
+    """
+
+    arity = 3
+
+    def __init__(self, vector, text: str, ngrams: str, **extra) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(vector, Value(text), Value(ngrams), output_field=SearchVectorField(), **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        vector_sql, vector_params = compiler.compile(self.source_expressions[0])
+        text_sql, text_params = compiler.compile(self.source_expressions[1])
+        grams_sql, grams_params = compiler.compile(self.source_expressions[2])
+        sql = (
+            f"(COALESCE({vector_sql}, ''::tsvector) || strip(to_tsvector('russian'::regconfig, {text_sql}))"
+            f" || strip(to_tsvector('simple'::regconfig, {grams_sql})))"
+        )
+        return sql, [*vector_params, *text_params, *grams_params]
+
+
+class ConversationVectorMatch(Func):
+    """``search_vector @@ plainto_tsquery(config, query)``: Russian words or Chinese bigrams (AND)."""
+
+    output_field = BooleanField()
+    arity = 2
+
+    def __init__(self, vector, query: str, **extra) -> None:
+        self.config = "simple" if has_cjk(query) else "russian"
+        terms = cjk_bigrams(query) if self.config == "simple" else query
+        super().__init__(vector, Value(terms), **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        vector_sql, vector_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"{vector_sql} @@ plainto_tsquery('{self.config}'::regconfig, {query_sql})",
+            [*vector_params, *query_params],
+        )

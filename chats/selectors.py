@@ -13,18 +13,20 @@ from django.utils.dateparse import parse_datetime
 from chats.models import Attachment, Conversation, Message
 from chats.search import (
     BigramPhraseMatch,
+    ConversationVectorMatch,
     RussianTextMatch,
     cjk_bigrams,
     has_cjk,
     normalise_query,
     snippet,
 )
-from sellerdesk.core.models import Shop
+from sellerdesk.core.models import Product, Shop
 
 LIST_PAGE_SIZE = 50
 THREAD_PAGE_SIZE = 40
 GROUP_PREVIEW = 5
 MAX_CONVERSATION_HITS = 1000
+MAX_MATCHING_PRODUCTS = 500
 
 
 def _is_postgresql() -> bool:
@@ -80,14 +82,37 @@ def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> Qu
     if product_id:
         conversations = conversations.filter(product_id=product_id)
     if query:
-        matching_messages = Message.objects.for_shop(shop).filter(message_match_q(query)).values("conversation_id")
-        conversations = conversations.filter(
+        conversations = conversations.filter(_search_q(shop=shop, query=query))
+    return conversations
+
+
+def _search_q(*, shop: Shop, query: str) -> Q:
+    """Conversations whose buyer, product (SKU or name) or messages match ``query``."""
+    if not _is_postgresql():
+        matching_messages = Message.objects.for_shop(shop).filter(text__icontains=query).values("conversation_id")
+        return (
             Q(buyer_name__icontains=query)
             | Q(product__sku__icontains=query)
             | Q(product__name__icontains=query)
             | Q(pk__in=matching_messages)
         )
-    return conversations
+    # The matching products first (one small query, pg_trgm-indexed): the conversation
+    # query then has only conditions on its own table, which PostgreSQL can combine with
+    # the (shop, recency) order — scan recent rows for common words, use indexes for rare.
+    product_ids = list(
+        Product.objects.for_shop(shop)
+        .filter(Q(sku__icontains=query) | Q(name__icontains=query))
+        .values_list("pk", flat=True)[:MAX_MATCHING_PRODUCTS]
+    )
+    condition = Q(buyer_name__icontains=query)
+    if product_ids:
+        condition |= Q(product_id__in=product_ids)
+    grams = cjk_bigrams(query)
+    if has_cjk(query) and " " not in grams and len(grams) == 1:
+        # A single Chinese character has no bigram: look in the messages themselves.
+        matching_messages = Message.objects.for_shop(shop).filter(text__contains=query).values("conversation_id")
+        return condition | Q(pk__in=matching_messages)
+    return condition | Q(ConversationVectorMatch(F("search_vector"), query))
 
 
 def conversation_list(
@@ -99,7 +124,7 @@ def conversation_list(
     cursor: str | None = None,
     limit: int = LIST_PAGE_SIZE,
 ) -> ConversationPage:
-    """One page of conversations, newest activity first (1 query; 2 when searching)."""
+    """One page of conversations, newest activity first (1 query; 3 when searching)."""
     query = normalise_query(query)
     conversations = _filtered(shop=shop, tab=tab, query=query, product_id=product_id)
     position = cursor_decode(cursor)

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chats.files import CheckedFile, check_chat_files, make_thumbnail
 from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
-from chats.search import cjk_bigrams
+from chats.search import SearchVectorAppend, cjk_bigrams
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.marketplaces import base as marketplaces
 from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
@@ -33,7 +33,21 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 EXCERPT_LENGTH = 140
+SEARCH_VECTOR_REBUILD_SQL = """
+UPDATE chats_conversation SET search_vector = (
+    SELECT strip(to_tsvector('russian'::regconfig, string_agg(text, ' ')))
+           || strip(to_tsvector('simple'::regconfig, string_agg(text_ngrams, ' ')))
+    FROM chats_message WHERE conversation_id = %s
+) WHERE id = %s
+"""
 MAX_DELIVERY_ATTEMPTS = 5
+
+
+def _search_vector_update(text: str, ngrams: str) -> dict:
+    """The UPDATE part that adds a message to its conversation's search vector (PostgreSQL)."""
+    if connection.vendor != "postgresql" or not (text or ngrams):
+        return {}
+    return {"search_vector": SearchVectorAppend(F("search_vector"), text, ngrams)}
 
 
 def _excerpt(text: str, attachments: int) -> str:
@@ -106,7 +120,7 @@ def buyer_message_receive(
 
     was_waiting = conversation.first_unanswered_at is not None
     is_latest = conversation.last_message_at is None or created_at >= conversation.last_message_at
-    updates: dict = {"unread_count": F("unread_count") + 1}
+    updates: dict = {"unread_count": F("unread_count") + 1, **_search_vector_update(text, message.text_ngrams)}
     if is_latest:
         updates |= {
             "last_message_at": created_at,
@@ -183,6 +197,7 @@ def chat_message_send(
         first_unanswered_at=None,
         unread_count=0,
         last_read_at=now,
+        **_search_vector_update(text, message.text_ngrams),
     )
     conversation.refresh_from_db()
     if was_waiting:
@@ -294,6 +309,9 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
             "last_message_at", "last_message_excerpt", "last_message_direction", "first_unanswered_at", "unread_count",
         ]
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_VECTOR_REBUILD_SQL, [conversation.pk, conversation.pk])
     return conversation
 
 
