@@ -9,8 +9,9 @@ transaction with keyword arguments ``shop`` and ``item``::
 
 A hook must be idempotent by the external id (it is called again when the marketplace's
 copy of an item changes) and take the item through the same path as any other new item
-(auto-decline rules, SLA clock, unread counters). ``settings.MARKETPLACE_INBOUND_HANDLERS``
-may point a stream elsewhere. While a hook does not exist the item stays staged in
+(auto-decline rules, SLA clock, unread counters). Until the apps add these, ``bridges`` adapts
+their existing public services. ``settings.MARKETPLACE_INBOUND_HANDLERS`` may point a stream
+elsewhere (a dotted path, or "" for none). While a hook does not exist the item stays staged in
 ``InboundRecord`` and ``inbound_import_pending`` hands it over once it does.
 """
 
@@ -30,10 +31,14 @@ from sellerdesk.marketplaces.models import InboundRecord, InboundStream
 
 logger = logging.getLogger(__name__)
 
+# Per stream: the app's own hook first, then our bridge over the app's public services.
 DEFAULT_HANDLERS = {
-    InboundStream.QUESTION: "questions.services.question_import_from_marketplace",
-    InboundStream.CHAT_EVENT: "chats.services.chat_message_import_from_marketplace",
-    InboundStream.FEEDBACK: "reviews.services.review_import_from_marketplace",
+    InboundStream.QUESTION: ("questions.services.question_import_from_marketplace",
+                             "sellerdesk.marketplaces.bridges.question_import"),
+    InboundStream.CHAT_EVENT: ("chats.services.chat_message_import_from_marketplace",
+                               "sellerdesk.marketplaces.bridges.chat_message_import"),
+    # Reviews do not exist yet: feedbacks stay staged in InboundRecord until they do.
+    InboundStream.FEEDBACK: ("reviews.services.review_import_from_marketplace",),
 }
 
 
@@ -104,14 +109,16 @@ Handler = Callable[..., None]
 
 
 def handler_for(stream: str) -> Handler | None:
-    configured = {**DEFAULT_HANDLERS, **getattr(settings, "MARKETPLACE_INBOUND_HANDLERS", {})}
-    path = configured.get(stream)
-    if not path:
-        return None
-    try:
-        return import_string(path)
-    except ImportError:
-        return None
+    overrides = getattr(settings, "MARKETPLACE_INBOUND_HANDLERS", {})
+    paths = (overrides[stream],) if stream in overrides else DEFAULT_HANDLERS.get(stream, ())
+    for path in paths:
+        if not path:
+            continue
+        try:
+            return import_string(path)
+        except ImportError:
+            continue
+    return None
 
 
 def inbound_record_import(*, record: InboundRecord, item: object, handler: Handler | None) -> bool:

@@ -39,11 +39,23 @@ def recorded(settings):
     recorder.reset()
 
 
-@pytest.fixture
-def wb_account(shops, wb_fake, wb_token, recorded):
+def _connect(shops, wb_fake, wb_token):
     shop = shops.mine
     shop.marketplace = Marketplace.WILDBERRIES
     shop.save()
     services.account_settings_update(shop=shop, enabled=True, feedbacks_base_url=wb_fake.url,
                                      chat_base_url=wb_fake.url)
     return services.account_token_set(shop=shop, token=wb_token)
+
+
+@pytest.fixture
+def wb_account(shops, wb_fake, wb_token, recorded):
+    """Connected to the fake; inbound items go to the recorder hooks."""
+    return _connect(shops, wb_fake, wb_token)
+
+
+@pytest.fixture
+def wb_account_apps(shops, wb_fake, wb_token, settings):
+    """Connected to the fake; inbound items go to the real questions and chats apps."""
+    settings.WB_HTTP_TIMEOUT = 1.0
+    return _connect(shops, wb_fake, wb_token)

@@ -10,7 +10,9 @@ and first scans the chat's events from that moment for the same seller text.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,12 @@ logger = logging.getLogger(__name__)
 
 FEEDBACK_TEXT_MIN, FEEDBACK_TEXT_MAX = 2, 5000
 MAX_DEDUP_EVENT_PAGES = 20
+UNKNOWN_OUTCOME_TTL = 7 * 24 * 3600
+
+
+def _unknown_outcome_key(shop_id: int, chat_ref: str, text: str) -> str:
+    digest = hashlib.sha256(f"{shop_id}\x00{chat_ref}\x00{text}".encode()).hexdigest()[:32]
+    return f"wb:chat-unknown:{digest}"
 
 
 def client_for_account(account: MarketplaceAccount, **options) -> WildberriesClient:
@@ -107,13 +115,28 @@ class WildberriesConnector:
     # --- chat ------------------------------------------------------------------------------
     def send_chat_message(self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile],
                           sent_after_ms: int | None = None) -> str:
+        """Send once. Callers that know an earlier attempt's outcome is unknown pass its start
+        as ``sent_after_ms``; callers that do not (any retrying task) are covered by a note
+        this connector leaves in the cache when an attempt ends without an answer."""
+        from django.core.cache import cache
+
         _validate_chat_message(text, attachments)
-        if sent_after_ms is not None:
-            found = self._find_sent_message(shop=shop, chat_ref=chat_ref, text=text, since_ms=sent_after_ms)
+        note = _unknown_outcome_key(shop.pk, chat_ref, text)
+        since = sent_after_ms if sent_after_ms is not None else cache.get(note)
+        if since is not None:
+            found = self._find_sent_message(shop=shop, chat_ref=chat_ref, text=text, since_ms=since)
             if found:
                 logger.info("wb chat message already delivered (%s); not sending again", found)
+                cache.delete(note)
                 return found
-        result = self.client.send_message(reply_sign=chat_ref, text=text, files=attachments)
+        started_ms = int(time.time() * 1000)
+        try:
+            result = self.client.send_message(reply_sign=chat_ref, text=text, files=attachments)
+        except WildberriesError as error:
+            if error.outcome_unknown:
+                cache.add(note, started_ms, UNKNOWN_OUTCOME_TTL)
+            raise
+        cache.delete(note)
         return remote_send_ref(result["chatID"], int(result.get("addTime") or 0))
 
     def _chat_id_for(self, shop: Shop, chat_ref: str) -> str | None:
