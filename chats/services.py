@@ -324,3 +324,93 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(unread_count=0, last_read_at=now)
     conversation.unread_count = 0
     conversation.last_read_at = now
+
+
+@transaction.atomic
+def seller_message_record(
+    *, conversation: Conversation, text: str, created_at: datetime, external_id: str = "",
+    files: Sequence[tuple[str, str, bytes]] = (),
+) -> Message:
+    """A reply the shop wrote elsewhere (the marketplace's own portal): already delivered."""
+    message = Message(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        direction=Direction.OUTGOING,
+        text=text,
+        text_ngrams=cjk_bigrams(text),
+        created_at=created_at,
+        delivery_status=DeliveryStatus.SENT,
+        external_id=external_id,
+    )
+    message.full_clean()
+    message.save()
+    for name, content_type, data in files:
+        _store_attachment(message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data))
+    was_waiting = conversation.first_unanswered_at is not None
+    updates: dict = {"first_unanswered_at": None, **_search_vector_update(text, message.text_ngrams)}
+    if conversation.last_message_at is None or created_at >= conversation.last_message_at:
+        updates |= {
+            "last_message_at": created_at,
+            "last_message_excerpt": _excerpt(text, len(files)),
+            "last_message_direction": Direction.OUTGOING,
+        }
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    conversation.refresh_from_db()
+    if was_waiting:
+        waiting_stopped(shop=conversation.shop, channel="chat", item_id=conversation.pk, at=created_at)
+    return message
+
+
+def _download_files(shop: Shop, attachments) -> list[tuple[str, str, bytes]]:
+    import logging
+
+    from sellerdesk.marketplaces.services import marketplace_file_download
+
+    files = []
+    for attachment in attachments:
+        try:
+            content_type, data = marketplace_file_download(shop=shop, download_ref=attachment.download_ref)
+        except Exception:  # a missing file must not lose the buyer's text
+            logging.getLogger(__name__).exception("chat file %s could not be downloaded", attachment.download_ref)
+            continue
+        files.append((attachment.name, attachment.content_type or content_type, data))
+    return files
+
+
+@transaction.atomic
+def chat_message_import_from_marketplace(*, shop: Shop, item) -> Message | None:
+    """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
+
+    Idempotent by the message's external id; recognises our own replies coming back
+    (``remote_send_ref``); keeps the chat's reply reference up to date; buyer messages take
+    the normal path (unread, SLA), replies written on the marketplace's portal stop the clock.
+    """
+    conversation = (
+        Conversation.objects.for_shop(shop).select_for_update().filter(external_id=item.chat_external_id).first()
+    )
+    if conversation is None:
+        product = None
+        if item.product is not None:
+            candidates = [sku for sku in (item.product.sku, item.product.external_id) if sku]
+            product = Product.objects.for_shop(shop).filter(sku__in=candidates).first()
+        conversation = conversation_create(
+            shop=shop, buyer_name=item.buyer_name or "—", product=product,
+            external_id=item.chat_external_id, chat_ref=item.chat_ref,
+        )
+    elif item.chat_ref and item.chat_ref != conversation.chat_ref:
+        Conversation.objects.filter(pk=conversation.pk).update(chat_ref=item.chat_ref)
+        conversation.chat_ref = item.chat_ref
+    known = [ref for ref in (item.message_external_id, item.remote_send_ref) if ref]
+    if known and Message.objects.filter(conversation=conversation, external_id__in=known).exists():
+        return None
+    if item.sender == "buyer":
+        return buyer_message_receive(
+            conversation=conversation, text=item.text, created_at=item.created_at,
+            files=_download_files(shop, item.attachments), external_id=item.message_external_id,
+        )
+    if item.sender == "seller":
+        return seller_message_record(
+            conversation=conversation, text=item.text, created_at=item.created_at,
+            external_id=item.message_external_id, files=_download_files(shop, item.attachments),
+        )
+    return None  # marketplace notices are not part of the conversation
