@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from sellerdesk.core.models import Shop
 from sellerdesk.marketplaces.models import (
     InboundRecord,
+    InboundStream,
     MarketplaceAccount,
     OutboundItem,
     OutboundState,
@@ -36,17 +37,19 @@ def outbound_items_recent(*, shop: Shop, limit: int = 30) -> QuerySet[OutboundIt
     return OutboundItem.objects.for_shop(shop).order_by("-created_at", "-pk")[:limit]
 
 
-def outbound_counts(*, shop: Shop) -> dict[str, int]:
+def outbound_counts(*, shop: Shop) -> list[tuple[str, int]]:
+    """(state label, number of items) for every delivery state."""
     counts = dict.fromkeys(OutboundState.values, 0)
     for state in OutboundItem.objects.for_shop(shop).values_list("state", flat=True):
         counts[state] += 1
-    return counts
+    return [(OutboundState(state).label, number) for state, number in counts.items()]
 
 
-def inbound_counts(*, shop: Shop) -> dict[str, dict[str, int]]:
-    result: dict[str, dict[str, int]] = {}
+def inbound_counts(*, shop: Shop) -> list[tuple[str, int, int]]:
+    """(stream label, items received, items still waiting for their app) per stream."""
+    totals: dict[str, list[int]] = {}
     for stream, imported in InboundRecord.objects.for_shop(shop).values_list("stream", "imported_at"):
-        bucket = result.setdefault(stream, {"total": 0, "pending": 0})
-        bucket["total"] += 1
-        bucket["pending"] += imported is None
-    return result
+        bucket = totals.setdefault(stream, [0, 0])
+        bucket[0] += 1
+        bucket[1] += imported is None
+    return [(InboundStream(stream).label, total, pending) for stream, (total, pending) in sorted(totals.items())]
