@@ -141,3 +141,11 @@ def test_bad_rules_get_a_clear_message_and_nothing_is_lost(shops, manager_client
     assert "Строка 2" in html and "это не домен!" in html
     assert "предоплата" in html  # what the manager typed is still there
     assert not ShopPolicy.objects.filter(shop=shops.mine).exists()
+
+
+def test_live_check_speaks_the_interface_language(seller_client):
+    seller_client.cookies["django_language"] = "zh-hans"
+    html = _live(seller_client, NO_GREETING).content.decode()
+    assert "警告" in html  # group title from this app's catalogue
+    assert "添加问候语" in html  # the fix button
+    assert "Нет приветствия" not in html  # the engine's message follows the UI language too
