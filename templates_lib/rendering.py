@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -38,6 +38,12 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedErr
 from jinja2.filters import FILTERS
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue (makemessages reads this name)."""
+    return message
+
 
 STANDARD_VARIABLES: tuple[str, ...] = (
     "buyer_name",
@@ -57,7 +63,7 @@ MAX_RANGE = 50
 MAX_NESTING = 40
 MAX_ALTERNATIVES = 10
 MAX_VARIATIONS = 20
-_TOO_DEEP = "the template is nested too deeply"
+_TOO_DEEP = gettext_noop("the template is nested too deeply")
 
 ALLOWED_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d")
 ALLOWED_TESTS = ("defined", "undefined", "none", "string", "number")
@@ -91,32 +97,45 @@ _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
 )
 
 _FORBIDDEN_HINTS: dict[type[nodes.Node], str] = {
-    nodes.Getattr: "attribute access (a.b) is not allowed",
-    nodes.Getitem: "item access (a[b]) is not allowed",
-    nodes.Macro: "macros are not allowed",
-    nodes.CallBlock: "call blocks are not allowed",
-    nodes.Assign: "{% set %} is not allowed",
-    nodes.AssignBlock: "{% set %} is not allowed",
-    nodes.Include: "{% include %} is not allowed",
-    nodes.Import: "{% import %} is not allowed",
-    nodes.FromImport: "{% import %} is not allowed",
-    nodes.Extends: "{% extends %} is not allowed",
-    nodes.Block: "{% block %} is not allowed",
-    nodes.Mul: "multiplication is not allowed",
-    nodes.Pow: "powers are not allowed",
-    nodes.Div: "division is not allowed",
-    nodes.FloorDiv: "division is not allowed",
-    nodes.Mod: "the % operator is not allowed",
+    nodes.Getattr: gettext_noop("attribute access (a.b) is not allowed"),
+    nodes.Getitem: gettext_noop("item access (a[b]) is not allowed"),
+    nodes.Macro: gettext_noop("macros are not allowed"),
+    nodes.CallBlock: gettext_noop("call blocks are not allowed"),
+    nodes.Assign: gettext_noop("{% set %} is not allowed"),
+    nodes.AssignBlock: gettext_noop("{% set %} is not allowed"),
+    nodes.Include: gettext_noop("{% include %} is not allowed"),
+    nodes.Import: gettext_noop("{% import %} is not allowed"),
+    nodes.FromImport: gettext_noop("{% import %} is not allowed"),
+    nodes.Extends: gettext_noop("{% extends %} is not allowed"),
+    nodes.Block: gettext_noop("{% block %} is not allowed"),
+    nodes.Mul: gettext_noop("multiplication is not allowed"),
+    nodes.Pow: gettext_noop("powers are not allowed"),
+    nodes.Div: gettext_noop("division is not allowed"),
+    nodes.FloorDiv: gettext_noop("division is not allowed"),
+    nodes.Mod: gettext_noop("the modulo operator is not allowed"),
 }
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a body, placed where the author can find it (1-based)."""
+    """Something wrong with a body, placed where the author can find it (1-based).
 
-    message: str
+    ``message`` is English with ``%(name)s`` slots filled from ``params``; callers with a
+    translation catalogue use ``text(gettext)``.
+    """
+
+    template: str
     line: int | None = None
     column: int | None = None
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.text()
+
+    def text(self, translate: Callable[[str], str] = lambda message: message) -> str:
+        translated = translate(self.template)
+        return translated % dict(self.params) if self.params else translated
 
     def __str__(self) -> str:
         if self.line is None:
@@ -217,6 +236,12 @@ class VariationBlock:
     alternatives: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
+def _too_long() -> Problem:
+    return Problem(
+        gettext_noop("the text is longer than %(count)s characters"), params=(("count", MAX_BODY),)
+    )
+
+
 def _line_column(source: str, offset: int) -> tuple[int, int]:
     line = source.count("\n", 0, offset) + 1
     column = offset - (source.rfind("\n", 0, offset) + 1) + 1
@@ -248,14 +273,18 @@ def find_variations(source: str) -> list[VariationBlock]:
         if pair == VARIATION_OPEN:
             if block_start is not None:
                 line, column = _line_column(source, i)
-                raise TemplateBodyError([Problem("variations cannot be nested", line, column)])
+                raise TemplateBodyError(
+                    [Problem(gettext_noop("variations cannot be nested"), line, column)]
+                )
             block_start, part_start, parts = i, i + 2, []
             i += 2
             continue
         if pair == VARIATION_CLOSE:
             if block_start is None:
                 line, column = _line_column(source, i)
-                raise TemplateBodyError([Problem("'~}' without an opening '{~'", line, column)])
+                raise TemplateBodyError(
+                    [Problem(gettext_noop("'~}' without an opening '{~'"), line, column)]
+                )
             parts.append(_trimmed(source, part_start, i))
             blocks.append(VariationBlock(block_start, i + 2, tuple(parts)))
             block_start = None
@@ -267,15 +296,25 @@ def find_variations(source: str) -> list[VariationBlock]:
         i += 1
     if block_start is not None:
         line, column = _line_column(source, block_start)
-        raise TemplateBodyError([Problem("'{~' is not closed with '~}'", line, column)])
+        raise TemplateBodyError(
+            [Problem(gettext_noop("'{~' is not closed with '~}'"), line, column)]
+        )
     # every alternative is parsed and policy-checked separately: keep that work bounded
     for block in blocks:
         if len(block.alternatives) > MAX_ALTERNATIVES:
             line, column = _line_column(source, block.start)
-            message = f"at most {MAX_ALTERNATIVES} alternatives in one variation"
-            raise TemplateBodyError([Problem(message, line, column)])
+            message = gettext_noop("at most %(count)s alternatives in one variation")
+            params = (("count", MAX_ALTERNATIVES),)
+            raise TemplateBodyError([Problem(message, line, column, params)])
     if len(blocks) > MAX_VARIATIONS:
-        raise TemplateBodyError([Problem(f"at most {MAX_VARIATIONS} variations in one template")])
+        raise TemplateBodyError(
+            [
+                Problem(
+                    gettext_noop("at most %(count)s variations in one template"),
+                    params=(("count", MAX_VARIATIONS),),
+                )
+            ]
+        )
     return blocks
 
 
@@ -406,25 +445,41 @@ def _whitelist_problems(tree: nodes.Template) -> list[Problem]:
         if not isinstance(node, _ALLOWED_NODES):
             hint = next(
                 (text for kind, text in _FORBIDDEN_HINTS.items() if isinstance(node, kind)),
-                f"'{type(node).__name__}' is not allowed in a reply template",
+                gettext_noop("this construct is not allowed in a reply template"),
             )
             problems.append(Problem(hint, getattr(node, "lineno", None)))
             return
         if isinstance(node, nodes.Name) and node.ctx != "load":
-            problems.append(Problem("assigning variables is not allowed", node.lineno))
+            problems.append(
+                Problem(gettext_noop("assigning variables is not allowed"), node.lineno)
+            )
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            problems.append(Problem(f"unknown filter '{node.name}'", node.lineno))
+            problems.append(
+                Problem(
+                    gettext_noop("unknown filter '%(name)s'"),
+                    node.lineno,
+                    None,
+                    (("name", node.name),),
+                )
+            )
         if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
-            problems.append(Problem(f"unknown test '{node.name}'", node.lineno))
+            problems.append(
+                Problem(
+                    gettext_noop("unknown test '%(name)s'"),
+                    node.lineno,
+                    None,
+                    (("name", node.name),),
+                )
+            )
         if isinstance(node, nodes.Call) and not (
             isinstance(node.node, nodes.Name) and node.node.name in ALLOWED_FUNCTIONS
         ):
-            problems.append(Problem("only range() may be called", node.lineno))
+            problems.append(Problem(gettext_noop("only range() may be called"), node.lineno))
         if isinstance(node, nodes.For):
             if node.recursive or node.test is not None or node.else_:
-                problems.append(Problem("only plain loops are allowed", node.lineno))
+                problems.append(Problem(gettext_noop("only plain loops are allowed"), node.lineno))
             if not all(isinstance(target, nodes.Name) for target in _target_names(node.target)):
-                problems.append(Problem("loop over plain names only", node.lineno))
+                problems.append(Problem(gettext_noop("loop over plain names only"), node.lineno))
             for child in (node.iter, *node.body):
                 visit(child)
             return
@@ -470,7 +525,7 @@ def _checked_sources(source: str) -> Iterator[str]:
 def body_problems(source: str, *, variables: Collection[str] | None = None) -> list[Problem]:
     """Everything wrong with a body, or an empty list. ``variables``: the names allowed."""
     if len(source) > MAX_BODY:
-        return [Problem(f"the text is longer than {MAX_BODY} characters")]
+        return [_too_long()]
     try:
         versions = list(_checked_sources(source))
     except TemplateBodyError as error:
@@ -485,7 +540,14 @@ def body_problems(source: str, *, variables: Collection[str] | None = None) -> l
         problems.extend(_whitelist_problems(tree))
         if variables is not None:
             for name in sorted(_variables_in(tree) - set(variables)):
-                problems.append(Problem(f"unknown variable '{name}'", _first_line_of(tree, name)))
+                problems.append(
+                    Problem(
+                        gettext_noop("unknown variable '%(name)s'"),
+                        _first_line_of(tree, name),
+                        None,
+                        (("name", name),),
+                    )
+                )
     return list(dict.fromkeys(problems))
 
 
@@ -540,7 +602,7 @@ def render(
     """Render a body. ``rotation`` (e.g. the usage count) and ``salt`` (e.g. the template id)
     pick the variation alternatives. Raises TemplateBodyError or RenderError."""
     if len(source) > MAX_BODY:
-        raise TemplateBodyError([Problem(f"the text is longer than {MAX_BODY} characters")])
+        raise TemplateBodyError([_too_long()])
     blocks = find_variations(source)
     chosen_source = _assemble(source, blocks, _choose(blocks, rotation, salt), keep_positions=False)
     env = _PLACEHOLDER_ENV if mode == "placeholder" else _STRICT_ENV

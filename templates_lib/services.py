@@ -148,6 +148,10 @@ class Preview:
         }
 
     @property
+    def localized_problems(self) -> list[dict[str, object]]:
+        return [{"line": p.line, "column": p.column, "message": p.text(_)} for p in self.problems]
+
+    @property
     def blocked(self) -> bool:
         return bool(self.problems) or bool(self.policy_errors)
 
@@ -218,7 +222,11 @@ class TemplateRejected(ValidationError):
 
     def __init__(self, preview: Preview) -> None:
         if preview.problems:
-            message = _("The template has errors: %(detail)s") % {"detail": preview.problems[0]}
+            first = preview.problems[0]
+            detail = first.text(_)
+            if first.line is not None:
+                detail = _("line %(line)s: %(detail)s") % {"line": first.line, "detail": detail}
+            message = _("The template has errors: %(detail)s") % {"detail": detail}
         else:
             channel = next(iter(preview.policy_errors))
             message = _("The rendered text breaks the shop's rules for “%(channel)s”.") % {

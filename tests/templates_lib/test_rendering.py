@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from templates_lib import rendering
-from templates_lib.rendering import Problem, RenderError, TemplateBodyError, body_problems, render
+from templates_lib.rendering import RenderError, TemplateBodyError, body_problems, render
 
 VARIABLES = rendering.STANDARD_VARIABLES
 
@@ -38,8 +38,11 @@ def test_placeholder_mode_writes_missing_values_back_visibly():
 
 
 def test_unknown_variable_names_are_reported_with_their_line():
-    problems = body_problems("Здравствуйте!\nВаш {{ ordr_number }}", variables=VARIABLES)
-    assert problems == [Problem("unknown variable 'ordr_number'", 2, None)]
+    [problem] = body_problems("Здравствуйте!\nВаш {{ ordr_number }}", variables=VARIABLES)
+    assert (problem.message, problem.line) == ("unknown variable 'ordr_number'", 2)
+    assert problem.text(
+        lambda message: message.replace("unknown variable", "неизвестная переменная")
+    ) == ("неизвестная переменная 'ordr_number'")
 
 
 @pytest.mark.parametrize(

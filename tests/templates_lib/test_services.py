@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from sellerdesk.core.models import Role
 from templates_lib import services
@@ -175,7 +176,7 @@ def test_import_updates_templates_with_the_same_name(shops):
     ],
 )
 def test_a_bad_file_gets_a_clear_message_and_saves_nothing(shops, payload, expected):
-    with pytest.raises(services.ImportRejected) as caught:
+    with translation.override("en"), pytest.raises(services.ImportRejected) as caught:
         _import(shops, payload)
     assert expected in " ".join(caught.value.import_messages)
     assert not ReplyTemplate.objects.exists()
@@ -199,3 +200,9 @@ def test_a_seller_imports_as_personal_only(shops):
         _import(shops, [{"name": "a", "body": GOOD_BODY}], role=Role.SELLER, personal=False)
     [saved] = _import(shops, [{"name": "a", "body": GOOD_BODY}], role=Role.SELLER, personal=True)
     assert saved.owner == shops.users[Role.SELLER]
+
+
+def test_import_messages_follow_the_interface_language(shops):
+    with translation.override("ru"), pytest.raises(services.ImportRejected) as caught:
+        _import(shops, b"{oops")
+    assert "не является корректным JSON" in caught.value.import_messages[0]
