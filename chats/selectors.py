@@ -135,7 +135,8 @@ def conversation_list(
         )
     rows = list(
         conversations.select_related("product")
-        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")[: limit + 1]
+        # Plain DESC (nulls first, never null in practice) so chats_conv_shop_recent serves the order.
+        .order_by("-last_message_at", "-pk")[: limit + 1]
     )
     next_cursor = ""
     if len(rows) > limit:
@@ -189,12 +190,12 @@ def conversation_groups(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("product_id")],
-                order_by=[F("last_message_at").desc(nulls_last=True), F("pk").desc()],
+                order_by=[F("last_message_at").desc(), F("pk").desc()],
             )
         )
         .filter(rank__lte=GROUP_PREVIEW)
         .select_related("product")
-        .order_by(F("last_message_at").desc(nulls_last=True))
+        .order_by("-last_message_at", "-pk")
     )
     by_product: dict[int | None, list[Conversation]] = {}
     for row in ranked:

@@ -50,6 +50,15 @@ def _search_vector_update(text: str, ngrams: str) -> dict:
     return {"search_vector": SearchVectorAppend(F("search_vector"), text, ngrams)}
 
 
+def _is_latest(conversation: Conversation, created_at: datetime) -> bool:
+    # A conversation without messages yet has last_message_at = its creation time.
+    return (
+        not conversation.last_message_direction
+        or conversation.last_message_at is None
+        or created_at >= conversation.last_message_at
+    )
+
+
 def _excerpt(text: str, attachments: int) -> str:
     flat = " ".join(text.split())
     if not flat and attachments:
@@ -69,7 +78,8 @@ def conversation_create(
     if product is not None and product.shop_id != shop.pk:
         raise ValidationError(_("The product belongs to another shop."))
     conversation = Conversation(
-        shop=shop, product=product, buyer_name=buyer_name, external_id=external_id, chat_ref=chat_ref
+        shop=shop, product=product, buyer_name=buyer_name, external_id=external_id, chat_ref=chat_ref,
+        last_message_at=timezone.now(),  # never null: the recency index orders DESC NULLS FIRST
     )
     conversation.full_clean()
     conversation.save()
@@ -119,7 +129,7 @@ def buyer_message_receive(
         _store_attachment(message=message, name=name, content_type=content_type, data=upload, size=len(data))
 
     was_waiting = conversation.first_unanswered_at is not None
-    is_latest = conversation.last_message_at is None or created_at >= conversation.last_message_at
+    is_latest = _is_latest(conversation, created_at)
     updates: dict = {"unread_count": F("unread_count") + 1, **_search_vector_update(text, message.text_ngrams)}
     if is_latest:
         updates |= {
@@ -348,7 +358,7 @@ def seller_message_record(
         _store_attachment(message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data))
     was_waiting = conversation.first_unanswered_at is not None
     updates: dict = {"first_unanswered_at": None, **_search_vector_update(text, message.text_ngrams)}
-    if conversation.last_message_at is None or created_at >= conversation.last_message_at:
+    if _is_latest(conversation, created_at):
         updates |= {
             "last_message_at": created_at,
             "last_message_excerpt": _excerpt(text, len(files)),
