@@ -158,8 +158,10 @@ def generate(waiting: int, periods: int) -> dict:
             WHERE c.answered_at IS NOT NULL AND k.at IS NOT NULL
             """
         )
-        cursor.execute("ANALYZE sla_slaclock")
-        cursor.execute("ANALYZE sla_slaevent")
+        # What autovacuum does on a live system: statistics and the visibility map
+        # (which lets the dashboard's covering index answer without heap visits).
+        cursor.execute("VACUUM ANALYZE sla_slaclock")
+        cursor.execute("VACUUM ANALYZE sla_slaevent")
         cursor.execute("SELECT count(*) FROM sla_slaclock WHERE state = 'waiting'")
         waiting_rows = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM sla_slaevent")

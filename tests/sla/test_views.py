@@ -169,3 +169,16 @@ def test_badge_tag_marks_due_soon_and_overdue(shops):
     html = template.render(Context({"sla_map": sla_map, "ids": [1, 2, 3, 4]}))
     assert "sla-badge-soon" in html and "sla-badge-breached" in html and "sla-badge-ok" in html
     assert html.endswith("[]")
+
+
+def test_dashboard_query_count_does_not_grow_with_items(shops, admin_client_shop, django_assert_max_num_queries):
+    now = timezone.now()
+    for item in range(30):
+        waiting_started(shop=shops.mine, channel="chat", item_id=1000 + item, since=now - timedelta(hours=2 + item % 2))
+        waiting_started(shop=shops.mine, channel="question", item_id=2000 + item, since=now - timedelta(hours=20))
+    services.sla_sweep(now=now)
+    _history(shops.mine, shops.users[Role.SELLER])
+    with django_assert_max_num_queries(15):
+        response = admin_client_shop.get(reverse("sla:dashboard"))
+    assert len(response.context["breached"]) == 30
+    assert len(response.context["at_risk"]) == 30
