@@ -79,6 +79,25 @@ class PickerHit:
     template: ReplyTemplate
     score: float
     own_uses: int
+    snippet: str = ""
+
+
+def base_context(*, shop: Shop, user: AbstractBaseUser | None) -> dict[str, object]:
+    """Values known without a conversation: custom variables, the shop, the seller."""
+    context: dict[str, object] = dict(custom_variable_values(shop=shop))
+    context["shop_name"] = shop.name
+    first_name = getattr(user, "first_name", "") if user is not None else ""
+    if first_name:
+        context["seller_name"] = first_name
+    return context
+
+
+def _snippet(template: ReplyTemplate, context: dict[str, object]) -> str:
+    """The text as the seller will get it (first wording, blanks as {{ name }})."""
+    try:
+        return rendering.render(template.body, context, mode="placeholder")
+    except (rendering.TemplateBodyError, rendering.RenderError):
+        return template.body
 
 
 def _usage_boost(count: int) -> float:
@@ -131,7 +150,11 @@ def picker_search(
             score = _usage_boost(own) + language_bonus
         hits.append(PickerHit(template=template, score=score, own_uses=own))
     hits.sort(key=lambda hit: (-hit.score, -hit.own_uses, hit.template.name))
-    return hits[:limit]
+    context = base_context(shop=shop, user=user)
+    return [
+        PickerHit(hit.template, hit.score, hit.own_uses, _snippet(hit.template, context))
+        for hit in hits[:limit]
+    ]
 
 
 def custom_variables(*, shop: Shop) -> QuerySet[CustomVariable]:

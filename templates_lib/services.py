@@ -63,11 +63,7 @@ def template_context(
     *, shop: Shop, user: AbstractBaseUser | None, values: dict[str, object]
 ) -> dict[str, object]:
     """What a template may refer to: the reply box's values, the shop, the seller, custom variables."""
-    context: dict[str, object] = dict(selectors.custom_variable_values(shop=shop))
-    context["shop_name"] = shop.name
-    first_name = getattr(user, "first_name", "") if user is not None else ""
-    if first_name:
-        context["seller_name"] = first_name
+    context = selectors.base_context(shop=shop, user=user)
     for name in rendering.STANDARD_VARIABLES:
         value = values.get(name)
         if value not in (None, ""):

@@ -131,3 +131,38 @@ def test_an_insert_with_an_unresolved_variable_cannot_be_sent(shops):
     assert any(f.code == "placeholder" for f in caught.value.report.findings)
     filled = insertion.text.replace("{{ order_number }}", "45678123")
     reply_guard(shop=shops.mine, text=filled, channel="chat", buyer_name="Анна")
+
+
+def test_picker_results_show_the_text_as_it_will_be_inserted(shops, seller_client):
+    ReplyTemplateFactory(
+        shop=shops.mine,
+        name="Где заказ",
+        body="Здравствуйте{% if buyer_name %}, {{ buyer_name }}{% endif %}! Заказ {{ order_number }} в {~ пути | дороге ~}.",
+    )
+    html = seller_client.get(
+        reverse("templates_lib:picker_search"), {"q": "заказ"}
+    ).content.decode()
+    assert "Здравствуйте! Заказ {{ order_number }} в" in html
+    assert "{%" not in html and "{~" not in html
+
+
+def test_picker_search_query_count_does_not_grow_with_templates(
+    shops, seller_client, django_assert_max_num_queries
+):
+    for n in range(40):
+        ReplyTemplateFactory(shop=shops.mine, name=f"Доставка {n}", body=f"Доставим за {n} дней.")
+    with django_assert_max_num_queries(8):
+        response = seller_client.get(reverse("templates_lib:picker_search"), {"q": "доставка"})
+    assert response.content.decode().count("tpl-picker-option") == 8
+
+
+def test_list_query_count_does_not_grow_with_templates(
+    shops, seller_client, django_assert_max_num_queries
+):
+    for n in range(40):
+        ReplyTemplateFactory(
+            shop=shops.mine, name=f"Шаблон {n}", owner=shops.users[Role.SELLER] if n % 2 else None
+        )
+    with django_assert_max_num_queries(10):
+        response = seller_client.get(reverse("templates_lib:list"))
+    assert response.content.decode().count("<tr>") == 41
