@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from questions.models import (
@@ -82,18 +84,34 @@ class QuestionFilters:
     repeats_only: bool = False
 
 
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _wants_word_search(text: str) -> bool:
+    """Stemmed word search helps Russian/English words, not SKUs (digits) nor Chinese
+    (the parser sees a run of Han characters as one word; the substring search covers it)."""
+    return bool(_WORD_RE.search(text)) and not any(c.isdigit() for c in text) and not _HAN_RE.search(text)
+
+
 def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Question]:
     """Questions whose text contains ``text`` (words or a fragment) or whose product SKU does."""
     text = text.strip()
     if not text:
         return queryset
-    skus = Product.objects.for_shop(shop).filter(sku__icontains=text).values("pk")
-    condition = Q(text__icontains=text) | Q(product_id__in=skus)
+    # Resolved first (a shop has few products) so every branch of the OR below can use
+    # its own index and PostgreSQL combines them in one bitmap scan.
+    sku_products = list(
+        Product.objects.for_shop(shop).filter(sku__icontains=text).values_list("pk", flat=True)[:500]
+    )
+    condition = Q(text__icontains=text)
+    if sku_products:
+        condition |= Q(product_id__in=sku_products)
     if connection.vendor != "postgresql":
         # SQLite folds the case of ASCII letters only: try the usual Cyrillic spellings too.
         for variant in {text.lower(), text.capitalize()} - {text}:
             condition |= Q(text__icontains=variant)
-    else:
+    elif _wants_word_search(text):
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         # Word forms: «чайника» finds «чайник» (GIN index on the same expression).
@@ -155,10 +173,16 @@ def question_page(
     if position is not None:
         created_at, pk = position
         queryset = queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    newest_first: tuple = ("-created_at", "-id")
+    if filters.search:
+        # Same order, but not one the date index can deliver: otherwise PostgreSQL walks
+        # that index and tests every row until a page is full — seconds for a word no
+        # question contains. This way the text indexes find the matches, then a top-N sort.
+        newest_first = (Coalesce("created_at", "created_at").desc(), "-id")
     rows = list(
         queryset.select_related("product")
         .defer("answer_text", "delivery_error")
-        .order_by("-created_at", "-id")[: size + 1]
+        .order_by(*newest_first)[: size + 1]
     )
     next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
     return QuestionPage(items=rows[:size], next_cursor=next_cursor)
