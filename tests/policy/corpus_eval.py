@@ -1,6 +1,7 @@
 """Scores the policy engine on the labelled corpus: part accuracy and per-code P/R/F1.
 
-.venv/bin/python -m tests.policy.corpus_eval        # prints the table and mistakes
+.venv/bin/python -m tests.policy.corpus_eval        # prints the table
+.venv/bin/python -m tests.policy.corpus_eval -v heldout   # one file only, with mistakes
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ VIOLATION_CODES = (
 )
 
 
-def load_corpus() -> list[dict]:
+def load_corpus(names: tuple[str, ...] = ()) -> list[dict]:
+    """Every *.jsonl file under corpus/, or only the named ones (without the suffix)."""
     rows = []
-    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+    paths = [CORPUS_DIR / f"{n}.jsonl" for n in names] or sorted(CORPUS_DIR.glob("*.jsonl"))
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append(json.loads(line))
@@ -88,7 +91,8 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def main() -> int:
-    result = evaluate(load_corpus())
+    names = tuple(a for a in sys.argv[1:] if not a.startswith("-"))
+    result = evaluate(load_corpus(names))
     print(f"replies: {result['replies']}  part accuracy: {result['part_accuracy']:.4f}")
     for part, accuracy in result["per_part_accuracy"].items():
         print(f"  {part:<12} {accuracy:.4f}")
