@@ -1,0 +1,92 @@
+"""Real Celery workers (separate processes) sync from the fake; one is killed mid-sync."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from chats.models import Message
+from questions.models import Question
+from sellerdesk.celery import app
+from sellerdesk.marketplaces import tasks
+from sellerdesk.marketplaces.models import InboundRecord
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def start_worker_process() -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sellerdesk.settings.test",
+        # The worker process uses the test database this test created, not its own.
+        "TEST_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        "TEST_REDIS_URL": settings.REDIS_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "sellerdesk.celery", "worker", "--pool=solo", "--concurrency=1",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def stop(worker: subprocess.Popen, sig: int) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+        worker.wait(timeout=30)
+
+
+def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, wb_account_apps):
+    wb_fake.events_page_size = 2  # many small pages: the chat limit (1/s after a burst) stretches the sync
+    wb_fake.populate(questions=6, feedbacks=2, chats=15, messages_per_chat=2)  # 30 events, 15 pages
+    buyer_events = len(wb_fake.events)
+    app.control.purge()
+
+    first = start_worker_process()
+    try:
+        tasks.account_sync.delay(wb_account_apps.pk)
+
+        def some_chat_events() -> bool:
+            return InboundRecord.objects.filter(stream="chat_event").count() >= 10
+
+        assert wait_for(some_chat_events), "the first worker never got going"
+    finally:
+        stop(first, signal.SIGKILL)  # no cleanup, no goodbye: as an OOM kill or a pulled plug
+    imported_before = InboundRecord.objects.filter(stream="chat_event").count()
+    assert imported_before < buyer_events, "the kill came too late to interrupt the sync"
+
+    second = start_worker_process()
+    try:
+        tasks.account_sync.delay(wb_account_apps.pk)  # the next beat tick
+        assert wait_for(lambda: Message.objects.count() == buyer_events)
+        tasks.account_sync.delay(wb_account_apps.pk)  # and one more, overlapping everything
+        marker = wb_fake.add_question("Последний вопрос для проверки")
+        tasks.account_sync.delay(wb_account_apps.pk)
+        assert wait_for(lambda: Question.objects.filter(external_id=marker["id"]).exists())
+    finally:
+        stop(second, signal.SIGTERM)
+
+    assert Message.objects.count() == buyer_events
+    assert sorted(Message.objects.values_list("external_id", flat=True)) == sorted(e["eventID"] for e in wb_fake.events)
+    assert Question.objects.count() == 7
+    assert InboundRecord.objects.filter(stream="feedback").count() == 2
