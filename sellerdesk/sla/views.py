@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -25,7 +26,13 @@ def _dashboard_filter(request: ShopRequest) -> tuple[DashboardFilterForm, Dashbo
     allowed = selectors.admin_shops(user=request.user)
     tz = ZoneInfo(request.shop.time_zone)
     today = timezone.now().astimezone(tz).date()
-    form = DashboardFilterForm(request.GET, shops=allowed, today=today)
+    data = request.GET.copy()
+    # Show the default range in the date inputs, not just use it.
+    if not data.get("end"):
+        data["end"] = today.isoformat()
+    if not data.get("start"):
+        data["start"] = (today - timedelta(days=29)).isoformat()
+    form = DashboardFilterForm(data, shops=allowed, today=today)
     if form.is_valid():
         data = form.cleaned_data
         shops = tuple(data["shops"]) or (request.shop,)

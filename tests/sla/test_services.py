@@ -202,3 +202,20 @@ def test_reminders_go_out_once_per_check_time_when_chats_wait(shops):
 def test_no_reminder_between_check_times(shops):
     waiting_started(shop=shops.mine, channel="chat", item_id=1, since=T0)
     assert services.sla_send_reminders(now=datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == 0  # 11:00 Moscow
+
+
+def test_due_soon_ordering_puts_the_nearest_deadline_first(shops):
+    from django.db.models import F
+
+    from sellerdesk.core.models import Product
+    from sellerdesk.sla.selectors import with_sla_due
+    from tests.factories import ProductFactory
+
+    # Any model keyed by the item id will do; products stand in for conversations here.
+    relaxed, urgent, idle = (ProductFactory(shop=shops.mine) for _ in range(3))
+    waiting_started(shop=shops.mine, channel="chat", item_id=relaxed.pk, since=T0)
+    waiting_started(shop=shops.mine, channel="chat", item_id=urgent.pk, since=T0 - timedelta(minutes=40))
+    ordered = with_sla_due(Product.objects.for_shop(shops.mine), "chat").order_by(
+        F("sla_due_at").asc(nulls_last=True), "pk"
+    )
+    assert list(ordered) == [urgent, relaxed, idle]
