@@ -94,3 +94,16 @@ def test_the_decline_reasons_are_questions_own_texts(installed):
         t.body for t in templates if t.category == Category.DECLINE_REASON and t.language == "ru"
     }
     assert bodies == {reason.text for reason in standard_decline_reasons("ru")}
+
+
+def test_the_install_task_and_command_give_a_new_shop_the_set(db):
+    from django.core.management import call_command
+
+    from templates_lib.tasks import templates_install_defaults_task
+
+    shop = ShopFactory(name="Новый магазин")
+    installed = templates_install_defaults_task(shop.pk)
+    assert installed == ReplyTemplate.objects.for_shop(shop).count() > 0
+    other = ShopFactory(name="Ещё один")
+    call_command("install_default_templates", "--shop", str(other.pk), "--languages", "en")
+    assert set(ReplyTemplate.objects.for_shop(other).values_list("language", flat=True)) == {"en"}
