@@ -1,4 +1,4 @@
-"""Demo questions and decline rules for both demo shops.
+"""Demo questions and decline rules for both demo shops, and the demo question generator.
 
 Older questions arrive answered or are declined on the spot (so the decisions log and
 the Declined tab have content at once); the newest ones go through ``question_create``,
@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from questions import services
@@ -133,6 +135,7 @@ def seed(*, shop: Shop, products: list[Product], members: dict[Role, object], rn
             created_at=now - timedelta(hours=rng.randint(20, 30)),
         )
         services.question_autodecline_apply(question_id=question.pk)
+    trickle_start(shop=shop)
     # Today's questions: the worker applies the rules after the seed commits.
     for minutes_ago, (index, buyer, text) in zip(
         sorted(rng.sample(range(5, 600), len(NEW[language])), reverse=True), NEW[language], strict=True
@@ -144,3 +147,62 @@ def seed(*, shop: Shop, products: list[Product], members: dict[Role, object], rn
             text=text,
             created_at=now - timedelta(minutes=minutes_ago),
         )
+
+
+# --- Demo generator: a buyer question every minute or so, without Celery beat -------------------
+
+TRICKLE = {
+    ReplyLanguage.RU: [
+        (0, "Светлана", "А кофемолка подходит для кофе мелкого помола под турку?"),
+        (1, "Игнат", "Плед не колется? Брали для ребёнка"),
+        (2, "Вера", "Полотенца сильно садятся после стирки?"),
+        (3, "Кирилл", "Где закупаете щётки, напрямую у производителя товара?"),
+        (4, "Лиза", "У другого продавца кукла поёт песни, а ваша?"),
+        (5, "Антон", "Есть ли чайник в офлайн магазине, хочу посмотреть"),
+        (5, "Галина", "Какая длина шнура у чайника?"),
+        (None, "Гость", "Сколько можно ждать, г*вно а не доставка"),
+        (1, "Оксана", "Можно стирать плед в машинке?"),
+    ],
+    ReplyLanguage.ZH: [
+        (0, "小王", "卫衣120码胸围多少？"),
+        (1, "小美", "连衣裙会不会缩水？"),
+        (2, "阿强", "你们从哪个厂家进货的？"),
+        (3, "周妈妈", "连体衣是按扣还是拉链？"),
+        (4, "小李", "别家雨衣有反光条，你们的有吗？"),
+        (2, "小林", "请问牛仔裤洗了会掉色吗"),
+    ],
+}
+
+
+def trickle_interval_seconds() -> int:
+    """Seconds between generated questions; 0 turns the generator off.
+
+    On by default only with the demo's filesystem broker (``make demo``), so test runs
+    against Redis never start an endless chain; ``QUESTIONS_DEMO_TRICKLE_SECONDS``
+    in the settings overrides it.
+    """
+    default = 75 if str(settings.CELERY_BROKER_URL).startswith("filesystem://") else 0
+    return int(getattr(settings, "QUESTIONS_DEMO_TRICKLE_SECONDS", default))
+
+
+def trickle_question_create(*, shop_id: int, step: int) -> Question | None:
+    """Bring in the ``step``-th generated question of the demo shop (None when it is gone)."""
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None:
+        return None
+    pool = TRICKLE[_language(shop)]
+    index, buyer, text = pool[step % len(pool)]
+    products = list(Product.objects.for_shop(shop).order_by("sku"))
+    product = products[index] if index is not None and index < len(products) else None
+    return services.question_create(shop=shop, product=product, buyer_name=buyer, text=text)
+
+
+def trickle_start(*, shop: Shop) -> None:
+    interval = trickle_interval_seconds()
+    if not interval:
+        return
+    from questions import tasks
+
+    transaction.on_commit(
+        lambda: tasks.demo_question_trickle.apply_async((shop.pk, 0), countdown=interval)
+    )

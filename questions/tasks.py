@@ -44,3 +44,20 @@ def autodecision_withdraw(self, decision_id: int) -> None:
             logger.warning("withdrawal of decision %s gave up: %s", decision_id, error)
             return
         raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
+
+
+# A demo shop gets at most this many generated questions (about two hours of demo).
+DEMO_TRICKLE_LIMIT = 100
+
+
+@shared_task(acks_late=False, ignore_result=True)
+def demo_question_trickle(shop_id: int, step: int) -> None:
+    """Generate one demo question, then schedule the next (a chain instead of Celery beat)."""
+    from questions import demo
+
+    interval = demo.trickle_interval_seconds()
+    if not interval or step >= DEMO_TRICKLE_LIMIT:
+        return
+    if demo.trickle_question_create(shop_id=shop_id, step=step) is None:
+        return
+    demo_question_trickle.apply_async((shop_id, step + 1), countdown=interval)
