@@ -174,3 +174,22 @@ def test_questions_of_other_shop_are_separate(shops, supplier_rule):
     question = ask(shops.other, "Кто ваш поставщик?")
     assert services.question_autodecline_apply(question_id=question.pk) is None
     assert Question.objects.for_shop(shops.mine).count() == 0
+
+
+def test_import_command_creates_questions_once(shops, products, supplier_rule, monkeypatch, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    lines = (
+        '{"text": "Кто ваш поставщик?", "sku": "WB-104233", "external_id": "q-1"}\n'
+        '{"text": "Плед линяет?", "external_id": "q-2", "created_at": "2026-11-20T10:00:00+03:00"}\n'
+        "not json\n"
+    )
+    for _ in range(2):
+        monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("questions_import", shop=shops.mine.pk, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Question.objects.for_shop(shops.mine).count() == 2
+    supplier = Question.objects.get(external_id="q-1")
+    assert supplier.product == products[0] and supplier.status == QuestionStatus.DECLINED
