@@ -264,7 +264,9 @@ def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> Auto
     if decision.undone_at is not None:
         raise ValidationError(_("This decision has already been undone."), code="undone")
     question = _lock(decision.question_id)
-    was_sent = question.delivery_status in (DeliveryStatus.SENT, DeliveryStatus.PENDING)
+    # A reply still pending is simply not sent: the delivery task skips a question that
+    # is no longer waiting for delivery. Only a reply that went out needs withdrawing.
+    was_sent = question.delivery_status == DeliveryStatus.SENT
     now = timezone.now()
     decision.undone_at = now
     decision.undone_by = user  # type: ignore[assignment]

@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -206,7 +207,10 @@ def decision_undo(request: ShopRequest, autodecision_id: int) -> HttpResponse:
         messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, _("The automatic decline was undone; the question is New again."))
-    return redirect(request.POST.get("next") or reverse("questions:decisions"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("questions:decisions")
+    return redirect(target)
 
 
 # --- Rules -----------------------------------------------------------------------------------

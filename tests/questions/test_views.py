@@ -164,3 +164,24 @@ def test_rule_reorder_and_delete(shops, manager_client):
     assert list(shops.mine.decline_rules.order_by("position").values_list("name", flat=True)) == ["Б", "А"]
     manager_client.post(reverse("questions:rule_delete", args=[first.pk]))
     assert list(shops.mine.decline_rules.values_list("name", flat=True)) == ["Б"]
+
+
+def test_answer_with_warnings_asks_to_confirm_then_sends(shops, seller_client):
+    question = ask(shops.mine, "Можно стирать плед?")
+    url = reverse("questions:answer", args=[question.pk])
+    response = seller_client.post(url, {"text": "Да"})
+    assert response.status_code == 400
+    assert 'name="warnings_confirmed"' in response.content.decode()
+    assert Question.objects.get(pk=question.pk).status == QuestionStatus.NEW
+    response = seller_client.post(url, {"text": "Да", "warnings_confirmed": "1"})
+    assert response.status_code == 302
+    assert Question.objects.get(pk=question.pk).status == QuestionStatus.ANSWERED
+
+
+def test_undo_ignores_foreign_next_url(shops, manager_client, supplier_rule):
+    question = ask(shops.mine, "Кто поставщик?")
+    decision = services.question_autodecline_apply(question_id=question.pk)
+    response = manager_client.post(
+        reverse("questions:decision_undo", args=[decision.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("questions:decisions")
