@@ -22,7 +22,7 @@ from chats.search import (
 )
 from sellerdesk.core.models import Product, Shop
 
-LIST_PAGE_SIZE = 50
+LIST_PAGE_SIZE = 30  # about two screens; the rest loads as the list scrolls
 THREAD_PAGE_SIZE = 40
 GROUP_PREVIEW = 5
 MAX_CONVERSATION_HITS = 1000

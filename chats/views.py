@@ -65,6 +65,7 @@ def _list_query_string(params: dict, **overrides) -> str:
 def _list_context(request: ShopRequest) -> dict:
     params = _list_params(request)
     context: dict = {
+        "inbox_url": reverse("chats:inbox"),
         "params": params,
         "list_qs": _list_query_string(params),
         "unread_count": selectors.unread_conversation_count(shop=request.shop),
