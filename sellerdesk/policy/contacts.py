@@ -37,7 +37,7 @@ _CN_DIGITS = {
     "捌": "8", "九": "9", "玖": "9",
 }  # fmt: skip
 # Letters people put in place of digits to slip a number past a filter.
-_LOOKALIKE_DIGITS = {"o": "0", "о": "0", "l": "1", "|": "1"}
+_LOOKALIKE_DIGITS = {"o": "0", "о": "0", "l": "1", "i": "1", "|": "1", "з": "3"}
 _PHONE_VIEW = str.maketrans({**_CN_DIGITS, **_LOOKALIKE_DIGITS})
 _SEGMENT_BREAK = re.compile(r"[.!?;,\n。！？；，、]")
 
@@ -110,6 +110,18 @@ def _domain_allowed(domain: str, allowed: tuple[str, ...]) -> bool:
     return any(domain == a or domain.endswith("." + a) for a in allowed)
 
 
+_SPELLED_AT = re.compile(r"[\s(\[{<]+(?:at|собака|собачка|собаку|эт)[\s)\]}>]+")
+_SPELLED_DOT = re.compile(r"\s*[(\[{<]?\s*(?:dot|точка)\s*[)\]}>]?\s*")
+_CYRILLIC_TLDS = {"ру": "ru", "ком": "com", "нет": "net"}
+
+
+def _spelled_domain(value: str) -> str:
+    """«shop собака wildberries точка ru» -> "wildberries.ru" (to compare with allowed domains)."""
+    domain = _SPELLED_DOT.sub(".", _SPELLED_AT.split(value, maxsplit=1)[-1]).strip()
+    name, _, tld = domain.rpartition(".")
+    return f"{name}.{_CYRILLIC_TLDS.get(tld, tld)}" if name else domain
+
+
 def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Contact]:
     """Contacts in already folded text (see :func:`text.fold`), sorted by position."""
     p = _patterns()
@@ -131,7 +143,8 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         if not _domain_allowed(domain, allowed_domains):
             add(m.start(), m.end(), "email", m.group())
     for m in p.email_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
-        add(m.start(), m.end(), "email", m.group())
+        if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
+            add(m.start(), m.end(), "email", m.group())
     for m in p.url.finditer(folded) if ("www" in folded or "http" in folded) else ():
         value = m.group().rstrip(".,!?)")
         host = re.sub(r"^(?:https?://)?", "", value).split("/")[0]
@@ -143,7 +156,8 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
                 value = m.group().rstrip(".,!?)")
                 add(m.start(), m.start() + len(value), "url", value)
     for m in p.domain_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
-        add(m.start(), m.end(), "url", m.group())
+        if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
+            add(m.start(), m.end(), "url", m.group())
     for m in p.handle.finditer(folded) if has_at else ():
         add(m.start(), m.end(), "handle", m.group())
     _find_phones(folded, p, add)
@@ -194,13 +208,22 @@ def _find_phones(folded: str, p: _Patterns, add) -> None:
             continue
         if end < len(view) and view[end].isdigit():
             continue
+        # A look-alike at either edge next to a letter is part of a word («раз 123»).
+        if (
+            start > 0
+            and not folded[start].isdigit()
+            and folded[start] not in "+ "
+            and folded[start - 1].isalpha()
+        ) or (end < len(folded) and not folded[end - 1].isdigit() and folded[end].isalpha()):
+            continue
         raw = m.group()
         digits = re.sub(r"\D", "", raw)
         real_digits = sum(c.isdigit() for c in folded[start:end])
         cn_digits = sum(c in _CN_DIGITS for c in folded[start:end])
         if real_digits + cn_digits < len(digits) - 3:
             continue  # too many look-alike letters: a word, not a number
-        before = folded[max(0, start - 30) : start]
+        # Keywords are listed in Simplified Chinese: 手機 and 手机 announce the same number.
+        before = to_simplified(folded[max(0, start - 30) : start])
         before = _SEGMENT_BREAK.split(before)[-1] if "\n" in before else before
         if _is_phone(digits, raw, before, folded[end : end + 6], p):
             if raw.startswith(" "):

@@ -17,9 +17,11 @@ LANGS = ("ru", "zh", "en")
 _SENTENCE_END = re.compile(r"[.!?…。！？\n]+")
 _PLACEHOLDER = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\}\}|\$\{[^}]*\}|\{[a-zа-я_][\w ]{0,30}\}|%[a-z_]{2,20}%"
-    r"|\[[a-zа-яё_][^\[\]\d]{0,40}\]|<[а-яё_][^<>\d]{0,30}>|【(?:姓名|名字|商品名称?|产品名称?|订单号|买家|客户|昵称|xxx)】"
+    r"|\[(?!(?:at|dot|собака|точка)\])[a-zа-яё_][^\[\]\d]{0,40}\]|<[а-яё_][^<>\d]{0,30}>|【(?:姓名|名字|商品名称?|产品名称?|订单号|买家|客户|昵称|xxx)】"
     r"|(?<![\w])(?:xxx+|ххх+)(?![\w])|_{3,}"
 )
+# A refusal followed, in the same sentence, by a colon or a dash and more words.
+_EXPLAINED_AFTER = re.compile(r"[^.!?…。！？\n:：—–]{0,60}?(?:[:：]|\s[—–-]\s|——)\s*[^\W\d_]{2}")
 _PUNCT_RUN = re.compile(r"[!?！？]{4,}|\.{5,}")
 _DEFAULT_SEVERITY = {
     "missing_greeting": "warning",
@@ -74,11 +76,14 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
         category = match.category
         if category == "greeting_or_closing":
             category = "greeting" if match.start < first_end else "closing"
-        elif category == "cause":
+        elif category in ("cause", "constraint"):
             cause = True
             continue
         elif category == "refusal":
+            # «Не получится: цены устанавливает площадка» explains itself after the colon.
             refusal = True
+            if _EXPLAINED_AFTER.match(folded, match.end):
+                cause = True
             continue
         if category in PARTS:
             # The earliest greeting, the last closing.

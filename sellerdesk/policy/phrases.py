@@ -39,6 +39,8 @@ CATEGORIES = (
     "greeting_or_closing",
     "overpromise",
     "refusal",
+    "cause",
+    "constraint",
 )
 GAP = 4
 _TOKEN_LANGS = ("ru", "en")

@@ -47,6 +47,7 @@ _CYR_LOOKALIKE = str.maketrans(
         "!": "и",
         "r": "г",
         "n": "п",
+        "z": "з",
     }
 )
 _LAT_LOOKALIKE = str.maketrans(
@@ -67,7 +68,8 @@ def _alternation(fragments: tuple[str, ...]) -> str:
 
 class _Lexicon:
     def __init__(self) -> None:
-        prefixes = _alternation(read_lines("ru", "profanity_prefixes"))
+        self.plain_prefixes = read_lines("ru", "profanity_prefixes")
+        prefixes = _alternation(self.plain_prefixes)
         roots = read_lines("ru", "profanity_roots")
         self.ru_roots = roots
         self.ru = re.compile(
@@ -125,7 +127,14 @@ def _is_profane_word(word: str) -> bool:
             return True
         masked = stripped.translate(_AT_AS_MASK).translate(_CYR_LOOKALIKE)
         if any(char in _MASKS for char in masked):
-            return _masked_matches(masked, lexicon.masked_roots)
+            if _masked_matches(masked, lexicon.masked_roots):
+                return True
+            # «ох*ели», «за*бал»: a verbal prefix before the masked root.
+            return any(
+                _masked_matches(masked[len(prefix) :], lexicon.masked_roots)
+                for prefix in lexicon.plain_prefixes
+                if masked.startswith(prefix)
+            )
         return False
     if _LATIN.search(stripped):
         mapped = stripped.translate(_LAT_LOOKALIKE)

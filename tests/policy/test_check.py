@@ -93,6 +93,8 @@ def test_contact_span_covers_the_number():
         "Мы не можем общаться в мессенджерах.",
         "支持微信支付和支付宝。",
         "Подробнее на wildberries.ru в карточке товара.",
+        "Из 3 кружек одна пришла с браком, раз 123 456 проверили.",
+        "Пишите нам: support [at] wildberries [dot] ru",
     ],
 )
 def test_things_that_are_not_contacts(text):
@@ -110,6 +112,9 @@ def test_things_that_are_not_contacts(text):
         "手机１３８００１３８０００",
         "наш сайт moda-shop.ru",
         "telegram: @modashop",
+        "звоните: +7 (9I2) ЗЗ4-55-66",
+        "手機：０９１２－３４５－６７８",
+        "請加LINE：shop_tw88",
     ],
 )
 def test_contacts_in_many_spellings(text):
@@ -124,14 +129,39 @@ def test_allowed_domain_is_not_flagged():
 
 
 @pytest.mark.parametrize(
-    "text", ["рубля", "корабля", "команда", "застрахуйте", "操场", "Scunthorpe", "class", "бляшки"]
+    "text",
+    [
+        "рубля",
+        "корабля",
+        "команда",
+        "застрахуйте",
+        "操场",
+        "Scunthorpe",
+        "class",
+        "бляшки",
+        "сучкорез",
+    ],
 )
 def test_innocent_words_are_not_profanity(text):
     assert find_profanity(text) == []
 
 
 @pytest.mark.parametrize(
-    "text", ["бля", "нахуй", "б**", "х*р", "xуй", "заебали", "傻逼", "他媽的", "f*ck", "idiot"]
+    "text",
+    [
+        "бля",
+        "нахуй",
+        "б**",
+        "х*р",
+        "xуй",
+        "заебали",
+        "傻逼",
+        "他媽的",
+        "f*ck",
+        "idiot",
+        "пиzдец",
+        "ох*ели",
+    ],
 )
 def test_profanity_in_disguise(text):
     assert find_profanity(text), text
@@ -142,6 +172,26 @@ def test_extra_forbidden_words_count_as_profanity():
     policy = Policy.from_dict({"extra_forbidden_words": ["дешёвка"]})
     report = check("Это не дешевки какие-то.", "chat", policy=policy)
     assert "profanity" in codes(report) and not report.ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "К сожалению, скидку сделать не получится: цены устанавливает маркетплейс.",
+        "Увы, бронировать товар мы не можем — система площадки этого не позволяет.",
+        "Sorry, we can't reserve items because the marketplace doesn't support holds.",
+        "Regrettably, we can't disclose the price, since it is commercially sensitive.",
+        "很抱歉，该商品已经停产，无法补货。",
+        "非常抱歉，这款商品暂时不支持定制，因为是统一批量生产的。",
+    ],
+)
+def test_a_refusal_with_its_explanation_is_a_reason(text):
+    assert check(text, "question_decline").parts["reason"], text
+
+
+def test_a_bare_refusal_is_no_reason():
+    for text in ("Мы не можем общаться в мессенджерах, только здесь.", "We can't answer that."):
+        assert not check(text, "question_decline").parts["reason"], text
 
 
 def test_overpromise_but_not_facts():
