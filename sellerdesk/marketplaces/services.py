@@ -94,11 +94,12 @@ class ConnectionCheck:
 def account_connection_test(*, shop: Shop) -> ConnectionCheck:
     """One cheap read per API group with the stored token; the result is kept on the account."""
     from sellerdesk.marketplaces.wildberries.connector import client_for_account
-    from sellerdesk.marketplaces.wildberries.errors import WildberriesError
+    from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError, WildberriesError
 
     account = wildberries_account_for(shop)
     if account is None:
         return ConnectionCheck(False, _("No API token is stored for this shop."))
+    refused = False
     try:
         with client_for_account(account, timeout=10.0, max_limiter_wait=5.0) as client:
             client.has_new()
@@ -106,12 +107,13 @@ def account_connection_test(*, shop: Shop) -> ConnectionCheck:
         check = ConnectionCheck(True, _("Connected: questions, reviews and chats answer."))
     except WildberriesError as error:
         check = ConnectionCheck(False, _("Wildberries answered: %(message)s") % {"message": error.message})
+        refused = isinstance(error, WildberriesAuthError)
     with transaction.atomic():
         account = MarketplaceAccount.objects.select_for_update().get(pk=account.pk)
         account.last_check_ok = check.ok
         account.last_check_at = timezone.now()
-        if check.ok:
-            account.auth_failed = False
+        if check.ok or refused:
+            account.auth_failed = refused
         account.save(update_fields=["last_check_ok", "last_check_at", "auth_failed", "updated_at"])
     return check
 
@@ -137,7 +139,13 @@ def account_sync(*, account_id: int):
     account = MarketplaceAccount.objects.select_related("shop").get(pk=account_id)
     if not account.enabled or not account.has_token or account.auth_failed:
         return stats
-    with client_for_account(account) as client:
+    try:
+        client = client_for_account(account)
+    except WildberriesAuthError as error:
+        stats.errors.append(error.message)
+        _account_error_record(account_id, error.message, auth=True)
+        return stats
+    with client:
         for stream in sync.STREAMS:
             try:
                 stream(account, client, stats)

@@ -90,3 +90,20 @@ def test_manager_page_lists_outgoing_replies_with_retry(wb_fake, wb_account, sho
     item.refresh_from_db()
     assert item.state == OutboundState.QUEUED
     assert shops.users[Role.SELLER]
+
+
+def test_a_changed_encryption_key_asks_for_the_token_again(wb_fake, wb_account, settings):
+    settings.SECRET_KEY = "rotated-without-a-dedicated-field-key"
+    stats = services.account_sync(account_id=wb_account.pk)
+    account = MarketplaceAccount.objects.get(pk=wb_account.pk)
+    assert account.auth_failed and "cannot be decrypted" in account.last_error
+    assert stats.errors and wb_fake.requests == []
+
+
+def test_a_dedicated_field_key_keeps_tokens_readable_across_secret_key_changes(shops, settings):
+    from cryptography.fernet import Fernet
+
+    settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    services.account_token_set(shop=shops.mine, token=SECRET)
+    settings.SECRET_KEY = "another-secret-key"
+    assert token_decrypt(MarketplaceAccount.objects.get(shop=shops.mine).token_encrypted) == SECRET

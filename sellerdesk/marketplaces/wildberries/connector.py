@@ -23,9 +23,13 @@ from sellerdesk.marketplaces.base import (
     CHAT_MAX_TEXT_LENGTH,
     OutgoingFile,
 )
-from sellerdesk.marketplaces.crypto import SecretToken, token_decrypt
+from sellerdesk.marketplaces.crypto import SecretToken, TokenDecryptError, token_decrypt
 from sellerdesk.marketplaces.wildberries.client import WildberriesClient
-from sellerdesk.marketplaces.wildberries.errors import WildberriesError, WildberriesRequestError
+from sellerdesk.marketplaces.wildberries.errors import (
+    WildberriesAuthError,
+    WildberriesError,
+    WildberriesRequestError,
+)
 
 if TYPE_CHECKING:
     from sellerdesk.core.models import Shop
@@ -47,8 +51,13 @@ def client_for_account(account: MarketplaceAccount, **options) -> WildberriesCli
     from django.conf import settings
 
     options.setdefault("timeout", getattr(settings, "WB_HTTP_TIMEOUT", 15.0))
+    try:
+        token = SecretToken(token_decrypt(account.token_encrypted))
+    except TokenDecryptError:
+        # The encryption key changed (SECRET_KEY rotated without FIELD_ENCRYPTION_KEY).
+        raise WildberriesAuthError("the stored token cannot be decrypted; paste it again", retryable=False) from None
     return WildberriesClient(
-        token=SecretToken(token_decrypt(account.token_encrypted)),
+        token=token,
         feedbacks_base_url=account.feedbacks_base_url,
         chat_base_url=account.chat_base_url,
         **options,

@@ -199,7 +199,8 @@ def _sync_dated(*, account_id: int, stream: str, fetch: Callable[..., list[dict]
     skip = 0
     seen = 0
     while True:
-        page = fetch(take=page_size, skip=skip, date_from=cursor)
+        # One second of extra overlap: correct whether the API's dateFrom is inclusive or not.
+        page = fetch(take=page_size, skip=skip, date_from=None if cursor is None else cursor - 1)
         if not page:
             break
         newest = max(_created_second(payload) for payload in page)
