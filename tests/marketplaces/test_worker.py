@@ -90,3 +90,24 @@ def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, w
     assert sorted(Message.objects.values_list("external_id", flat=True)) == sorted(e["eventID"] for e in wb_fake.events)
     assert Question.objects.count() == 7
     assert InboundRecord.objects.filter(stream="feedback").count() == 2
+
+
+def test_outbox_task_retries_a_server_error_and_delivers_once(wb_fake, wb_account_apps, monkeypatch):
+    """Enqueue through the service (task on commit), a 500 on the first try, a worker does the rest."""
+    from celery.contrib.testing.worker import start_worker
+
+    from sellerdesk.marketplaces import services
+    from sellerdesk.marketplaces.models import OutboundItem, OutboundKind, OutboundState
+
+    monkeypatch.setattr(services, "OUTBOX_BACKOFF_BASE", 0.5)
+    question = wb_fake.add_question("Можно ли мыть в посудомойке?")
+    wb_fake.inject("500", path="/api/v1/questions", method="PATCH", apply=True)
+    app.control.purge()
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        item = services.outbox_enqueue(shop=wb_account_apps.shop, kind=OutboundKind.QUESTION_ANSWER,
+                                       target_ref=question["id"], payload={"text": "Да, можно."},
+                                       idempotency_key="worker-outbox-1")
+        assert wait_for(lambda: OutboundItem.objects.get(pk=item.pk).state == OutboundState.SENT, 30)
+    item.refresh_from_db()
+    assert item.attempts == 2
+    assert [w["text"] for w in wb_fake.writes_for("question_answer")] == ["Да, можно."]
