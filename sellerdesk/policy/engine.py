@@ -273,6 +273,15 @@ def check(
                         )
                     )
 
+    # Asking to change a rating, or paying for one, is never acceptable: every channel,
+    # always an error (no policy override); the fix is deleting the phrase.
+    from sellerdesk.policy.rating import find_rating_manipulation
+
+    for start, end in find_rating_manipulation(folded):
+        findings.append(
+            Finding("rating_manipulation", "error", start, end, _message("rating_manipulation", ui), "")
+        )
+
     overpromises = [m for m in matches if m.category == "overpromise"]
     for start, end in _merge_matches(overpromises):
         add("overpromise", start, end, _suggestion("overpromise", reply_lang))
