@@ -97,7 +97,9 @@
     fetch(picker.dataset.insertUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
-    }).then(function (response) { return response.json(); }).then(function (data) {
+    }).then(function (response) {
+      return response.json().catch(function () { return { error: response.statusText || "Error" }; });
+    }).then(function (data) {
       close(picker, false);
       if (data.error) {
         var note = picker.querySelector("[data-tpl-picker-note]");
@@ -207,6 +209,17 @@
     var field = unresolvedFieldIn(elt.tagName === "FORM" ? elt : elt.form);
     if (field) refuse(field, event);
   });
+
+  // A reply box rendered with blanks in it (e.g. after a refused send) is marked at once.
+  function markAll() {
+    document.querySelectorAll("[data-tpl-picker]").forEach(function (picker) {
+      var field = fieldOf(picker);
+      if (field) markUnresolved(field);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markAll);
+  else markAll();
+  document.addEventListener("htmx:afterSettle", markAll);
 
   window.SellerDeskTemplatePicker = { open: open, close: close, markUnresolved: markUnresolved };
 })();
