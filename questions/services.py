@@ -203,6 +203,16 @@ def question_mark_repeat(*, question_id: int) -> Question | None:
     return question
 
 
+def _reply_still_allowed(shop: Shop, reply: str) -> bool:
+    from sellerdesk.replycheck.services import ReplyBlocked
+
+    try:
+        _reply_guard(shop=shop, text=reply, channel="question_decline", warnings_confirmed=True)
+    except ReplyBlocked:
+        return False
+    return True
+
+
 @transaction.atomic
 def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     """Run the shop's rules on a question once; decline it if a rule matches.
@@ -228,6 +238,10 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     rule = next((r for r in rules if r.name == decision.rule), None)
     now = timezone.now()
     reply = rule.reply_text if rule else ""
+    if reply and not _reply_still_allowed(question.shop, reply):
+        # The shop's policy changed since the rule was saved: a person decides instead.
+        logger.warning("rule %r of shop %s has a reply the policy now refuses", decision.rule, question.shop_id)
+        return None
     record = AutoDecision(
         shop=question.shop,
         question=question,

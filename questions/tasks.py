@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from questions import services
+from questions.models import Question
 from sellerdesk.marketplaces import ConnectorError
 
 logger = logging.getLogger(__name__)
@@ -19,9 +20,12 @@ def question_arrived(question_id: int) -> None:
     The decline runs in its own transaction: if it fails, nothing is written, the
     question stays New and the task retries.
     """
-    decision = services.question_autodecline_apply(question_id=question_id)
-    if decision is None:
-        services.question_mark_repeat(question_id=question_id)
+    try:
+        decision = services.question_autodecline_apply(question_id=question_id)
+        if decision is None:
+            services.question_mark_repeat(question_id=question_id)
+    except Question.DoesNotExist:
+        logger.info("question %s is gone; nothing to check", question_id)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)

@@ -193,3 +193,23 @@ def test_import_command_creates_questions_once(shops, products, supplier_rule, m
     assert Question.objects.for_shop(shops.mine).count() == 2
     supplier = Question.objects.get(external_id="q-1")
     assert supplier.product == products[0] and supplier.status == QuestionStatus.DECLINED
+
+
+def test_rule_reply_refused_by_a_newer_policy_leaves_question_for_a_person(shops, supplier_rule):
+    # The reply passed when the rule was saved; someone broke it later (e.g. by an import
+    # from an older version). The worker must not send it.
+    type(supplier_rule).objects.filter(pk=supplier_rule.pk).update(reply_text=BROKEN_REPLY)
+    services._rules_changed(shops.mine)
+    question = ask(shops.mine, "Кто ваш поставщик?")
+    assert services.question_autodecline_apply(question_id=question.pk) is None
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.NEW
+
+
+def test_arrival_task_for_a_deleted_question_is_a_no_op(shops):
+    from questions import tasks
+
+    question = ask(shops.mine, "Вопрос")
+    question_id = question.pk
+    question.delete()
+    tasks.question_arrived(question_id)
