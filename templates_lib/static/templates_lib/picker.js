@@ -37,11 +37,35 @@
       end: field ? field.selectionEnd : 0
     };
     popover.hidden = false;
+    place(picker);
     picker.querySelector("[data-tpl-picker-open]").setAttribute("aria-expanded", "true");
     query.value = "";
     query.focus();
     if (window.htmx) window.htmx.trigger(query, "tpl-picker-open");
   }
+
+  // The popover sits next to the reply box (below it, or above when the window has no room),
+  // wherever the include was placed in the page.
+  function place(picker) {
+    var field = fieldOf(picker), popover = popoverOf(picker);
+    if (!field || popover.hidden) return;
+    var rect = field.getBoundingClientRect();
+    var height = Math.min(popover.offsetHeight || 360, 420);
+    popover.style.position = "fixed";
+    popover.style.left = Math.max(8, Math.min(rect.left, window.innerWidth - popover.offsetWidth - 8)) + "px";
+    if (window.innerHeight - rect.bottom >= height + 8 || rect.top < height + 8) {
+      popover.style.top = Math.min(rect.bottom + 4, window.innerHeight - height - 8) + "px";
+      popover.style.bottom = "auto";
+    } else {
+      popover.style.top = "auto";
+      popover.style.bottom = (window.innerHeight - rect.top + 4) + "px";
+    }
+  }
+  function placeOpen() {
+    document.querySelectorAll("[data-tpl-picker]").forEach(place);
+  }
+  window.addEventListener("resize", placeOpen);
+  window.addEventListener("scroll", placeOpen, true);
 
   function close(picker, refocus) {
     var popover = popoverOf(picker);
@@ -172,7 +196,7 @@
   // Keep the first option highlighted after every search.
   document.addEventListener("htmx:afterSwap", function (event) {
     var picker = event.target.closest && event.target.closest("[data-tpl-picker]");
-    if (picker) activate(picker, 0);
+    if (picker) { activate(picker, 0); place(picker); }
   });
 
   function refuse(field, event) {
