@@ -1,0 +1,25 @@
+"""Background work for reviews: each task takes ids and calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reviews import services
+from sellerdesk.marketplaces import ConnectorError
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def review_deliver(self, review_id: int) -> None:
+    try:
+        services.review_deliver(review_id=review_id)
+    except ConnectorError as error:
+        if self.request.retries >= self.max_retries:
+            services.review_delivery_failed(review_id=review_id, message=str(error))
+            return
+        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
+
+
+@shared_task(acks_late=True)
+def reviews_reclassify(shop_id: int) -> int:
+    """The situation rules changed: classify the waiting unhappy reviews again."""
+    return services.reviews_reclassify(shop_id=shop_id)
