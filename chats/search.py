@@ -79,7 +79,7 @@ def bigram_query(query: str) -> Value:
     return Value(cjk_bigrams(query))
 
 
-def _stem_prefix(word: str) -> str:
+def stem_prefix(word: str) -> str:
     # Russian endings change ("заказ", "заказа", "заказом"): highlight by a short prefix.
     if has_cjk(word) or len(word) <= 4:
         return word
@@ -91,7 +91,7 @@ def highlight(text: str, query: str) -> SafeString:
     query = normalise_query(query)
     if not query:
         return escape(text)
-    parts = {_stem_prefix(w) for w in WORD.findall(query)} | {query}
+    parts = {stem_prefix(w) for w in WORD.findall(query)} | {query}
     pattern = re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p), re.IGNORECASE)
     out: list[str] = []
     last = 0
@@ -106,7 +106,7 @@ def highlight(text: str, query: str) -> SafeString:
 def snippet(text: str, query: str, width: int = 90) -> SafeString:
     """A window of ``text`` around the first hit of ``query``, highlighted."""
     query = normalise_query(query)
-    words = [_stem_prefix(w) for w in WORD.findall(query)] or [query]
+    words = [stem_prefix(w) for w in WORD.findall(query)] or [query]
     lowered = text.lower()
     positions = [lowered.find(w.lower()) for w in words if w]
     positions = [p for p in positions if p >= 0]
@@ -160,3 +160,23 @@ class ConversationVectorMatch(Func):
             f"{vector_sql} @@ plainto_tsquery('{self.config}'::regconfig, {query_sql})",
             [*vector_params, *query_params],
         )
+
+
+def sqlite_contains_q(field: str, query: str):
+    """A LIKE-based stand-in for full-text search on SQLite (the demo database).
+
+    SQLite folds case for ASCII only, so each word is tried lower-case, capitalised and
+    upper-case; Russian endings are cut (``stem_prefix``) so "партия" finds "партии".
+    Every word must match.
+    """
+    from django.db.models import Q
+
+    condition = Q()
+    for word in WORD.findall(query) or [query]:
+        stem = stem_prefix(word)
+        variants = {stem, stem.lower(), stem.capitalize(), stem.upper()}
+        either = Q()
+        for variant in variants:
+            either |= Q(**{f"{field}__contains": variant})
+        condition &= either
+    return condition

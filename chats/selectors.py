@@ -19,6 +19,7 @@ from chats.search import (
     has_cjk,
     normalise_query,
     snippet,
+    sqlite_contains_q,
 )
 from sellerdesk.core.models import Product, Shop
 
@@ -56,7 +57,7 @@ def cursor_decode(raw: str | None) -> tuple[datetime, int] | None:
 def message_match_q(query: str) -> Q:
     """Messages whose text matches ``query`` (a Q usable in any Message queryset)."""
     if not _is_postgresql():
-        return Q(text__icontains=query)
+        return sqlite_contains_q("text", query)
     if has_cjk(query):
         grams = cjk_bigrams(query)
         if " " in grams or len(grams) == 2:
@@ -89,12 +90,12 @@ def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> Qu
 def _search_q(*, shop: Shop, query: str) -> Q:
     """Conversations whose buyer, product (SKU or name) or messages match ``query``."""
     if not _is_postgresql():
-        matching_messages = Message.objects.for_shop(shop).filter(text__icontains=query).values("conversation_id")
+        matching_messages = Message.objects.for_shop(shop).filter(sqlite_contains_q("text", query))
         return (
-            Q(buyer_name__icontains=query)
+            sqlite_contains_q("buyer_name", query)
             | Q(product__sku__icontains=query)
-            | Q(product__name__icontains=query)
-            | Q(pk__in=matching_messages)
+            | sqlite_contains_q("product__name", query)
+            | Q(pk__in=matching_messages.values("conversation_id"))
         )
     # The matching products first (one small query, pg_trgm-indexed): the conversation
     # query then has only conditions on its own table, which PostgreSQL can combine with

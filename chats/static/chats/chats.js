@@ -18,6 +18,10 @@
   }
 
   function markActive(link) {
+    // Opening marks the conversation read on the server; show it at once in the list too.
+    link.classList.remove("conv-unread");
+    var badge = link.querySelector(".unread-badge");
+    if (badge) badge.remove();
     rows().forEach(function (row) {
       row.classList.toggle("conv-active", row === link);
       if (row === link) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
