@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sellerdesk.core.demo import DEMO_SHOPS, demo_login, demo_seed
+from sellerdesk.core.demo import DEMO_SHOPS, demo_login, demo_reset, demo_seed
 from sellerdesk.core.models import Role, Shop
 
 # Django's own views, reachable by design without a shop.
@@ -77,9 +77,18 @@ def _request(client: Client, url: str):
     return response
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """Seed the demo once for the whole walk (it is the slow part), remove it afterwards."""
+    with django_db_blocker.unblock():
+        demo_seed()
+    yield
+    with django_db_blocker.unblock():
+        demo_reset()
+
+
 @pytest.fixture
-def demo(db):
-    demo_seed()
+def demo(demo_data, db):
     user_model = get_user_model()
     mine, other = (Shop.objects.get(name=spec.name) for spec in DEMO_SHOPS)
     users = {role: user_model.objects.get(username=demo_login(DEMO_SHOPS[0], role)) for role in Role}
