@@ -274,7 +274,6 @@ def template_save(
     language: str,
     category: str,
     tags: list[str] | None = None,
-    check_policy: bool = True,
 ) -> ReplyTemplate:
     """Create (``template`` None) or update a template; refused while the preview is blocked.
 
@@ -293,7 +292,7 @@ def template_save(
     preview = template_preview(
         shop=shop, user=user, body=body, channels=channels, language=language
     )
-    if preview.problems or (check_policy and preview.policy_errors):
+    if preview.blocked:
         raise TemplateRejected(preview)
     template.owner = user if personal else None  # type: ignore[assignment]  # a User or None
     template.name = name.strip()

@@ -164,3 +164,17 @@ def test_the_number_of_alternatives_is_bounded():
     assert body_problems(many, variables=VARIABLES)[0].message.startswith("at most")
     blocks = "{~ а | б ~}" * (rendering.MAX_VARIATIONS + 1)
     assert body_problems(blocks, variables=VARIABLES)[0].message.startswith("at most")
+
+
+def test_rendering_is_pure_python():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, templates_lib.rendering; assert 'django' not in sys.modules, 'django imported'"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=str(__import__("pathlib").Path(__file__).parents[2]),
+    )
