@@ -39,6 +39,8 @@ _CN_DIGITS = {
 # Letters people put in place of digits to slip a number past a filter.
 _LOOKALIKE_DIGITS = {"o": "0", "о": "0", "l": "1", "i": "1", "|": "1", "з": "3"}
 _PHONE_VIEW = str.maketrans({**_CN_DIGITS, **_LOOKALIKE_DIGITS})
+_PHONE_VIEW_CHARS = (*_CN_DIGITS, *_LOOKALIKE_DIGITS)
+_WORD_RE = re.compile(r"[^\W_]+")  # the same words as text.tokenize
 _SEGMENT_BREAK = re.compile(r"[.!?;,\n。！？；，、]")
 
 
@@ -65,7 +67,10 @@ class _Patterns:
             r"(?<![\w@])([a-z0-9\-]{2,})\s*[(\[]?\s*(?:dot|точка)\s*[)\]]?\s*(ru|com|net|org|ру|ком|рф)(?![a-zа-я])"
         )
         self.handle = re.compile(r"(?<![\w.@])@[a-z0-9_][a-z0-9_.]{2,}")
-        self.phone = re.compile(r"\+?\s?[0-9](?:[\s\-().\u2012-\u2015]{0,3}[0-9]){5,14}")
+        # Digits, their look-alikes and Chinese numerals: the same spans as on the
+        # translated view, without translating every reply.
+        digit = "[0-9" + re.escape("".join(_PHONE_VIEW_CHARS)) + "]"
+        self.phone = re.compile(rf"\+?\s?{digit}(?:[\s\-().\u2012-\u2015]{{0,3}}{digit}){{5,14}}")
         self.messenger = re.compile(
             rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
         )
@@ -87,17 +92,14 @@ class _Patterns:
             self.number_words[word] = int(value)
         self.dot_word = re.compile(r"[a-zа-я0-9]\.[a-zа-я]")
         self.spelled_gate = re.compile(r"собак|точка|dot|\bat\b|[(\[{<]at[)\]}>]")
-        self.number_word_gate = re.compile(
-            r"(?<![а-яa-z])(?:" + "|".join(map(re.escape, self.number_words)) + r")(?![а-яa-z])"
-        )
-        # A quick gate: texts with none of these characters have no contact at all.
+        self.number_word_set = frozenset(self.number_words)
+        # A quick gate: texts with none of these (and no messenger name or number
+        # word) have no contact at all. Character classes and a few literals only,
+        # so the scan stays in C.
         self.gate = re.compile(
-            rf"[0-9@]|www|http|\.[a-zа-я]|точка|dot|собак|(?:{_alt('messengers')})|"
-            + "|".join(map(re.escape, self.number_words))
-            + "|["
-            + "".join(_CN_DIGITS)
-            + "]"
+            r"[0-9@" + "".join(_CN_DIGITS) + r"]|www|http|\.[a-zа-я]|точка|dot|собак"
         )
+        self.messenger_gate = re.compile(_alt("messengers"))
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +127,11 @@ def _spelled_domain(value: str) -> str:
 def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Contact]:
     """Contacts in already folded text (see :func:`text.fold`), sorted by position."""
     p = _patterns()
-    if not p.gate.search(folded):
-        return []
+    words = None
+    if not p.gate.search(folded) and not p.messenger_gate.search(to_simplified(folded)):
+        words = set(_WORD_RE.findall(folded))
+        if words.isdisjoint(p.number_word_set):
+            return []
     found: list[Contact] = []
     taken: list[tuple[int, int]] = []
 
@@ -142,7 +147,8 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         domain = m.group().rsplit("@", 1)[1].strip()
         if not _domain_allowed(domain, allowed_domains):
             add(m.start(), m.end(), "email", m.group())
-    for m in p.email_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
+    spelled = p.spelled_gate.search(folded) is not None
+    for m in p.email_spelled.finditer(folded) if spelled else ():
         if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
             add(m.start(), m.end(), "email", m.group())
     for m in p.url.finditer(folded) if ("www" in folded or "http" in folded) else ():
@@ -155,13 +161,15 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
             if not _domain_allowed(m.group(1), allowed_domains):
                 value = m.group().rstrip(".,!?)")
                 add(m.start(), m.start() + len(value), "url", value)
-    for m in p.domain_spelled.finditer(folded) if p.spelled_gate.search(folded) else ():
+    for m in p.domain_spelled.finditer(folded) if spelled else ():
         if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
             add(m.start(), m.end(), "url", m.group())
     for m in p.handle.finditer(folded) if has_at else ():
         add(m.start(), m.end(), "handle", m.group())
     _find_phones(folded, p, add)
-    if p.number_word_gate.search(folded):
+    if words is None:
+        words = set(_WORD_RE.findall(folded))
+    if not words.isdisjoint(p.number_word_set):
         _find_spelled_phones(folded, p, add)
     _find_messengers(folded, p, add)
     found.sort(key=lambda c: c.start)
@@ -194,19 +202,15 @@ def _is_phone(digits: str, raw: str, before: str, after: str, p: _Patterns) -> b
 
 
 def _find_phones(folded: str, p: _Patterns, add) -> None:
-    view = folded.translate(_PHONE_VIEW)
-    for m in p.phone.finditer(view):
+    for m in p.phone.finditer(folded):
         start, end = m.span()
-        if start > 0 and (
-            view[start - 1].isdigit()
-            or (
-                view[start - 1].isalpha()
-                and view[start - 1].isascii()
-                and folded[start - 1] not in "vxwq"
-            )
-        ):
-            continue
-        if end < len(view) and view[end].isdigit():
+        if start > 0:
+            before_char = folded[start - 1].translate(_PHONE_VIEW)
+            if before_char.isdigit() or (
+                before_char.isalpha() and before_char.isascii() and before_char not in "vxwq"
+            ):
+                continue
+        if end < len(folded) and folded[end].translate(_PHONE_VIEW).isdigit():
             continue
         # A look-alike at either edge next to a letter is part of a word («раз 123»).
         if (
@@ -216,7 +220,7 @@ def _find_phones(folded: str, p: _Patterns, add) -> None:
             and folded[start - 1].isalpha()
         ) or (end < len(folded) and not folded[end - 1].isdigit() and folded[end].isalpha()):
             continue
-        raw = m.group()
+        raw = m.group().translate(_PHONE_VIEW)
         digits = re.sub(r"\D", "", raw)
         real_digits = sum(c.isdigit() for c in folded[start:end])
         cn_digits = sum(c in _CN_DIGITS for c in folded[start:end])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sellerdesk.policy._data import read_json
+from sellerdesk.policy._data import read_json, read_lines
 from sellerdesk.policy.contacts import find_contacts
 from sellerdesk.policy.phrases import Match, phrase_book
 from sellerdesk.policy.policy import CHANNELS, OFF, PARTS, Policy
@@ -277,9 +277,11 @@ def check(
     # always an error (no policy override); the fix is deleting the phrase.
     from sellerdesk.policy.rating import find_rating_manipulation
 
-    for start, end in find_rating_manipulation(folded):
+    for start, end in find_rating_manipulation(folded) if _may_mention_rating(folded) else ():
         findings.append(
-            Finding("rating_manipulation", "error", start, end, _message("rating_manipulation", ui), "")
+            Finding(
+                "rating_manipulation", "error", start, end, _message("rating_manipulation", ui), ""
+            )
         )
 
     overpromises = [m for m in matches if m.category == "overpromise"]
@@ -298,6 +300,23 @@ def check(
     for m in _PUNCT_RUN.finditer(text):
         add("excessive_punctuation", m.start(), m.end(), m.group()[0])
     return _finish(parts, reply_lang, findings)
+
+
+@lru_cache(maxsize=1)
+def _rating_gate() -> re.Pattern[str]:
+    # Every Russian/English rating finding ends on a rating word («отзыв», "stars");
+    # their inflected forms all start with the lemma minus two letters. Chinese ones need Han.
+    stems = {
+        word.lower().replace("ё", "е")[: max(3, len(word) - 2)]
+        for lang in ("ru", "en")
+        for word in read_lines(lang, "rating_objects")
+    }
+    return re.compile("|".join(map(re.escape, sorted(stems))) + r"|[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _may_mention_rating(folded: str) -> bool:
+    """A cheap necessary condition for find_rating_manipulation: skip its word analysis."""
+    return _rating_gate().search(folded) is not None
 
 
 def _after_sentence(text: str, at: int) -> int:

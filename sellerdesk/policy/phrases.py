@@ -112,54 +112,64 @@ class PhraseBook:
             positive = [ln for ln in lines if not ln.startswith("!")]
             negative = [ln[1:] for ln in lines if ln.startswith("!")]
             self.zh[category] = (_alternation(positive), _alternation(negative))
-        self._keys_cache: dict[str, frozenset[str]] = {}
+        self._keys_cache = _KeyCache(self._compute_keys)
         self._candidates_cache: dict[frozenset[str], tuple] = {}
 
     def token_keys(self, surface: str) -> frozenset[str]:
-        cached = self._keys_cache.get(surface)
-        if cached is not None:
-            return cached
+        return self._keys_cache[surface]
+
+    def _compute_keys(self, surface: str) -> frozenset[str]:
         keys = {"=" + surface}
         if not surface.isdigit():
             keys.update("L:" + form for form in lemma_forms(surface))
             for size in range(1, len(surface) + 1):
                 if surface[:size] in self.stems:
                     keys.add("P:" + surface[:size])
-        relevant = frozenset(keys & self.known_keys)
-        if len(self._keys_cache) > 300_000:
-            self._keys_cache.clear()
-        self._keys_cache[surface] = relevant
-        return relevant
+        return frozenset(keys & self.known_keys)
 
     def match_tokens(self, folded: str) -> list[tuple[Phrase, int, int, list[tuple[int, int]]]]:
         """(phrase, first token index, last token index + 1, token spans) per occurrence.
 
         A phrase never spans two sentences.
         """
+        # Most words carry no key: look every word up once (a C-level dict hit for
+        # words seen before) and walk only the few that may start a phrase.
+        keys_of = self._keys_cache
+        keys = [keys_of[word] for word in _WORD_RE.findall(folded)]
+        hits = [index for index, token_keys in enumerate(keys) if token_keys]
+        if not hits:
+            return []
+        present: set[str] = set().union(*[keys[index] for index in hits])
         spans: list[tuple[int, int]] = []
-        keys: list[frozenset[str]] = []
-        token_keys = self.token_keys
-        for m in _WORD_RE.finditer(folded):
-            spans.append(m.span())
-            keys.append(token_keys(m.group()))
-        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
-        sentences = (
-            [bisect_right(breaks, start) for start, _ in spans] if breaks else [0] * len(spans)
-        )
-        present: set[str] = set().union(*keys) if keys else set()
+        sentences: list[int] | None = None
         found = []
         candidates_for = self._candidates
-        for index, token_keys in enumerate(keys):
-            if not token_keys:
-                continue
-            for phrase, needs in candidates_for(token_keys):
-                # Every slot must find its word somewhere in the text before we walk.
-                if needs and not all(not need.isdisjoint(present) for need in needs):
+        for index in hits:
+            for phrase, needs in candidates_for(keys[index]):
+                if not needs:
+                    found.append((phrase, index, index + 1))
                     continue
-                end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
-                if end is not None:
-                    found.append((phrase, index, end, spans))
-        return found
+                # Every slot must find its word somewhere in the text before we walk.
+                for need in needs:
+                    if need.isdisjoint(present):
+                        break
+                else:
+                    if sentences is None:
+                        spans = [m.span() for m in _WORD_RE.finditer(folded)]
+                        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
+                        sentences = (
+                            [bisect_right(breaks, start) for start, _ in spans]
+                            if breaks
+                            else [0] * len(spans)
+                        )
+                    end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
+                    if end is not None:
+                        found.append((phrase, index, end))
+        if not found:
+            return []
+        if not spans:
+            spans = [m.span() for m in _WORD_RE.finditer(folded)]
+        return [(phrase, first, end, spans) for phrase, first, end in found]
 
     def _candidates(self, token_keys: frozenset[str]) -> tuple:
         cached = self._candidates_cache.get(token_keys)
@@ -236,6 +246,20 @@ def _alternation(fragments: list[str]) -> re.Pattern[str] | None:
         return None
     ordered = sorted(fragments, key=len, reverse=True)
     return re.compile("|".join(f"(?:{fragment})" for fragment in ordered))
+
+
+class _KeyCache(dict):
+    """surface -> relevant keys; computes (and bounds itself) on a miss only."""
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, surface: str) -> frozenset[str]:
+        if len(self) > 300_000:
+            self.clear()
+        keys = self[surface] = self._compute(surface)
+        return keys
 
 
 @lru_cache(maxsize=1)

@@ -20,3 +20,21 @@ def test_corpus_scores_meet_the_bar():
     mistakes = "\n".join(f"{rid}: {what}: {text}" for rid, what, text in result["mistakes"])
     assert result["part_accuracy"] >= 0.97, mistakes
     assert result["violations_micro"]["f1"] >= 0.97, mistakes
+
+
+def test_rating_gate_never_hides_a_rating_finding():
+    """check() skips the rating analysis when no rating word is present; it must lose nothing."""
+    from sellerdesk.policy.engine import _may_mention_rating
+    from sellerdesk.policy.rating import find_rating_manipulation
+    from sellerdesk.policy.text import fold
+
+    texts = [row["text"] for row in load_corpus()] + [
+        "Измените, пожалуйста, оценку на пять звёзд.",
+        "Поставьте пятёрочку, вернём 200 ₽.",
+        "Please update your review to 5 stars.",
+        "給個五星好評，返現10元。",
+    ]
+    for text in texts:
+        folded = fold(text)
+        if find_rating_manipulation(folded):
+            assert _may_mention_rating(folded), text
