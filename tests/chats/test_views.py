@@ -204,3 +204,37 @@ def test_empty_inbox_says_so(shops, seller_client):
     html = seller_client.get(reverse("chats:inbox")).content.decode()
     assert "Пока нет диалогов" in html
     assert Conversation.objects.count() == 0
+
+
+def test_list_pages_with_a_cursor(shops, seller_client):
+    for i in range(33):
+        conversation_with(shops.mine, buyer=f"Покупатель {i:02d}")
+    first = seller_client.get(reverse("chats:inbox")).content.decode()
+    assert first.count("data-conv-row") == 30
+    more = first.split('id="list-more" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = seller_client.get(more, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-more").content.decode()
+    assert second.count("data-conv-row") == 3
+    assert "Покупатель 00" in second and "list-more" not in second
+
+
+def test_warnings_can_be_confirmed_and_sent(shops, seller_client, monkeypatch):
+    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    conversation = conversation_with(shops.mine)
+    url = reverse("chats:send", args=[conversation.pk])
+    refused = seller_client.post(url, {"text": "Заказ приедет завтра."}, HTTP_HX_REQUEST="true")
+    assert 'name="warnings_confirmed"' in refused.content.decode()
+    assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
+    sent = seller_client.post(url, {"text": "Заказ приедет завтра.", "warnings_confirmed": "1"}, HTTP_HX_REQUEST="true")
+    assert sent.status_code == 200 and "Заказ приедет завтра." in sent.content.decode()
+    assert Message.objects.filter(direction=Direction.OUTGOING).count() == 1
+
+
+def test_queued_message_fragment_polls_until_delivered(shops, seller_client, monkeypatch):
+    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    conversation = conversation_with(shops.mine)
+    message = services.chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY)
+    url = reverse("chats:message", args=[message.pk])
+    assert 'hx-trigger="every 3s"' in seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    services.chat_message_deliver(message_id=message.pk)
+    delivered = seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "every 3s" not in delivered and "Отправлено" in delivered
