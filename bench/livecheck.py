@@ -258,6 +258,7 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=4, help="threads per gunicorn worker (gthread)"
     )
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
@@ -276,7 +277,7 @@ def main() -> None:
         _manage(env, "shell", "-c", SETUP_SCRIPT)
         command = [
             GUNICORN, "sellerdesk.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-            "--worker-class", "gthread", "--threads", str(args.threads), "--preload", "--log-level", "warning",
+            "--worker-class", args.worker_class, "--threads", str(args.threads), "--preload", "--log-level", "warning",
         ]  # fmt: skip
         server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         for _attempt in range(100):
@@ -319,7 +320,11 @@ def main() -> None:
             "loadavg_1m_before": load_before,
             "loadavg_1m_after": round(os.getloadavg()[0], 2),
             "clients": CLIENTS,
-            "gunicorn": {"workers": args.workers, "threads": args.threads},
+            "gunicorn": {
+                "workers": args.workers,
+                "threads": args.threads,
+                "class": args.worker_class,
+            },
             "typing": typing,
             "flood": flood,
             "goal_p95_ms": 30,
