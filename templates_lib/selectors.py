@@ -19,6 +19,9 @@ MIN_SCORE = 55.0
 # but cannot push an unrelated template above a real match.
 USAGE_WEIGHT = 6.0
 USAGE_BOOST_CAP = 24.0
+BODY_WEIGHT = 0.85
+TAG_WEIGHT = 0.9
+NAME_SUBSTRING_BONUS = 5.0
 
 
 def template_visible_q(user: AbstractBaseUser) -> Q:
@@ -108,7 +111,8 @@ def _text_score(query: str, template: ReplyTemplate) -> float:
     processed = utils.default_process(query)
     if not processed:
         return 0.0
-    name_score = fuzz.WRatio(processed, template.name, processor=utils.default_process)
+    name = utils.default_process(template.name)
+    name_score = fuzz.WRatio(processed, name, processor=None)
     body_score = fuzz.partial_token_set_ratio(
         processed, template.body, processor=utils.default_process
     )
@@ -119,8 +123,11 @@ def _text_score(query: str, template: ReplyTemplate) -> float:
         ),
         default=0.0,
     )
-    # the name is what the seller remembers; the body and tags back it up
-    return max(name_score, 0.9 * body_score, 0.9 * tag_score)
+    # the name is what the seller remembers; tags and the body back it up
+    score = max(name_score, BODY_WEIGHT * body_score, TAG_WEIGHT * tag_score)
+    if processed in name:
+        score += NAME_SUBSTRING_BONUS
+    return score
 
 
 def picker_search(

@@ -166,3 +166,20 @@ def test_list_query_count_does_not_grow_with_templates(
     with django_assert_max_num_queries(10):
         response = seller_client.get(reverse("templates_lib:list"))
     assert response.content.decode().count("<tr>") == 41
+
+
+def test_search_works_for_chinese_and_typos(shops):
+    from templates_lib import services
+
+    services.templates_install_defaults(shop=shops.mine)
+    seller = shops.users[Role.SELLER]
+
+    def top(query: str) -> str:
+        return selectors.picker_search(shop=shops.mine, user=seller, query=query, channel="chat")[
+            0
+        ].template.name
+
+    assert top("物流") in {"物流：订单已发出", "物流信息未更新"}
+    assert top("尺码") == "按买家尺寸推荐尺码"
+    assert top("изменение заказа").startswith("Изменение заказа")
+    assert top("доствка").startswith("Доставка")  # a typo
