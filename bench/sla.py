@@ -41,6 +41,7 @@ DB_NAME = "sellerdesk_bench_sla"
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 SHOPS = 20
+WORKER_LOG = "/tmp/sla-bench-worker.log"
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "sellerdesk.settings.local"
 os.environ["DATABASE_URL"] = DB_URL
@@ -56,6 +57,10 @@ def log(message: str) -> None:
 
 def recreate_database() -> None:
     import psycopg
+    import redis
+
+    # The bench's own Redis database: drop timers left over from an earlier run.
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
@@ -248,10 +253,12 @@ def measure_lateness(shop, count: int) -> dict:
         state=ClockState.BREACHED, breached_at=timezone.now()
     )
     services.sla_policy_update(shop=shop, channel="review", target_minutes=1, warn_percent=90, business_hours=False)
+    # A file, not a pipe: an unread pipe fills up and blocks the worker's logging.
+    worker_log = open(WORKER_LOG, "w")  # noqa: SIM115 - closed in the finally below
     worker = subprocess.Popen(
         [str(ROOT / ".venv/bin/celery"), "-A", "sellerdesk", "worker", "-B", "--concurrency", "2",
          "--loglevel", "WARNING", "--schedule", "/tmp/sla-bench-beat"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=worker_log,
         start_new_session=True,
     )
     try:
@@ -282,6 +289,7 @@ def measure_lateness(shop, count: int) -> dict:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
+        worker_log.close()
 
     def lateness(pks: list[int]) -> dict:
         values = sorted(

@@ -219,3 +219,12 @@ def test_due_soon_ordering_puts_the_nearest_deadline_first(shops):
         F("sla_due_at").asc(nulls_last=True), "pk"
     )
     assert list(ordered) == [urgent, relaxed, idle]
+
+
+def test_a_failing_sla_never_breaks_the_callers_transaction(shops, caplog):
+    from sellerdesk.core.models import Shop
+
+    waiting_started(shop=shops.mine, channel="carrier-pigeon", item_id=1, since=T0)
+    assert "SLA clock not started" in caplog.text
+    # The surrounding transaction is still usable.
+    assert Shop.objects.filter(pk=shops.mine.pk).exists()
