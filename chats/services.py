@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chats.files import CheckedFile, check_chat_files, make_thumbnail
+from chats.files import CheckedFile, check_chat_files, make_thumbnail, sniff_content_type
 from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
 from chats.search import SearchVectorAppend, cjk_bigrams
 from sellerdesk.core.models import Product, Shop
@@ -88,11 +88,11 @@ def conversation_create(
 
 def _store_attachment(*, message: Message, name: str, content_type: str, data: ContentFile | UploadedFile, size: int) -> Attachment:
     attachment = Attachment(message=message, original_name=name[:255], content_type=content_type, size=size)
+    # The preview first: storing a large upload may move its temporary file away.
+    thumb = make_thumbnail(data, content_type) if content_type.startswith("image/") else None
     attachment.file.save("upload", data, save=False)
-    if content_type.startswith("image/") and isinstance(data, UploadedFile):
-        thumb = make_thumbnail(data, content_type)
-        if thumb is not None:
-            attachment.thumbnail.save("thumb", thumb, save=False)
+    if thumb is not None:
+        attachment.thumbnail.save("thumb", thumb, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment
@@ -124,7 +124,10 @@ def buyer_message_receive(
     )
     message.full_clean()
     message.save()
-    for name, content_type, data in files:
+    for name, _declared_type, data in files:
+        # Trust the bytes, not the sender's label: anything that is not JPEG/PNG/PDF is kept
+        # as an opaque download and never served inline.
+        content_type = sniff_content_type(data[:16]) or "application/octet-stream"
         upload = ContentFile(data, name=name)
         _store_attachment(message=message, name=name, content_type=content_type, data=upload, size=len(data))
 

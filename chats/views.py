@@ -22,6 +22,7 @@ from chats.models import Attachment, Conversation, Message
 from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
 
 PICKER_TEMPLATE = "templates_lib/picker.html"
 LIVE_CHECK_TEMPLATE = "replycheck/live_check.html"
@@ -253,9 +254,12 @@ def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
         handle = field.storage.open(field.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    inline_safe = attachment.content_type in CHAT_ALLOWED_CONTENT_TYPES
     response = FileResponse(
-        handle, content_type=attachment.content_type, filename=attachment.original_name,
-        as_attachment=request.GET.get("download") == "1",
+        handle,
+        content_type=attachment.content_type if inline_safe else "application/octet-stream",
+        filename=attachment.original_name,
+        as_attachment=request.GET.get("download") == "1" or not inline_safe,
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response

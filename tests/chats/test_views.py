@@ -238,3 +238,15 @@ def test_queued_message_fragment_polls_until_delivered(shops, seller_client, mon
     services.chat_message_deliver(message_id=message.pk)
     delivered = seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "every 3s" not in delivered and "Отправлено" in delivered
+
+
+def test_incoming_file_with_a_false_label_is_only_offered_as_a_download(shops, seller_client):
+    conversation = services.conversation_create(shop=shops.mine, buyer_name="Анна")
+    services.buyer_message_receive(
+        conversation=conversation, text="Смотрите", files=[("photo.jpg", "image/jpeg", b"<html><script>alert(1)</script>")]
+    )
+    attachment = conversation.messages.get().attachments.get()
+    assert attachment.content_type == "application/octet-stream"
+    response = seller_client.get(reverse("chats:attachment", args=[attachment.pk]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
