@@ -6,5 +6,10 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
     label = "reviews"
     verbose_name = _("Reviews")
-    # Menu entries: sellerdesk.core.navigation.NavItem(label, url_name, role, order).
-    nav_items: tuple = ()
+
+    @property
+    def nav_items(self) -> tuple:
+        from sellerdesk.core.models import Role
+        from sellerdesk.core.navigation import NavItem
+
+        return (NavItem(_("Reviews"), "reviews:list", Role.SELLER, order=30, badge_url_name="reviews:unanswered_badge"),)

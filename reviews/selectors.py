@@ -1,0 +1,277 @@
+"""Reads of the reviews app: the list, counts, the detail page's playbook and case history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from reviews import playbooks
+from reviews.models import (
+    Case,
+    CaseStep,
+    CompensationOffer,
+    OfferStatus,
+    Review,
+    ReviewPhoto,
+    ReviewSettings,
+    ReviewStatus,
+    SituationRule,
+)
+from sellerdesk.core.models import Product, Shop
+
+PAGE_SIZE = 25
+RATING_GROUPS = {"negative": (1, 2), "mixed": (3, 3), "positive": (4, 5)}
+
+
+def review_settings_get(*, shop: Shop) -> ReviewSettings:
+    """The shop's settings; an unsaved default object when none were stored yet."""
+    from reviews.services import DEFAULT_LIMITS
+
+    found = ReviewSettings.objects.filter(shop=shop).first()
+    if found is not None:
+        return found
+    coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(shop.default_language, next(iter(DEFAULT_LIMITS.values())))
+    return ReviewSettings(shop=shop, coupon_min=coupon_min, coupon_max=coupon_max, currency=currency)
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    status: str = ReviewStatus.UNANSWERED
+    search: str = ""
+    product_id: int | None = None
+    rating: int | None = None  # exact stars
+    rating_group: str = ""  # negative / mixed / positive
+
+
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _wants_word_search(text: str) -> bool:
+    """Stemmed word search for Russian/English words; Chinese and digits go by substring."""
+    return bool(_WORD_RE.search(text)) and not any(c.isdigit() for c in text) and not _HAN_RE.search(text)
+
+
+def _search(queryset: QuerySet[Review], text: str) -> QuerySet[Review]:
+    """Reviews whose text or buyer contains ``text``, or (PostgreSQL) whose words match its word forms."""
+    text = text.strip()
+    if not text:
+        return queryset
+    condition = Q(text__icontains=text) | Q(buyer_name__icontains=text)
+    if connection.vendor != "postgresql":
+        # SQLite folds the case of ASCII letters only: try the usual Cyrillic spellings too.
+        for variant in {text.lower(), text.capitalize()} - {text}:
+            condition |= Q(text__icontains=variant)
+    elif _wants_word_search(text):
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        queryset = queryset.annotate(search_vector=SearchVector("text", config="russian"))
+        condition |= Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
+    return queryset.filter(condition)
+
+
+def _filtered(shop: Shop, filters: ReviewFilters) -> QuerySet[Review]:
+    queryset = Review.objects.for_shop(shop)
+    if filters.product_id:
+        queryset = queryset.filter(product_id=filters.product_id)
+    if filters.rating:
+        queryset = queryset.filter(rating=filters.rating)
+    elif filters.rating_group in RATING_GROUPS:
+        low, high = RATING_GROUPS[filters.rating_group]
+        queryset = queryset.filter(rating__gte=low, rating__lte=high)
+    return _search(queryset, filters.search)
+
+
+def review_tab_counts(*, shop: Shop, filters: ReviewFilters) -> dict[str, int]:
+    """How many reviews each tab holds under the same filters (one query)."""
+    counts = _filtered(shop, filters).aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in ReviewStatus}
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def review_unanswered_count(*, shop: Shop) -> int:
+    return Review.objects.for_shop(shop).filter(status=ReviewStatus.UNANSWERED).count()
+
+
+def cursor_encode(review: Review) -> str:
+    return f"{int(review.created_at.timestamp() * 1_000_000)}-{review.pk}"
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (int(part) for part in cursor.split("-", 1))
+        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    items: list[Review]
+    next_cursor: str | None
+
+
+def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: int = PAGE_SIZE) -> ReviewPage:
+    """One page of a tab, newest first, by keyset (page 4,000 costs what page 1 does)."""
+    queryset = _filtered(shop, filters).filter(status=filters.status)
+    position = cursor_decode(cursor) if cursor else None
+    if position is not None:
+        created_at, pk = position
+        queryset = queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    newest_first: tuple = ("-created_at", "-id")
+    if filters.search:
+        # Not an order the date index delivers: the text indexes find the matches, then a
+        # top-N sort (walking the date index for a rare word would test every row).
+        newest_first = (Coalesce("created_at", "created_at").desc(), "-id")
+    rows = list(
+        queryset.select_related("product")
+        .prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")))
+        .defer("answer_text", "delivery_error", "pros", "cons")
+        .order_by(*newest_first)[: size + 1]
+    )
+    next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
+    return ReviewPage(items=rows[:size], next_cursor=next_cursor)
+
+
+def product_choices(*, shop: Shop) -> list[Product]:
+    return list(Product.objects.for_shop(shop).only("pk", "sku", "name").order_by("sku"))
+
+
+# --- The detail page -------------------------------------------------------------------------------
+
+
+def review_detail_queryset() -> QuerySet[Review]:
+    return Review.objects.select_related("shop", "product", "answered_by").prefetch_related(
+        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
+    )
+
+
+def case_for_review(*, review: Review) -> Case | None:
+    return (
+        Case.objects.filter(review_id=review.pk)
+        .select_related("opened_by", "resolved_by")
+        .prefetch_related(
+            Prefetch("steps", queryset=CaseStep.objects.select_related("done_by").order_by("position", "id")),
+            Prefetch(
+                "offers",
+                queryset=CompensationOffer.objects.select_related("requested_by", "approved_by").order_by(
+                    "requested_at", "id"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    step: CaseStep | None  # None before a case is opened
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    who: str
+    what: str
+
+
+def _person(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return "—"
+    return user.get_short_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+def checklist(*, situation: str, case: Case | None, lang: str) -> list[ChecklistItem]:
+    steps = {step.key: step for step in case.steps.all()} if case is not None else {}
+    keys = [step.key for step in case.steps.all()] if case is not None else list(playbooks.step_keys(situation))
+    return [ChecklistItem(key=key, label=playbooks.step_label(key, lang), step=steps.get(key)) for key in keys]
+
+
+def case_history(*, case: Case, lang: str) -> list[HistoryEntry]:
+    """Who did what and when, oldest first: opening, steps, offers, resolution."""
+    entries = [HistoryEntry(case.opened_at, _person(case.opened_by), _("opened the case"))]
+    for step in case.steps.all():
+        if step.done_at is not None:
+            what = _("done: %(step)s") % {"step": playbooks.step_label(step.key, lang)}
+            if step.note:
+                what += f" ({step.note})"
+            entries.append(HistoryEntry(step.done_at, _person(step.done_by), what))
+    for offer in case.offers.all():
+        amount = f"{offer.amount.normalize():f} {offer.currency}"
+        needed_approval = offer.status in (OfferStatus.NEEDS_APPROVAL, OfferStatus.REJECTED) or (
+            offer.status == OfferStatus.APPROVED and offer.approved_by_id != offer.requested_by_id
+        )
+        if needed_approval:
+            entries.append(
+                HistoryEntry(offer.requested_at, _person(offer.requested_by), _("asked to approve a coupon of %(amount)s") % {"amount": amount})
+            )
+        else:
+            entries.append(
+                HistoryEntry(offer.requested_at, _person(offer.requested_by), _("offered a coupon of %(amount)s") % {"amount": amount})
+            )
+        if offer.decided_at is not None and offer.approved_by_id != offer.requested_by_id:
+            verb = _("approved a coupon of %(amount)s") if offer.status == OfferStatus.APPROVED else _("rejected a coupon of %(amount)s")
+            entries.append(HistoryEntry(offer.decided_at, _person(offer.approved_by), verb % {"amount": amount}))
+    if case.resolved_at is not None:
+        entries.append(HistoryEntry(case.resolved_at, _person(case.resolved_by), _("resolved the case")))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def suggested_template(*, shop: Shop, situation: str, rating: int):
+    """The shop's copy of the shipped template the playbook suggests, in the shop's language."""
+    from templates_lib.models import ReplyTemplate
+
+    if situation:
+        entry = playbooks.playbook_for(situation, "en")
+        key = entry.template_key if entry else ""
+    else:
+        key = playbooks.positive_template_key() if rating >= 4 else ""
+    if not key:
+        return None
+    language = shop.default_language or "ru"
+    candidates = {
+        template.source_key: template
+        for template in ReplyTemplate.objects.for_shop(shop).filter(
+            owner__isnull=True, source_key__in=[f"{key}:{language}", f"{key}:ru"]
+        )
+    }
+    return candidates.get(f"{key}:{language}") or candidates.get(f"{key}:ru")
+
+
+def suggested_text(*, template, shop: Shop, user: AbstractBaseUser, values: dict[str, object]) -> str:
+    """The template as the seller would insert it: known values filled, the rest left as {{ name }}."""
+    from templates_lib import rendering
+    from templates_lib.services import template_context
+
+    context = template_context(shop=shop, user=user, values=values)
+    try:
+        return rendering.render(template.body, context, rotation=0, salt=str(template.pk), mode="placeholder")
+    except (rendering.TemplateBodyError, rendering.RenderError):
+        return template.body
+
+
+def situation_rules(*, shop: Shop) -> list[SituationRule]:
+    return list(SituationRule.objects.for_shop(shop).order_by("position", "id"))
+
+
+def pending_offers(*, shop: Shop) -> list[CompensationOffer]:
+    """Offers above the limit waiting for a manager, oldest first."""
+    return list(
+        CompensationOffer.objects.for_shop(shop)
+        .filter(status=OfferStatus.NEEDS_APPROVAL)
+        .select_related("case__review", "requested_by")
+        .order_by("requested_at", "id")
+    )

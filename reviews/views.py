@@ -1,0 +1,368 @@
+"""Thin views: parse the request, call a selector or a service, render one page (or its partial)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import playbooks, selectors, services
+from reviews.forms import (
+    DecideForm,
+    OfferForm,
+    ReplyForm,
+    ResolveForm,
+    ReviewFilterForm,
+    ReviewSettingsForm,
+    SituationRuleForm,
+    StepForm,
+)
+from reviews.models import Case, CompensationOffer, Review, ReviewPhoto, ReviewStatus, SituationRule
+from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
+from sellerdesk.core.models import Role
+
+TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTION)
+
+
+@lru_cache(maxsize=8)
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _reply_box_flags() -> dict[str, bool]:
+    return {
+        "live_check_enabled": _template_exists("replycheck/live_check.html"),
+        "picker_enabled": _template_exists("templates_lib/picker.html"),
+    }
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def review_list(request: ShopRequest) -> HttpResponse:
+    form = ReviewFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ReviewFilters(
+        status=data.get("tab") or ReviewStatus.UNANSWERED,
+        search=data.get("q") or "",
+        product_id=data.get("product"),
+        rating=data.get("rating"),
+        rating_group=data.get("group") or "",
+    )
+    page = selectors.review_page(shop=request.shop, filters=filters, cursor=data.get("cursor") or "")
+    counts = selectors.review_tab_counts(shop=request.shop, filters=filters)
+    base_query = {
+        key: value
+        for key, value in {
+            "q": filters.search,
+            "product": filters.product_id or "",
+            "rating": filters.rating or "",
+            "group": filters.rating_group,
+        }.items()
+        if value
+    }
+    tabs = [
+        {
+            "status": status.value,
+            "label": status.label,
+            "count": counts[status.value],
+            "url": "?" + urlencode({**base_query, "tab": status.value}),
+            "current": status == filters.status,
+        }
+        for status in TABS
+    ]
+    tab_query = {**base_query, "tab": filters.status}
+    next_url = "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    context = {
+        "filters": filters,
+        "tabs": tabs,
+        "page": page,
+        "next_url": next_url,
+        "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
+        "products": selectors.product_choices(shop=request.shop),
+        "star_choices": range(5, 0, -1),
+    }
+    template = "reviews/list.html#results" if request.htmx else "reviews/list.html"
+    return render(request, template, context)
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def unanswered_badge(request: ShopRequest) -> HttpResponse:
+    count = selectors.review_unanswered_count(shop=request.shop)
+    return HttpResponse(str(count) if count else "")
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def review_photo(request: ShopRequest, reviewphoto_id: int) -> HttpResponse:
+    photo = get_for_shop(ReviewPhoto, request.shop, pk=reviewphoto_id)
+    if photo.image:
+        try:
+            return FileResponse(photo.image.open("rb"))
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+    return HttpResponseRedirect(photo.url)
+
+
+# --- One review --------------------------------------------------------------------------------------
+
+
+def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
+    lang = playbooks.ui_lang(get_language())
+    case = selectors.case_for_review(review=review)
+    situation = case.situation if case is not None else review.situation
+    playbook = playbooks.playbook_for(situation, lang) if situation else None
+    settings = selectors.review_settings_get(shop=request.shop)
+    picker_variables = {"buyer_name": review.buyer_name} if review.buyer_name else {}
+    if review.product is not None:
+        picker_variables.update(product_name=review.product.name, sku=review.product.sku)
+    suggested = None
+    template = selectors.suggested_template(shop=request.shop, situation=situation, rating=review.rating)
+    if template is not None and review.answered_at is None:
+        suggested = {
+            "template": template,
+            "text": selectors.suggested_text(
+                template=template, shop=request.shop, user=request.user, values=picker_variables
+            ),
+        }
+    checklist = selectors.checklist(situation=situation, case=case, lang=lang) if playbook else []
+    return {
+        "review": review,
+        "case": case,
+        "has_coupon_step": any(item.key == playbooks.COUPON_STEP for item in checklist),
+        "situation": situation,
+        "playbook": playbook,
+        "checklist": checklist,
+        "history": selectors.case_history(case=case, lang=lang) if case is not None else [],
+        "settings": settings,
+        "suggested": suggested,
+        "chat_url": reverse("chats:inbox") + "?" + urlencode({"q": review.buyer_name}) if review.buyer_name else reverse("chats:inbox"),
+        "picker_variables": picker_variables,
+        "reply_form": extra.pop("reply_form", None) or ReplyForm(auto_id="reply-%s"),
+        "offer_form": extra.pop("offer_form", None) or OfferForm(auto_id="offer-%s"),
+        "resolve_form": ResolveForm(auto_id="resolve-%s"),
+        "can_manage": request.role.includes(Role.MANAGER),
+        **_reply_box_flags(),
+        **extra,
+    }
+
+
+@shop_view(role=Role.SELLER)
+@require_GET
+def review_detail(request: ShopRequest, review_id: int) -> HttpResponse:
+    review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
+    return render(request, "reviews/detail.html", _detail_context(request, review))
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def review_answer(request: ShopRequest, review_id: int) -> HttpResponse:
+    review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
+    form = ReplyForm(request.POST, auto_id="reply-%s")
+    if not form.is_valid():
+        return render(request, "reviews/detail.html", _detail_context(request, review, reply_form=form), status=400)
+    try:
+        services.review_answer(
+            review=review,
+            text=form.cleaned_data["text"],
+            user=request.user,
+            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
+        )
+    except ValidationError as refused:
+        report = getattr(refused, "report", None)
+        if report is None:
+            form.add_error(None, refused.messages)
+        context = _detail_context(request, review, reply_form=form, refusal=report)
+        return render(request, "reviews/detail.html", context, status=400)
+    messages.success(request, _("Reply published."))
+    return redirect("reviews:detail", review_id=review.pk)
+
+
+# --- The case ----------------------------------------------------------------------------------------
+
+
+def _case_response(request: ShopRequest, review_id: int, *, error: str = "", status: int = 200) -> HttpResponse:
+    """The case panel for htmx, the whole page otherwise (a redirect after success)."""
+    if request.htmx:
+        review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
+        context = _detail_context(request, review, case_error=error)
+        return render(request, "reviews/detail.html#case-panel", context, status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("reviews:detail", review_id=review_id)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def case_open(request: ShopRequest, review_id: int) -> HttpResponse:
+    review = get_for_shop(Review, request.shop, pk=review_id)
+    try:
+        services.case_open(review=review, user=request.user)
+    except ValidationError as refused:
+        return _case_response(request, review.pk, error=" ".join(refused.messages), status=400)
+    return _case_response(request, review.pk)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def case_step(request: ShopRequest, case_id: int) -> HttpResponse:
+    case = get_for_shop(Case, request.shop, pk=case_id)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return _case_response(request, case.review_id, error=_("Choose a step."), status=400)
+    try:
+        services.case_step_complete(case=case, key=form.cleaned_data["key"], user=request.user, note=form.cleaned_data["note"])
+    except ValidationError as refused:
+        return _case_response(request, case.review_id, error=" ".join(refused.messages), status=400)
+    return _case_response(request, case.review_id)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def case_offer(request: ShopRequest, case_id: int) -> HttpResponse:
+    case = get_for_shop(Case, request.shop, pk=case_id)
+    form = OfferForm(request.POST)
+    if not form.is_valid():
+        return _case_response(request, case.review_id, error=_("Enter the coupon amount."), status=400)
+    try:
+        offer = services.compensation_offer(
+            case=case, amount=form.cleaned_data["amount"], user=request.user, role=request.role, note=form.cleaned_data["note"]
+        )
+    except ValidationError as refused:
+        return _case_response(request, case.review_id, error=" ".join(refused.messages), status=400)
+    if not request.htmx:
+        messages.success(request, offer.get_status_display())
+    return _case_response(request, case.review_id)
+
+
+@shop_view(role=Role.SELLER)
+@require_POST
+def case_resolve(request: ShopRequest, case_id: int) -> HttpResponse:
+    case = get_for_shop(Case, request.shop, pk=case_id)
+    form = ResolveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.case_resolve(case=case, user=request.user, note=note)
+    except ValidationError as refused:
+        return _case_response(request, case.review_id, error=" ".join(refused.messages), status=400)
+    return _case_response(request, case.review_id)
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def offer_decide(request: ShopRequest, compensationoffer_id: int) -> HttpResponse:
+    offer = get_for_shop(CompensationOffer.objects.select_related("case"), request.shop, pk=compensationoffer_id)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return _case_response(request, offer.case.review_id, error=_("Approve or reject the offer."), status=400)
+    try:
+        services.compensation_decide(offer=offer, approve=form.cleaned_data["decision"] == "approve", user=request.user)
+    except ValidationError as refused:
+        return _case_response(request, offer.case.review_id, error=" ".join(refused.messages), status=400)
+    if request.POST.get("next") == "settings":
+        return redirect("reviews:settings")
+    return _case_response(request, offer.case.review_id)
+
+
+# --- Manager settings: situation rules and compensation limits --------------------------------------------
+
+
+def _settings_context(request: ShopRequest, **extra) -> dict:
+    settings = selectors.review_settings_get(shop=request.shop)
+    return {
+        "rules": selectors.situation_rules(shop=request.shop),
+        "settings_form": extra.pop("settings_form", None) or ReviewSettingsForm(instance=settings),
+        "pending_offers": selectors.pending_offers(shop=request.shop),
+        **extra,
+    }
+
+
+@shop_view(role=Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def settings_page(request: ShopRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ReviewSettingsForm(request.POST, instance=selectors.review_settings_get(shop=request.shop))
+        if form.is_valid():
+            try:
+                services.review_settings_update(shop=request.shop, **form.cleaned_data)
+            except ValidationError as refused:
+                form.add_error(None, refused.messages)
+            else:
+                messages.success(request, _("Compensation limits saved."))
+                return redirect("reviews:settings")
+        return render(request, "reviews/settings.html", _settings_context(request, settings_form=form), status=400)
+    return render(request, "reviews/settings.html", _settings_context(request))
+
+
+def _rule_editor(request: ShopRequest, rule: SituationRule | None) -> HttpResponse:
+    initial = None
+    if rule is not None:
+        initial = {
+            "situation": rule.situation,
+            "phrases": rule.phrases,
+            "exclusions": rule.exclusions,
+            "fuzzy": rule.fuzzy,
+            "enabled": rule.enabled,
+        }
+    form = SituationRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if rule is None:
+                services.situation_rule_create(shop=request.shop, fields=form.cleaned_data)
+            else:
+                services.situation_rule_update(rule=rule, fields=form.cleaned_data)
+        except ValidationError as refused:
+            for field, errors in refused.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Situation rule saved."))
+            return redirect("reviews:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reviews/rule_edit.html", {"form": form, "rule": rule}, status=status)
+
+
+@shop_view(role=Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def rule_create(request: ShopRequest) -> HttpResponse:
+    return _rule_editor(request, None)
+
+
+@shop_view(role=Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: ShopRequest, situationrule_id: int) -> HttpResponse:
+    rule = get_for_shop(SituationRule, request.shop, pk=situationrule_id)
+    return _rule_editor(request, rule)
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def rule_delete(request: ShopRequest, situationrule_id: int) -> HttpResponse:
+    rule = get_for_shop(SituationRule, request.shop, pk=situationrule_id)
+    services.situation_rule_delete(rule=rule)
+    messages.success(request, _("Situation rule deleted."))
+    return redirect("reviews:settings")
+
+
+@shop_view(role=Role.MANAGER)
+@require_POST
+def rule_move(request: ShopRequest, situationrule_id: int) -> HttpResponse:
+    rule = get_for_shop(SituationRule, request.shop, pk=situationrule_id)
+    services.situation_rule_move(rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("reviews:settings")
