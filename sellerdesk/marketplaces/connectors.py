@@ -13,15 +13,20 @@ def wildberries_account_for(shop: Shop) -> MarketplaceAccount | None:
     return MarketplaceAccount.objects.for_shop(shop).exclude(token_encrypted="").select_related("shop").first()
 
 
-def connector_for_shop(shop: Shop) -> base.MarketplaceConnector:
-    """The connector to deliver ``shop``'s replies with.
+def marketplace_connector_for(shop: Shop) -> base.MarketplaceConnector | None:
+    """The real marketplace connector for ``shop``, or None when it has no working account.
 
-    ``base.get_connector`` (owned by chats) can delegate here once the integrator wires it:
-    ``from sellerdesk.marketplaces.connectors import connector_for_shop``.
+    ``base.get_connector`` (owned by chats) should ask this first and fall back to the local
+    connector only on None.
     """
     account = wildberries_account_for(shop)
-    if account is not None:
-        from sellerdesk.marketplaces.wildberries.connector import WildberriesConnector
+    if account is None:
+        return None
+    from sellerdesk.marketplaces.wildberries.connector import WildberriesConnector
 
-        return WildberriesConnector(account)
-    return base.get_connector(shop)
+    return WildberriesConnector(account)
+
+
+def connector_for_shop(shop: Shop) -> base.MarketplaceConnector:
+    """The connector to deliver ``shop``'s replies with (falls back to ``base.get_connector``)."""
+    return marketplace_connector_for(shop) or base.get_connector(shop)

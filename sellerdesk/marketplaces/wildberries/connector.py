@@ -10,6 +10,7 @@ and first scans the chat's events from that moment for the same seller text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -69,10 +70,24 @@ def remote_send_ref(chat_id: str, add_time_ms: int) -> str:
     return f"{chat_id}@{add_time_ms}"
 
 
+def _closing(method):
+    """Callers of the connector protocol never call close(): each public call cleans up after itself."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.close()
+
+    return wrapper
+
+
 class WildberriesConnector:
     def __init__(self, account: MarketplaceAccount, *, client: WildberriesClient | None = None) -> None:
         self.account = account
         self._client = client
+        self._owns_client = client is None
 
     @property
     def client(self) -> WildberriesClient:
@@ -81,8 +96,9 @@ class WildberriesConnector:
         return self._client
 
     def close(self) -> None:
-        if self._client is not None:
+        if self._client is not None and self._owns_client:
             self._client.close()
+            self._client = None
 
     # --- questions -------------------------------------------------------------------------
     def _question_publish(self, question_ref: str, text: str, *, decline: bool) -> None:
@@ -97,9 +113,11 @@ class WildberriesConnector:
             raise WildberriesRequestError(f"the question was already {what} on Wildberries", retryable=False)
         self.client.question_answer(question_ref, text, decline=decline)
 
+    @_closing
     def answer_question(self, *, shop: Shop, question_ref: str, text: str) -> None:
         self._question_publish(question_ref, text, decline=False)
 
+    @_closing
     def decline_question(self, *, shop: Shop, question_ref: str, text: str) -> None:
         self._question_publish(question_ref, text, decline=True)
 
@@ -108,6 +126,7 @@ class WildberriesConnector:
         return False
 
     # --- reviews ---------------------------------------------------------------------------
+    @_closing
     def answer_review(self, *, shop: Shop, review_ref: str, text: str) -> None:
         if not FEEDBACK_TEXT_MIN <= len(text) <= FEEDBACK_TEXT_MAX:
             raise WildberriesRequestError(
@@ -122,6 +141,7 @@ class WildberriesConnector:
         self.client.feedback_answer(review_ref, text)
 
     # --- chat ------------------------------------------------------------------------------
+    @_closing
     def send_chat_message(self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile],
                           sent_after_ms: int | None = None) -> str:
         """Send once. Callers that know an earlier attempt's outcome is unknown pass its start
