@@ -50,6 +50,19 @@ def _search_vector_update(text: str, ngrams: str) -> dict:
     return {"search_vector": SearchVectorAppend(F("search_vector"), text, ngrams)}
 
 
+def _lock(conversation: Conversation) -> None:
+    """Lock the conversation row and read its current summary (another message may have
+    arrived since the object was loaded), so waiting/unread bookkeeping never races."""
+    fresh = (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation.pk)
+        .values("first_unanswered_at", "last_message_at", "last_message_direction", "unread_count")
+        .get()
+    )
+    for field, value in fresh.items():
+        setattr(conversation, field, value)
+
+
 def _is_latest(conversation: Conversation, created_at: datetime) -> bool:
     # A conversation without messages yet has last_message_at = its creation time.
     return (
@@ -112,6 +125,7 @@ def buyer_message_receive(
     ``files`` are (original name, content type, bytes) as fetched from the marketplace.
     """
     created_at = created_at or timezone.now()
+    _lock(conversation)
     message = Message(
         conversation=conversation,
         shop_id=conversation.shop_id,
@@ -187,6 +201,7 @@ def chat_message_send(
         )
 
     now = timezone.now()
+    _lock(conversation)
     message = Message(
         conversation=conversation,
         shop_id=conversation.shop_id,
@@ -345,6 +360,7 @@ def seller_message_record(
     files: Sequence[tuple[str, str, bytes]] = (),
 ) -> Message:
     """A reply the shop wrote elsewhere (the marketplace's own portal): already delivered."""
+    _lock(conversation)
     message = Message(
         conversation=conversation,
         shop_id=conversation.shop_id,
