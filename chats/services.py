@@ -32,6 +32,8 @@ from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from sellerdesk.marketplaces.inbound import IncomingAttachment, IncomingChatMessage
+
 EXCERPT_LENGTH = 140
 SEARCH_VECTOR_REBUILD_SQL = """
 UPDATE chats_conversation SET search_vector = (
@@ -390,7 +392,7 @@ def seller_message_record(
     return message
 
 
-def _download_files(shop: Shop, attachments) -> list[tuple[str, str, bytes]]:
+def _download_files(shop: Shop, attachments: Sequence[IncomingAttachment]) -> list[tuple[str, str, bytes]]:
     import logging
 
     from sellerdesk.marketplaces.services import marketplace_file_download
@@ -407,7 +409,7 @@ def _download_files(shop: Shop, attachments) -> list[tuple[str, str, bytes]]:
 
 
 @transaction.atomic
-def chat_message_import_from_marketplace(*, shop: Shop, item) -> Message | None:
+def chat_message_import_from_marketplace(*, shop: Shop, item: IncomingChatMessage) -> Message | None:
     """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
 
     Idempotent by the message's external id; recognises our own replies coming back
