@@ -228,3 +228,22 @@ def test_a_failing_sla_never_breaks_the_callers_transaction(shops, caplog):
     assert "SLA clock not started" in caplog.text
     # The surrounding transaction is still usable.
     assert Shop.objects.filter(pk=shops.mine.pk).exists()
+
+
+def test_sweep_under_a_travelling_clock_warns_then_breaches_once(shops):
+    with time_machine.travel(T0, tick=False) as traveller:
+        waiting_started(shop=shops.mine, channel="chat", item_id=77, since=T0)
+        traveller.move_to(T0 + timedelta(minutes=46))
+        assert services.sla_sweep() == {"breached": 0, "warned": 0, "armed": 0}
+        traveller.move_to(T0 + timedelta(minutes=49))
+        assert services.sla_sweep()["warned"] == 1
+        traveller.move_to(T0 + timedelta(minutes=59))
+        assert services.sla_sweep()["armed"] == 1  # the due time is near: a precise timer is armed
+        traveller.move_to(T0 + timedelta(minutes=61))
+        assert services.sla_sweep()["breached"] == 1
+        traveller.move_to(T0 + timedelta(minutes=62))
+        assert services.sla_sweep() == {"breached": 0, "warned": 0, "armed": 0}
+    clock = SlaClock.objects.get(channel="chat", item_id=77)
+    assert clock.warned_at == T0 + timedelta(minutes=49)
+    assert clock.breached_at == T0 + timedelta(minutes=61)
+    assert kinds(77) == [EventKind.STARTED, EventKind.WARNED, EventKind.BREACHED]
