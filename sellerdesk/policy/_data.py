@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -38,7 +39,12 @@ def traditional_to_simplified() -> dict[int, str]:
     return table
 
 
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 @lru_cache(maxsize=64)
 def to_simplified(folded: str) -> str:
     """Same-length Simplified spelling of already folded text (cached: one check asks thrice)."""
+    if _HAN_RE.search(folded) is None:
+        return folded  # no Han character, nothing to fold (and no slow per-character table)
     return folded.translate(traditional_to_simplified())

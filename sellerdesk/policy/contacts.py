@@ -70,6 +70,7 @@ class _Patterns:
         # Digits, their look-alikes and Chinese numerals: the same spans as on the
         # translated view, without translating every reply.
         digit = "[0-9" + re.escape("".join(_PHONE_VIEW_CHARS)) + "]"
+        self.digit = re.compile("[0-9" + "".join(_CN_DIGITS) + "]")
         self.phone = re.compile(rf"\+?\s?{digit}(?:[\s\-().\u2012-\u2015]{{0,3}}{digit}){{5,14}}")
         self.messenger = re.compile(
             rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
@@ -99,7 +100,6 @@ class _Patterns:
         self.gate = re.compile(
             r"[0-9@" + "".join(_CN_DIGITS) + r"]|www|http|\.[a-zа-я]|точка|dot|собак"
         )
-        self.messenger_gate = re.compile(_alt("messengers"))
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +128,7 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
     """Contacts in already folded text (see :func:`text.fold`), sorted by position."""
     p = _patterns()
     words = None
-    if not p.gate.search(folded) and not p.messenger_gate.search(to_simplified(folded)):
+    if not p.gate.search(folded) and not p.messenger.search(to_simplified(folded)):
         words = set(_WORD_RE.findall(folded))
         if words.isdisjoint(p.number_word_set):
             return []
@@ -147,7 +147,12 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         domain = m.group().rsplit("@", 1)[1].strip()
         if not _domain_allowed(domain, allowed_domains):
             add(m.start(), m.end(), "email", m.group())
-    spelled = p.spelled_gate.search(folded) is not None
+    spelled = (
+        "собак" in folded
+        or "точка" in folded
+        or "dot" in folded
+        or ("at" in folded and p.spelled_gate.search(folded) is not None)
+    )
     for m in p.email_spelled.finditer(folded) if spelled else ():
         if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
             add(m.start(), m.end(), "email", m.group())
@@ -202,7 +207,12 @@ def _is_phone(digits: str, raw: str, before: str, after: str, p: _Patterns) -> b
 
 
 def _find_phones(folded: str, p: _Patterns, add) -> None:
-    for m in p.phone.finditer(folded):
+    # A phone has at least three real (or Chinese) digits, and no match reaches more than
+    # 16 characters before its first one: start there, and skip replies without digits.
+    first = p.digit.search(folded)
+    if first is None or len(p.digit.findall(folded)) < 3:
+        return
+    for m in p.phone.finditer(folded, max(0, first.start() - 16)):
         start, end = m.span()
         if start > 0:
             before_char = folded[start - 1].translate(_PHONE_VIEW)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sellerdesk.policy._data import read_json, read_lines
+from sellerdesk.policy._data import read_json, read_lines, to_simplified
 from sellerdesk.policy.contacts import find_contacts
 from sellerdesk.policy.phrases import Match, phrase_book
 from sellerdesk.policy.policy import CHANNELS, OFF, PARTS, Policy
 from sellerdesk.policy.profanity import find_profanity_folded
 from sellerdesk.policy.report import Finding, Report
-from sellerdesk.policy.text import detect_language, fold, lemma_forms, tokenize
+from sellerdesk.policy.text import detect_language, fold, has_han, lemma_forms, tokenize
 
 LANGS = ("ru", "zh", "en")
 _SENTENCE_END = re.compile(r"[.!?…。！？\n]+")
@@ -124,6 +124,14 @@ def _forbidden_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
             stem = escaped if len(word) <= 4 else re.escape(word[: max(4, len(word) - 2)])
             alternatives.append(rf"(?<![^\W_]){stem}[^\W\d_]{{0,4}}(?![^\W_])")
     return re.compile("|".join(alternatives))
+
+
+# Every _PLACEHOLDER alternative contains one of these: a cheap test before the scan.
+_PLACEHOLDER_MARKS = ("{", "}", "%", "[", "<", "【", "xxx", "ххх", "___")
+
+
+def _may_have_placeholder(folded: str) -> bool:
+    return any(mark in folded for mark in _PLACEHOLDER_MARKS)
 
 
 def _merge_matches(matches: list[Match]) -> list[tuple[int, int]]:
@@ -288,7 +296,7 @@ def check(
     for start, end in _merge_matches(overpromises):
         add("overpromise", start, end, _suggestion("overpromise", reply_lang))
 
-    for m in _PLACEHOLDER.finditer(folded):
+    for m in _PLACEHOLDER.finditer(folded) if _may_have_placeholder(folded) else ():
         add("placeholder", m.start(), m.end())
     if _is_shouting(text):
         add("shouting", 0, n, text.capitalize() if n <= 200 else "")
@@ -311,12 +319,20 @@ def _rating_gate() -> re.Pattern[str]:
         for lang in ("ru", "en")
         for word in read_lines(lang, "rating_objects")
     }
-    return re.compile("|".join(map(re.escape, sorted(stems))) + r"|[\u3400-\u9fff\uf900-\ufaff]")
+    return re.compile("|".join(map(re.escape, sorted(stems))))
 
 
 def _may_mention_rating(folded: str) -> bool:
     """A cheap necessary condition for find_rating_manipulation: skip its word analysis."""
-    return _rating_gate().search(folded) is not None
+    if _rating_gate().search(folded) is not None:
+        return True
+    if not has_han(folded):
+        return False
+    # Chinese findings are exactly the matches of the module's own phrase pattern.
+    from sellerdesk.policy.rating import _han_patterns
+
+    positive = _han_patterns()[0]
+    return positive is not None and positive.search(to_simplified(folded)) is not None
 
 
 def _after_sentence(text: str, at: int) -> int:

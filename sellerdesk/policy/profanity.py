@@ -23,6 +23,10 @@ from sellerdesk.policy.text import fold, has_han
 # Characters a word may carry besides letters when someone disguises it.
 _WORD_RE = re.compile(r"[^\W_]+(?:[*#%@$!.]+[^\W_]+)*[*#%]*|[*#%@$]+[^\W_]+(?:[*#%@$!]+[^\W_]*)*")
 _MASKS = frozenset("*#%.")
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
+# «б.л.я», "sh!t", "ass!谢谢"; Han runs glued by «！» (folded to «!») are no disguise:
+# no root starts with a Han character.
+_DISGUISE_RE = re.compile(r"[*#%@$]|[a-zа-я0-9][!.]+[^\W_]|[^\W_][!.]+[a-zа-я0-9]")
 _CYR_LOOKALIKE = str.maketrans(
     {
         "a": "а",
@@ -158,15 +162,22 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_profanity_folded(folded: str) -> list[tuple[int, int]]:
     """Profanity spans of text already passed through :func:`text.fold`."""
     spans: list[tuple[int, int]] = []
-    for match in _WORD_RE.finditer(folded):
-        word = match.group()
-        if _is_profane_word(word):
-            start, end = match.span()
-            # Do not mark sentence punctuation that clings to the word.
-            while end > start and folded[end - 1] in "!.":
-                end -= 1
-            spans.append((start, end))
-    if " " in folded or "." in folded or "-" in folded:
+    # Without mask characters or letters glued by «.»/«!», the disguise-aware word
+    # pattern yields plain words: find those in C and walk only if one is profane.
+    plain = _DISGUISE_RE.search(folded) is None
+    words = _PLAIN_WORD_RE.findall(folded) if plain else _WORD_RE.findall(folded)
+    if any(map(_is_profane_word, words)):
+        for match in _WORD_RE.finditer(folded):
+            word = match.group()
+            if _is_profane_word(word):
+                start, end = match.span()
+                # Do not mark sentence punctuation that clings to the word.
+                while end > start and folded[end - 1] in "!.":
+                    end -= 1
+                spans.append((start, end))
+    # Letters spelt apart need at least three one-letter words.
+    spaced_possible = not plain or sum(len(word) == 1 for word in words) >= 3
+    if spaced_possible and (" " in folded or "." in folded or "-" in folded):
         for match in _SPACED_RE.finditer(folded):
             joined = re.sub(r"[ .\-_]", "", match.group())
             if len(joined) >= 3 and _is_profane_word(joined):
