@@ -6,6 +6,8 @@ class TemplatesLibConfig(AppConfig):
     name = "templates_lib"
     label = "templates_lib"
     verbose_name = _("Reply templates")
+    # Every new shop starts with the shipped template set (see core.services.shop_create).
+    shop_created_task = "templates_lib.tasks.templates_install_defaults_task"
 
     @property
     def nav_items(self) -> tuple:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from functools import partial
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from sellerdesk.core.access import SESSION_SHOP_KEY
 from sellerdesk.core.models import Membership, Product, Role, Shop
@@ -11,9 +15,19 @@ from sellerdesk.core.models import Membership, Product, Role, Shop
 
 @transaction.atomic
 def shop_create(*, name: str, marketplace: str, time_zone: str, default_language: str) -> Shop:
+    """Create a shop; apps set it up (default templates, policies…) after the commit.
+
+    An app opts in with ``shop_created_task = "app.tasks.some_task"`` on its AppConfig:
+    a Celery task taking the shop id.
+    """
     shop = Shop(name=name, marketplace=marketplace, time_zone=time_zone, default_language=default_language)
     shop.full_clean()
     shop.save()
+    for config in apps.get_app_configs():
+        task_path = getattr(config, "shop_created_task", "")
+        if task_path:
+            task = import_string(task_path)
+            transaction.on_commit(partial(task.delay, shop.pk))
     return shop
 
 

@@ -86,7 +86,22 @@ def test_seller_logs_in_sees_russian_shell_and_switches_to_chinese(page):
     browser_login(page, "olga")
     assert page.locator(".shop-switcher select").input_value() == str(shop.pk)
     assert page.locator("button:has-text('Выйти')").is_visible()
-    page.select_option("#language-switch", "zh-hans")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#language-switch", "zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("button:has-text('退出')").is_visible()
+
+
+def test_new_shop_gets_default_templates_after_commit(db, django_capture_on_commit_callbacks):
+    from sellerdesk.celery import app
+    from sellerdesk.core.services import shop_create
+    from templates_lib.models import ReplyTemplate
+
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            shop = shop_create(name="Новый магазин", marketplace="ozon", time_zone="Europe/Moscow", default_language="ru")
+            assert not ReplyTemplate.objects.filter(shop=shop).exists()  # nothing before the commit
+    finally:
+        app.conf.task_always_eager = False
+    assert ReplyTemplate.objects.filter(shop=shop, language="ru").exists()
