@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -71,12 +71,17 @@ class Clockwork:
     holidays: frozenset[date]
     tz: ZoneInfo
 
+    # Python adds and subtracts aware datetimes that share a tzinfo in wall-clock time,
+    # so everything is taken to UTC first: a DST change must not stretch a deadline.
+
     def add(self, start: datetime, duration: timedelta) -> datetime:
+        start = start.astimezone(UTC)
         if not self.business_hours:
             return start + duration
         return add_business_time(start, duration, self.schedule, self.holidays, self.tz)
 
     def between(self, a: datetime, b: datetime) -> timedelta:
+        a, b = a.astimezone(UTC), b.astimezone(UTC)
         if not self.business_hours:
             return max(b - a, timedelta(0))
         return business_time_between(a, b, self.schedule, self.holidays, self.tz)

@@ -247,3 +247,14 @@ def test_sweep_under_a_travelling_clock_warns_then_breaches_once(shops):
     assert clock.warned_at == T0 + timedelta(minutes=49)
     assert clock.breached_at == T0 + timedelta(minutes=61)
     assert kinds(77) == [EventKind.STARTED, EventKind.WARNED, EventKind.BREACHED]
+
+
+def test_around_the_clock_target_counts_real_time_across_a_dst_change(shops):
+    from zoneinfo import ZoneInfo
+
+    services.sla_policy_update(shop=shops.mine, channel="question", target_minutes=24 * 60, warn_percent=80, business_hours=False)
+    # A caller passing Berlin local time the day before the clocks go back.
+    since = datetime(2026, 10, 24, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    clock = services.sla_waiting_start(shop=shops.mine, channel="question", item_id=3, since=since)
+    assert clock.sla_due_at == since.astimezone(UTC) + timedelta(hours=24)
+    assert clock.sla_due_at.astimezone(ZoneInfo("Europe/Berlin")).hour == 11
