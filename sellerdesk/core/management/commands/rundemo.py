@@ -22,7 +22,7 @@ def _raise_keyboard_interrupt(signum, frame):
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed demo data, then run web + Celery worker + beat until Ctrl-C."
+    help = "Migrate, seed demo data, then run web + Celery worker + beat (+ a Wildberries fake) until Ctrl-C."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Address for the web server.")
@@ -39,6 +39,9 @@ class Command(BaseCommand):
                 "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
             "web": [python, "manage.py", "runserver", "--noreload", addr],
+            # A local fake of the Wildberries API: the demo shop syncs real questions,
+            # reviews and chats from it, and a new buyer item appears every 30 s.
+            "wb-fake": [python, "manage.py", "wb_fake_server", "--live", "30"],
         }
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         # Treat SIGTERM like Ctrl-C so the worker, beat and web server stop with us.
