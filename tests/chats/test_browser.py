@@ -144,3 +144,18 @@ def test_keyboard_moves_between_conversations_and_focuses_search(page, inbox):
     expect(page.locator("#thread h2")).to_have_text("Борис Орлов")
     page.keyboard.press("/")
     expect(page.locator("#chat-q")).to_be_focused()
+
+
+def test_search_inside_a_conversation_steps_with_enter(page, inbox):
+    conversation = conversation_with(
+        inbox["shop"], buyer="Глеб", texts=("Где посылка?", "Жду ответа", "Посылка так и не пришла", "Алло")
+    )
+    page.goto(page.base_url + f"/chats/{conversation.pk}/")
+    page.fill("#thread-find-q", "посылка")
+    page.keyboard.press("Enter")
+    expect(page.locator("#hit-counter")).to_have_text("1 / 2")
+    expect(page.locator(".msg-hit")).to_contain_text("так и не пришла")
+    page.focus("#thread-find-q")
+    page.keyboard.press("Enter")
+    expect(page.locator("#hit-counter")).to_have_text("2 / 2")
+    expect(page.locator(".msg-hit")).to_contain_text("Где посылка?")

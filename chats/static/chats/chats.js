@@ -61,6 +61,15 @@
       return;
     }
     if (event.key === "Escape" && active && active.id === "chat-q") { active.blur(); return; }
+    // In-conversation search: Enter on the same words steps to the next (earlier) hit,
+    // Shift+Enter back to the later one, like a browser's find bar.
+    if (event.key === "Enter" && active && active.id === "thread-find-q" && active.value &&
+        active.value === active.getAttribute("data-current")) {
+      var step = document.getElementById(event.shiftKey ? "hit-next" : "hit-prev");
+      event.preventDefault();
+      if (step) step.click();
+      return;
+    }
     // The rest are single keys: never steal them from a text field ("/" in the reply box
     // belongs to the template picker).
     if (isTyping(active) || event.ctrlKey || event.metaKey || event.altKey) return;
