@@ -35,9 +35,16 @@ lint: setup
 messages: setup
 	bash scripts/messages.sh
 
+## Benchmarks print figures and end with one JSON line each (the big ones take minutes).
 bench: setup services
 	$(BIN)/python bench/policy.py
 	$(BIN)/python bench/autodecline.py
+	$(BIN)/python bench/templates_lib.py
+	$(BIN)/python bench/livecheck.py
+	$(BIN)/python bench/questions_list.py
+	$(BIN)/python bench/inbox.py
+	$(BIN)/python bench/sla.py
+	$(BIN)/python bench/wb_sync.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache
