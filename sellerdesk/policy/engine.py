@@ -157,6 +157,11 @@ def _is_shouting(text: str) -> bool:
 
 
 def _repeated_sentences(text: str, folded: str) -> list[tuple[int, int]]:
+    # Quick answer for the usual reply: no two sentences alike even with spaces squeezed.
+    keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded)]
+    keys = [key for key in keys if len(key) >= 15]
+    if len(set(keys)) == len(keys):
+        return []
     seen: dict[str, int] = {}
     repeats = []
     start = 0

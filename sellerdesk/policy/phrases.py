@@ -27,6 +27,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
+
 from sellerdesk.policy._data import read_lines, to_simplified
 from sellerdesk.policy.text import lemma_forms
 
@@ -106,12 +108,29 @@ class PhraseBook:
                         self.stems.update(k[2:] for k in slot.keys if k.startswith("P:"))
                     for key in phrase.slots[0].keys:
                         self.by_first_key.setdefault(key, []).append(phrase)
-        self.zh: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        # Chinese: the plain substrings of every category go into one Aho-Corasick
+        # automaton (one pass over the text finds them all); the few real regular
+        # expressions stay regexes, one per category and sign.
+        self.zh_automaton = ahocorasick.Automaton()
+        literals: dict[str, list[tuple[str, bool]]] = {}
+        self.zh_regexes: list[tuple[str, bool, re.Pattern[str]]] = []
         for category in CATEGORIES:
             lines = read_lines("zh", category)
-            positive = [ln for ln in lines if not ln.startswith("!")]
-            negative = [ln[1:] for ln in lines if ln.startswith("!")]
-            self.zh[category] = (_alternation(positive), _alternation(negative))
+            for negative in (False, True):
+                fragments = [
+                    ln[1:] if negative else ln for ln in lines if ln.startswith("!") == negative
+                ]
+                patterns = [f for f in fragments if _REGEX_SYNTAX.search(f)]
+                for fragment in fragments:
+                    if fragment not in patterns:
+                        literals.setdefault(fragment, []).append((category, negative))
+                regex = _alternation(patterns)
+                if regex is not None:
+                    self.zh_regexes.append((category, negative, regex))
+        for literal, owners in literals.items():
+            self.zh_automaton.add_word(literal, (len(literal), tuple(owners)))
+        if literals:
+            self.zh_automaton.make_automaton()
         self._keys_cache = _KeyCache(self._compute_keys)
         self._candidates_cache: dict[frozenset[str], tuple] = {}
 
@@ -193,15 +212,8 @@ class PhraseBook:
             match = Match(phrase.category, spans[first][0], spans[end - 1][1])
             (negatives if phrase.negative else positives).append(match)
         if _has_cjk(folded):
-            simplified = to_simplified(folded)
-            for category, (positive, negative) in self.zh.items():
-                if positive is None:
-                    continue
-                for m in positive.finditer(simplified):
-                    positives.append(Match(category, m.start(), m.end()))
-                if negative is not None:
-                    for m in negative.finditer(simplified):
-                        negatives.append(Match(category, m.start(), m.end()))
+            for category, negative, start, end in self._find_chinese(to_simplified(folded)):
+                (negatives if negative else positives).append(Match(category, start, end))
         if not negatives:
             return positives
         return [
@@ -211,6 +223,28 @@ class PhraseBook:
                 n.category == p.category and n.start < p.end and p.start < n.end for n in negatives
             )
         ]
+
+    def _find_chinese(self, simplified: str) -> list[tuple[str, bool, int, int]]:
+        """(category, negative, start, end): per category and sign, leftmost-longest
+        and non-overlapping, as one alternation regex per category would find them."""
+        spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        if self.zh_automaton.kind == ahocorasick.AHOCORASICK:
+            for last, (length, owners) in self.zh_automaton.iter(simplified):
+                start = last + 1 - length
+                for owner in owners:
+                    spans.setdefault(owner, []).append((start, last + 1))
+        for category, negative, regex in self.zh_regexes:
+            for m in regex.finditer(simplified):
+                spans.setdefault((category, negative), []).append(m.span())
+        found = []
+        for (category, negative), owned in spans.items():
+            owned.sort(key=lambda span: (span[0], -span[1]))
+            reached = -1
+            for start, end in owned:
+                if start >= reached:
+                    found.append((category, negative, start, end))
+                    reached = end
+        return found
 
 
 def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> int | None:
@@ -234,6 +268,7 @@ def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> in
 
 _WORD_RE = re.compile(r"[^\W_]+")  # the same words as text.tokenize
 _SENTENCE_BREAK = re.compile(r"[.!?…;\n]")
+_REGEX_SYNTAX = re.compile(r"[\\()\[\]{}?*+|^$.]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
