@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from reviews.models import Case, CompensationOffer, OfferStatus, Review, ReviewPhoto, Situation, SituationRule
+from reviews.models import (
+    Case,
+    CompensationOffer,
+    OfferStatus,
+    Review,
+    ReviewPhoto,
+    Situation,
+    SituationRule,
+)
 from sellerdesk.core.demo import DEMO_SHOPS, demo_seed
 from sellerdesk.core.models import Shop
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews import services
 from reviews.models import CaseStatus, OfferStatus, ReviewStatus, Situation, SituationRule
+from sellerdesk.core.models import Role
 from tests.factories import ProductFactory
 from tests.reviews.conftest import GOOD_REPLY, RATING_REQUEST, write
 
@@ -152,3 +153,26 @@ def test_badge_counts_unanswered(shop, seller_client):
 def test_nav_has_reviews(shop, seller_client):
     page = seller_client.get(reverse("reviews:list")).content.decode()
     assert reverse("reviews:unanswered_badge") in page and f'href="{reverse("reviews:list")}"' in page
+
+
+def test_detail_query_count_does_not_grow_with_photos_steps_or_offers(shop, seller, seller_client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def detail_queries(review) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert seller_client.get(reverse("reviews:detail", args=[review.pk])).status_code == 200
+        return len(captured.captured_queries)
+
+    small = write(shop, 1, "Брак", photos=[services.NewPhoto(url="https://example.com/1.jpg")])
+    case = services.case_open(review=small, user=seller)
+    services.compensation_offer(case=case, amount=Decimal("200"), user=seller, role=Role.SELLER)
+    big = write(shop, 1, "Брак", photos=[services.NewPhoto(url=f"https://example.com/{i}.jpg") for i in range(6)])
+    case = services.case_open(review=big, user=seller)
+    for key in ("contact_buyer", "apologise", "offer_exchange"):
+        services.case_step_complete(case=case, key=key, user=seller)
+    for amount in ("900", "150"):
+        offer = services.compensation_offer(case=case, amount=Decimal(amount), user=seller, role=Role.SELLER)
+        if offer.status == OfferStatus.NEEDS_APPROVAL:
+            services.compensation_decide(offer=offer, approve=False, user=manager)
+    assert detail_queries(big) == detail_queries(small)
