@@ -149,6 +149,8 @@ _LOWER_RE = re.compile(r"[a-zа-яё]")
 
 
 def _is_shouting(text: str) -> bool:
+    if len(text) < 20:
+        return False
     upper = len(_UPPER_RE.findall(text))
     if upper < 20:
         return False
@@ -158,8 +160,7 @@ def _is_shouting(text: str) -> bool:
 
 def _repeated_sentences(text: str, folded: str) -> list[tuple[int, int]]:
     # Quick answer for the usual reply: no two sentences alike even with spaces squeezed.
-    keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded)]
-    keys = [key for key in keys if len(key) >= 15]
+    keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded) if len(part) >= 15]
     if len(set(keys)) == len(keys):
         return []
     seen: dict[str, int] = {}
@@ -288,14 +289,20 @@ def check(
 
     # Asking to change a rating, or paying for one, is never acceptable: every channel,
     # always an error (no policy override); the fix is deleting the phrase.
-    from sellerdesk.policy.rating import find_rating_manipulation
+    if _may_mention_rating(folded):
+        from sellerdesk.policy.rating import find_rating_manipulation
 
-    for start, end in find_rating_manipulation(folded) if _may_mention_rating(folded) else ():
-        findings.append(
-            Finding(
-                "rating_manipulation", "error", start, end, _message("rating_manipulation", ui), ""
+        for start, end in find_rating_manipulation(folded):
+            findings.append(
+                Finding(
+                    "rating_manipulation",
+                    "error",
+                    start,
+                    end,
+                    _message("rating_manipulation", ui),
+                    "",
+                )
             )
-        )
 
     overpromises = [m for m in matches if m.category == "overpromise"]
     for start, end in _merge_matches(overpromises):

@@ -26,6 +26,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -62,8 +63,8 @@ class Phrase:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    # A tuple: a text yields a dozen of these, and a frozen dataclass costs ~1 µs each.
     category: str
     start: int
     end: int
@@ -159,49 +160,54 @@ class PhraseBook:
         if not hits:
             return []
         present: set[str] = set().union(*[keys[index] for index in hits])
-        spans: list[tuple[int, int]] = []
-        sentences: list[int] | None = None
-        found = []
+        found: list[tuple[Phrase, int, int]] = []
+        walked: list[tuple[Phrase, int, int]] = []
         candidates_for = self._candidates
         for index in hits:
-            for phrase, needs in candidates_for(keys[index]):
-                if not needs:
-                    found.append((phrase, index, index + 1))
-                    continue
+            singles, multis = candidates_for(keys[index])
+            for phrase in singles:
+                found.append((phrase, index, index + 1))
+            for phrase, needs in multis:
                 # Every slot must find its word somewhere in the text before we walk.
                 for need in needs:
                     if need.isdisjoint(present):
                         break
                 else:
-                    if sentences is None:
-                        spans = [m.span() for m in _WORD_RE.finditer(folded)]
-                        breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
-                        sentences = (
-                            [bisect_right(breaks, start) for start, _ in spans]
-                            if breaks
-                            else [0] * len(spans)
-                        )
-                    end = _match_rest(phrase.slots, 1, keys, index + 1, sentences)
+                    end = _match_rest(phrase.slots, 1, keys, index + 1, None)
                     if end is not None:
-                        found.append((phrase, index, end))
-        if not found:
+                        walked.append((phrase, index, end))
+        if not found and not walked:
             return []
-        if not spans:
-            spans = [m.span() for m in _WORD_RE.finditer(folded)]
+        spans = [m.span() for m in _WORD_RE.finditer(folded)]
+        sentences: list[int] | None = None
+        for phrase, first, end in walked:
+            if _SENTENCE_BREAK.search(folded, spans[first][1], spans[end - 1][0]) is None:
+                found.append((phrase, first, end))
+                continue
+            # The first fit crosses a sentence: walk again, this time within sentences.
+            if sentences is None:
+                breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
+                sentences = [bisect_right(breaks, start) for start, _ in spans]
+            end = _match_rest(phrase.slots, 1, keys, first + 1, sentences)
+            if end is not None:
+                found.append((phrase, first, end))
         return [(phrase, first, end, spans) for phrase, first, end in found]
 
-    def _candidates(self, token_keys: frozenset[str]) -> tuple:
+    def _candidates(self, token_keys: frozenset[str]) -> tuple[tuple, tuple]:
+        """(one-word phrases, (longer phrase, keys each later slot needs)) starting here."""
         cached = self._candidates_cache.get(token_keys)
         if cached is None:
             unique: dict[int, Phrase] = {}
             for key in token_keys:
                 for phrase in self.by_first_key.get(key, ()):
                     unique.setdefault(id(phrase), phrase)
-            cached = tuple(
-                (phrase, tuple(s.keys for s in phrase.slots[1:] if not s.gap))
-                for phrase in unique.values()
+            singles = tuple(p for p in unique.values() if len(p.slots) == 1)
+            multis = tuple(
+                (p, tuple(s.keys for s in p.slots[1:] if not s.gap))
+                for p in unique.values()
+                if len(p.slots) > 1
             )
-            self._candidates_cache[token_keys] = cached
+            cached = self._candidates_cache[token_keys] = (singles, multis)
         return cached
 
     def find(self, folded: str) -> list[Match]:
@@ -216,12 +222,14 @@ class PhraseBook:
                 (negatives if negative else positives).append(Match(category, start, end))
         if not negatives:
             return positives
+        vetoes: dict[str, list[Match]] = {}
+        for n in negatives:
+            vetoes.setdefault(n.category, []).append(n)
         return [
             p
             for p in positives
-            if not any(
-                n.category == p.category and n.start < p.end and p.start < n.end for n in negatives
-            )
+            if p.category not in vetoes
+            or not any(n.start < p.end and p.start < n.end for n in vetoes[p.category])
         ]
 
     def _find_chinese(self, simplified: str) -> list[tuple[str, bool, int, int]]:
@@ -259,8 +267,8 @@ def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> in
         return None
     if (
         token_index < len(keys)
-        and keys[token_index] & slot.keys
-        and sentences[token_index] == sentences[token_index - 1]
+        and not slot.keys.isdisjoint(keys[token_index])
+        and (sentences is None or sentences[token_index] == sentences[token_index - 1])
     ):
         return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences)
     return None

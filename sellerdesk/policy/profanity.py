@@ -26,6 +26,8 @@ _MASKS = frozenset("*#%.")
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+")
 # «б.л.я», "sh!t", "ass!谢谢"; Han runs glued by «！» (folded to «!») are no disguise:
 # no root starts with a Han character.
+_MASK_CHAR_RE = re.compile(r"[*#%@$]")
+_GLUE_RE = re.compile(r"[!.][^\W_]")
 _DISGUISE_RE = re.compile(r"[*#%@$]|[a-zа-я0-9][!.]+[^\W_]|[^\W_][!.]+[a-zа-я0-9]")
 _CYR_LOOKALIKE = str.maketrans(
     {
@@ -164,7 +166,9 @@ def find_profanity_folded(folded: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     # Without mask characters or letters glued by «.»/«!», the disguise-aware word
     # pattern yields plain words: find those in C and walk only if one is profane.
-    plain = _DISGUISE_RE.search(folded) is None
+    plain = _MASK_CHAR_RE.search(folded) is None and (
+        _GLUE_RE.search(folded) is None or _DISGUISE_RE.search(folded) is None
+    )
     words = _PLAIN_WORD_RE.findall(folded) if plain else _WORD_RE.findall(folded)
     if any(map(_is_profane_word, words)):
         for match in _WORD_RE.finditer(folded):
@@ -176,7 +180,7 @@ def find_profanity_folded(folded: str) -> list[tuple[int, int]]:
                     end -= 1
                 spans.append((start, end))
     # Letters spelt apart need at least three one-letter words.
-    spaced_possible = not plain or sum(len(word) == 1 for word in words) >= 3
+    spaced_possible = not plain or len([word for word in words if len(word) == 1]) >= 3
     if spaced_possible and (" " in folded or "." in folded or "-" in folded):
         for match in _SPACED_RE.finditer(folded):
             joined = re.sub(r"[ .\-_]", "", match.group())
