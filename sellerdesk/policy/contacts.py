@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sellerdesk.policy._data import read_lines, to_simplified
+from sellerdesk.policy.phrases import words_of
 from sellerdesk.policy.text import tokenize
 
 
@@ -40,7 +41,6 @@ _CN_DIGITS = {
 _LOOKALIKE_DIGITS = {"o": "0", "о": "0", "l": "1", "i": "1", "|": "1", "з": "3"}
 _PHONE_VIEW = str.maketrans({**_CN_DIGITS, **_LOOKALIKE_DIGITS})
 _PHONE_VIEW_CHARS = (*_CN_DIGITS, *_LOOKALIKE_DIGITS)
-_WORD_RE = re.compile(r"[^\W_]+")  # the same words as text.tokenize
 _SEGMENT_BREAK = re.compile(r"[.!?;,\n。！？；，、]")
 
 
@@ -129,7 +129,7 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
     p = _patterns()
     words = None
     if not p.gate.search(folded) and not p.messenger.search(to_simplified(folded)):
-        words = set(_WORD_RE.findall(folded))
+        words = set(words_of(folded)[0])
         if words.isdisjoint(p.number_word_set):
             return []
     found: list[Contact] = []
@@ -173,7 +173,7 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         add(m.start(), m.end(), "handle", m.group())
     _find_phones(folded, p, add)
     if words is None:
-        words = set(_WORD_RE.findall(folded))
+        words = set(words_of(folded)[0])
     if not words.isdisjoint(p.number_word_set):
         _find_spelled_phones(folded, p, add)
     _find_messengers(folded, p, add)

@@ -26,6 +26,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
@@ -147,15 +148,13 @@ class PhraseBook:
                     keys.add("P:" + surface[:size])
         return frozenset(keys & self.known_keys)
 
-    def match_tokens(self, folded: str) -> list[tuple[Phrase, int, int, list[tuple[int, int]]]]:
-        """(phrase, first token index, last token index + 1, token spans) per occurrence.
-
-        A phrase never spans two sentences.
-        """
+    def match_tokens(self, folded: str) -> list[tuple[Phrase, int, int]]:
+        """(phrase, start, end) character offsets per occurrence; never across sentences."""
         # Most words carry no key: look every word up once (a C-level dict hit for
         # words seen before) and walk only the few that may start a phrase.
         keys_of = self._keys_cache
-        keys = [keys_of[word] for word in _WORD_RE.findall(folded)]
+        words, bounds = words_of(folded)
+        keys = [keys_of[word] for word in words]
         hits = [index for index, token_keys in enumerate(keys) if token_keys]
         if not hits:
             return []
@@ -176,22 +175,20 @@ class PhraseBook:
                     end = _match_rest(phrase.slots, 1, keys, index + 1, None)
                     if end is not None:
                         walked.append((phrase, index, end))
-        if not found and not walked:
-            return []
-        spans = [m.span() for m in _WORD_RE.finditer(folded)]
         sentences: list[int] | None = None
         for phrase, first, end in walked:
-            if _SENTENCE_BREAK.search(folded, spans[first][1], spans[end - 1][0]) is None:
+            # Word i spans bounds[2 * i] .. bounds[2 * i + 1].
+            if _SENTENCE_BREAK.search(folded, bounds[2 * first + 1], bounds[2 * end - 2]) is None:
                 found.append((phrase, first, end))
                 continue
             # The first fit crosses a sentence: walk again, this time within sentences.
             if sentences is None:
                 breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
-                sentences = [bisect_right(breaks, start) for start, _ in spans]
+                sentences = [bisect_right(breaks, start) for start in bounds[0::2]]
             end = _match_rest(phrase.slots, 1, keys, first + 1, sentences)
             if end is not None:
                 found.append((phrase, first, end))
-        return [(phrase, first, end, spans) for phrase, first, end in found]
+        return [(phrase, bounds[2 * first], bounds[2 * end - 1]) for phrase, first, end in found]
 
     def _candidates(self, token_keys: frozenset[str]) -> tuple[tuple, tuple]:
         """(one-word phrases, (longer phrase, keys each later slot needs)) starting here."""
@@ -214,9 +211,8 @@ class PhraseBook:
         """Positive matches of every category, negatives already applied."""
         positives: list[Match] = []
         negatives: list[Match] = []
-        for phrase, first, end, spans in self.match_tokens(folded):
-            match = Match(phrase.category, spans[first][0], spans[end - 1][1])
-            (negatives if phrase.negative else positives).append(match)
+        for phrase, start, end in self.match_tokens(folded):
+            (negatives if phrase.negative else positives).append(Match(phrase.category, start, end))
         if _has_cjk(folded):
             for category, negative, start, end in self._find_chinese(to_simplified(folded)):
                 (negatives if negative else positives).append(Match(category, start, end))
@@ -274,7 +270,20 @@ def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> in
     return None
 
 
-_WORD_RE = re.compile(r"[^\W_]+")  # the same words as text.tokenize
+_WORD_SPLIT_RE = re.compile(r"([^\W_]+)")  # the same words as text.tokenize
+
+
+@lru_cache(maxsize=8)
+def words_of(folded: str) -> tuple[list[str], list[int]]:
+    """The words of folded text and their bounds: word i spans bounds[2i] .. bounds[2i + 1].
+
+    One C-level split serves the phrase walk, the profanity and the contact checks of
+    a reply (cached per text); callers must not modify the lists.
+    """
+    parts = _WORD_SPLIT_RE.split(folded)
+    return parts[1::2], list(accumulate(map(len, parts)))
+
+
 _SENTENCE_BREAK = re.compile(r"[.!?…;\n]")
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]{}?*+|^$.]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -18,12 +18,12 @@ import re
 from functools import lru_cache
 
 from sellerdesk.policy._data import read_lines, to_simplified
+from sellerdesk.policy.phrases import words_of
 from sellerdesk.policy.text import fold, has_han
 
 # Characters a word may carry besides letters when someone disguises it.
 _WORD_RE = re.compile(r"[^\W_]+(?:[*#%@$!.]+[^\W_]+)*[*#%]*|[*#%@$]+[^\W_]+(?:[*#%@$!]+[^\W_]*)*")
 _MASKS = frozenset("*#%.")
-_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
 # «б.л.я», "sh!t", "ass!谢谢"; Han runs glued by «！» (folded to «!») are no disguise:
 # no root starts with a Han character.
 _MASK_CHAR_RE = re.compile(r"[*#%@$]")
@@ -169,7 +169,7 @@ def find_profanity_folded(folded: str) -> list[tuple[int, int]]:
     plain = _MASK_CHAR_RE.search(folded) is None and (
         _GLUE_RE.search(folded) is None or _DISGUISE_RE.search(folded) is None
     )
-    words = _PLAIN_WORD_RE.findall(folded) if plain else _WORD_RE.findall(folded)
+    words = words_of(folded)[0] if plain else _WORD_RE.findall(folded)
     if any(map(_is_profane_word, words)):
         for match in _WORD_RE.finditer(folded):
             word = match.group()
