@@ -6,6 +6,8 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+    # A new shop gets the default situation rules and compensation limits after its creation commits.
+    shop_created_task = "reviews.tasks.reviews_install_defaults"
 
     @property
     def nav_items(self) -> tuple:

@@ -183,3 +183,12 @@ def test_rating_is_one_to_five(shop):
     with pytest.raises(ValidationError):
         write(shop, 6, "?")
     assert not CompensationOffer.objects.exists()
+
+
+def test_a_new_shop_gets_default_rules_and_limits(django_capture_on_commit_callbacks):
+    from sellerdesk.core.services import shop_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = shop_create(name="Новый", marketplace="wildberries", time_zone="Europe/Moscow", default_language="zh")
+    assert SituationRule.objects.for_shop(created).count() == 5
+    assert services.review_settings_ensure(shop=created).currency == "CNY"
