@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sellerdesk.core.models import Product, Shop, ShopScopedManager
 
@@ -17,9 +18,9 @@ NEGATIVE_MAX_RATING = 3  # 1–2 negative, 3 mixed: these get a situation and a 
 
 
 class ReviewStatus(models.TextChoices):
-    UNANSWERED = "unanswered", _("Unanswered")
-    ANSWERED = "answered", _("Answered")
-    IN_RESOLUTION = "in_resolution", _("In resolution")
+    UNANSWERED = "unanswered", pgettext_lazy("review status", "Unanswered")
+    ANSWERED = "answered", pgettext_lazy("review status", "Answered")
+    IN_RESOLUTION = "in_resolution", pgettext_lazy("review status", "In resolution")
 
 
 class Situation(models.TextChoices):
@@ -37,10 +38,10 @@ class Situation(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     """Where the public reply stands with the marketplace (sent from a task after commit)."""
 
-    NONE = "", _("Nothing to send")
-    PENDING = "pending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Not sent")
+    NONE = "", pgettext_lazy("review reply delivery", "Nothing to send")
+    PENDING = "pending", pgettext_lazy("review reply delivery", "Sending")
+    SENT = "sent", pgettext_lazy("review reply delivery", "Sent")
+    FAILED = "failed", pgettext_lazy("review reply delivery", "Not sent")
 
 
 class Review(models.Model):
@@ -216,8 +217,8 @@ class SituationRule(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("case status", "Open")
+    RESOLVED = "resolved", pgettext_lazy("case status", "Resolved")
 
 
 class Case(models.Model):
@@ -282,10 +283,10 @@ class CaseStep(models.Model):
 
 
 class OfferStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Offered")
-    NEEDS_APPROVAL = "needs_approval", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    PROPOSED = "proposed", pgettext_lazy("coupon offer", "Offered")
+    NEEDS_APPROVAL = "needs_approval", pgettext_lazy("coupon offer", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("coupon offer", "Approved")
+    REJECTED = "rejected", pgettext_lazy("coupon offer", "Rejected")
 
 
 class CompensationOffer(models.Model):
