@@ -33,6 +33,8 @@ FLAGGED = [
     ("請刪除差評，謝謝。", "刪除差評"),
     ("能否改成好評？", "改成好評"),
     ("好評返現，歡迎參加。", "好評返現"),
+    ("亲，麻烦把差评改一下吧。", "把差评改"),
+    ("能不能把這條差評刪掉？", "把這條差評刪"),
     # English
     ("Please change your review, we fixed everything.", "change your review"),
     ("Could you update your rating to 5 stars?", "update your rating"),
@@ -61,6 +63,10 @@ CLEAN = [
     "We read every review.",
     "We'll fix the problem you described in your review.",
     "Thank you for updating us on the delivery.",
+    "We have updated the product description based on your review.",
+    "Мы исправили ошибку, о которой вы написали в отзыве.",
+    "Отзыв очень важен для нас, спасибо!",
+    "Будем рады, если оставите отзыв о следующей покупке.",
     "We will update you on the review of your claim.",
 ]
 
