@@ -97,9 +97,7 @@ class _Patterns:
         # A quick gate: texts with none of these (and no messenger name or number
         # word) have no contact at all. Character classes and a few literals only,
         # so the scan stays in C.
-        self.gate = re.compile(
-            r"[0-9@" + "".join(_CN_DIGITS) + r"]|www|http|\.[a-zа-я]|точка|dot|собак"
-        )
+        self.gate_chars = re.compile(r"[0-9@" + "".join(_CN_DIGITS) + r"]")
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +126,16 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
     """Contacts in already folded text (see :func:`text.fold`), sorted by position."""
     p = _patterns()
     words = None
-    if not p.gate.search(folded) and not p.messenger.search(to_simplified(folded)):
+    if (
+        p.gate_chars.search(folded) is None
+        and "www" not in folded
+        and "http" not in folded
+        and "точка" not in folded
+        and "dot" not in folded
+        and "собак" not in folded
+        and p.dot_word.search(folded) is None
+        and p.messenger.search(to_simplified(folded)) is None
+    ):
         words = set(words_of(folded)[0])
         if words.isdisjoint(p.number_word_set):
             return []
