@@ -159,6 +159,7 @@ class PhraseBook:
         if not hits:
             return []
         present: set[str] = set().union(*[keys[index] for index in hits])
+        count = len(keys)
         found: list[tuple[Phrase, int, int]] = []
         walked: list[tuple[Phrase, int, int]] = []
         candidates_for = self._candidates
@@ -166,7 +167,20 @@ class PhraseBook:
             singles, multis = candidates_for(keys[index])
             for phrase in singles:
                 found.append((phrase, index, index + 1))
-            for phrase, needs in multis:
+            for phrase, needs, gapless in multis:
+                if gapless:
+                    # Consecutive words: compare them in place, no walk.
+                    end = index + 1 + len(needs)
+                    if end > count:
+                        continue
+                    position = index
+                    for need in needs:
+                        position += 1
+                        if need.isdisjoint(keys[position]):
+                            break
+                    else:
+                        walked.append((phrase, index, end))
+                    continue
                 # Every slot must find its word somewhere in the text before we walk.
                 for need in needs:
                     if need.isdisjoint(present):
@@ -191,7 +205,7 @@ class PhraseBook:
         return [(phrase, bounds[2 * first], bounds[2 * end - 1]) for phrase, first, end in found]
 
     def _candidates(self, token_keys: frozenset[str]) -> tuple[tuple, tuple]:
-        """(one-word phrases, (longer phrase, keys each later slot needs)) starting here."""
+        """(one-word phrases, (longer phrase, keys each later slot needs, gapless?)) starting here."""
         cached = self._candidates_cache.get(token_keys)
         if cached is None:
             unique: dict[int, Phrase] = {}
@@ -200,7 +214,11 @@ class PhraseBook:
                     unique.setdefault(id(phrase), phrase)
             singles = tuple(p for p in unique.values() if len(p.slots) == 1)
             multis = tuple(
-                (p, tuple(s.keys for s in p.slots[1:] if not s.gap))
+                (
+                    p,
+                    tuple(s.keys for s in p.slots[1:] if not s.gap),
+                    not any(s.gap for s in p.slots),
+                )
                 for p in unique.values()
                 if len(p.slots) > 1
             )
