@@ -255,6 +255,45 @@ def review_create(
     return review
 
 
+@transaction.atomic
+def review_import_from_marketplace(*, shop: Shop, item) -> Review:
+    """Inbound hook for synced feedbacks (``sellerdesk.marketplaces.inbound.IncomingFeedback``).
+
+    Idempotent by the marketplace id. A new review takes the normal path (classification,
+    SLA clock); one already answered on the marketplace's portal is stored as answered and
+    never waits for anybody.
+    """
+    from sellerdesk.core.selectors import product_for_marketplace
+
+    review = Review.objects.for_shop(shop).select_for_update().filter(external_id=item.external_id).first()
+    if review is None:
+        product = None
+        if item.product is not None:
+            product = product_for_marketplace(shop=shop, sku=item.product.sku, external_id=item.product.external_id)
+        review = review_create(
+            shop=shop,
+            rating=item.rating,
+            text=item.text,
+            pros=item.pros,
+            cons=item.cons,
+            buyer_name=item.buyer_name,
+            product=product,
+            created_at=item.created_at,
+            external_id=item.external_id,
+            photos=[NewPhoto(url=url) for url in item.photo_urls],
+        )
+    if item.answer_text and review.answered_at is None:
+        review = _lock(review.pk)
+        now = timezone.now()
+        review.answer_text = item.answer_text
+        review.answered_at = now
+        review.status = _status_after(review)
+        review.delivery_status = DeliveryStatus.SENT
+        review.save(update_fields=["answer_text", "answered_at", "status", "delivery_status"])
+        _sla_stopped(review, at=now, by_user_id=None)
+    return review
+
+
 def review_reclassify(*, review: Review) -> Review:
     """Classify again (rules changed); reviews with a case keep the case's situation."""
     if hasattr(review, "case"):

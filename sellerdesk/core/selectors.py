@@ -20,3 +20,12 @@ def member_list(*, shop: Shop) -> QuerySet[Membership]:
 
 def product_list(*, shop: Shop) -> QuerySet[Product]:
     return Product.objects.for_shop(shop).order_by("sku")
+
+
+def product_for_marketplace(*, shop: Shop, sku: str, external_id: str = "") -> Product | None:
+    """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
+    candidates = [value for value in (sku, external_id, f"WB-{external_id}" if external_id else "") if value]
+    if not candidates:
+        return None
+    found = {product.sku: product for product in Product.objects.for_shop(shop).filter(sku__in=candidates)}
+    return next((found[value] for value in candidates if value in found), None)

@@ -9,8 +9,8 @@ transaction with keyword arguments ``shop`` and ``item``::
 
 A hook must be idempotent by the external id (it is called again when the marketplace's
 copy of an item changes) and take the item through the same path as any other new item
-(auto-decline rules, SLA clock, unread counters). Until the apps add these, ``bridges`` adapts
-their existing public services. ``settings.MARKETPLACE_INBOUND_HANDLERS`` may point a stream
+(auto-decline rules, SLA clock, unread counters). ``bridges`` keeps stable names that delegate
+to these hooks. ``settings.MARKETPLACE_INBOUND_HANDLERS`` may point a stream
 elsewhere (a dotted path, or "" for none). While a hook does not exist the item stays staged in
 ``InboundRecord`` and ``inbound_import_pending`` hands it over once it does.
 """
@@ -37,7 +37,6 @@ DEFAULT_HANDLERS = {
                              "sellerdesk.marketplaces.bridges.question_import"),
     InboundStream.CHAT_EVENT: ("chats.services.chat_message_import_from_marketplace",
                                "sellerdesk.marketplaces.bridges.chat_message_import"),
-    # Reviews do not exist yet: feedbacks stay staged in InboundRecord until they do.
     InboundStream.FEEDBACK: ("reviews.services.review_import_from_marketplace",),
 }
 

@@ -79,7 +79,7 @@ INSERT_LABELS = {
     "missing_alternative": _("Add alternative"),
     "missing_closing": _("Add closing"),
 }
-REMOVABLE = {"contact_outside_chat", "profanity"}
+REMOVABLE = {"contact_outside_chat", "profanity", "rating_manipulation"}
 REPLACEABLE = {"greeting_without_name", "overpromise", "shouting", "excessive_punctuation"}
 
 
