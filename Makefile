@@ -42,6 +42,7 @@ bench: setup services
 	$(BIN)/python bench/templates_lib.py
 	$(BIN)/python bench/livecheck.py
 	$(BIN)/python bench/questions_list.py
+	$(BIN)/python bench/reviews_list.py
 	$(BIN)/python bench/inbox.py
 	$(BIN)/python bench/sla.py
 	$(BIN)/python bench/wb_sync.py
