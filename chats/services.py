@@ -281,7 +281,12 @@ def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Mes
             attachments=_outgoing_files(message),
         )
     except ConnectorError as exc:
+        from sellerdesk.marketplaces.services import delivery_error_record
+
+        delivery_error_record(shop=message.shop, error=exc)
         message.failure_reason = str(exc)[:500]
+        # Not a field: the task reads it to wait at least as long as the marketplace asked.
+        message.retry_after = getattr(exc, "retry_after", None)
         if exc.retryable and not final_attempt and message.attempts < MAX_DELIVERY_ATTEMPTS:
             message.save(update_fields=["attempts", "failure_reason"])
             return message

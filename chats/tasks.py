@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from celery import shared_task
 
 from chats import services
@@ -20,5 +22,9 @@ def chat_message_deliver_task(self, message_id: int) -> str:
         message_id=message_id, final_attempt=self.request.retries >= MAX_RETRIES
     )
     if message.delivery_status == DeliveryStatus.QUEUED:
-        raise self.retry(countdown=retry_countdown(self.request.retries))
+        countdown = retry_countdown(self.request.retries)
+        retry_after = getattr(message, "retry_after", None)
+        if retry_after:
+            countdown = max(countdown, math.ceil(retry_after))  # the marketplace said when (429)
+        raise self.retry(countdown=countdown)
     return message.delivery_status

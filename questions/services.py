@@ -326,6 +326,9 @@ def question_deliver(*, question_id: int) -> None:
                 question.save(update_fields=["delivery_status"])
                 return
         except ConnectorError as error:
+            from sellerdesk.marketplaces.services import delivery_error_record
+
+            delivery_error_record(shop=question.shop, error=error)
             if error.retryable:
                 raise
             question.delivery_status = DeliveryStatus.FAILED

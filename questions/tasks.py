@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from celery import shared_task
 
@@ -30,13 +31,17 @@ def question_arrived(question_id: int) -> None:
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def question_deliver(self, question_id: int) -> None:
+    from sellerdesk.marketplaces.services import retry_delay
+
     try:
         services.question_deliver(question_id=question_id)
     except ConnectorError as error:
         if self.request.retries >= self.max_retries:
             services.question_delivery_failed(question_id=question_id, message=str(error))
             return
-        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
+        # The backoff, but never sooner than the marketplace asked (retry_after of a 429).
+        countdown = math.ceil(retry_delay(error, min(600, 15 * 2**self.request.retries)))
+        raise self.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)

@@ -78,12 +78,13 @@ class MarketplaceConnector(Protocol):
 
 
 def get_connector(shop: Shop) -> MarketplaceConnector:
-    """The connector for ``shop``'s marketplace.
+    """The connector for ``shop``: its configured marketplace account's connector, else local.
 
-    Until the real connectors land every shop uses the local connector, which records
-    the delivery in-process and never leaves the machine. Tests replace this function
-    (monkeypatch ``sellerdesk.marketplaces.base.get_connector``) to simulate failures.
+    The one resolution lives in ``connectors.connector_for_shop`` (which never calls back
+    into this function). Tests replace this function (monkeypatch
+    ``sellerdesk.marketplaces.base.get_connector``, or ``sellerdesk.marketplaces.get_connector``
+    for callers importing it from the package) to simulate failures.
     """
-    from sellerdesk.marketplaces.local import LocalConnector
+    from sellerdesk.marketplaces.connectors import connector_for_shop
 
-    return LocalConnector()
+    return connector_for_shop(shop)

@@ -1,4 +1,5 @@
-"""Which connector serves a shop: Wildberries when the shop has a token, else ``base.get_connector``."""
+"""Which connector serves a shop: the marketplace's own when the shop has an account with a
+token, else the local connector. ``base.get_connector`` delegates here; nothing here calls it back."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ def wildberries_account_for(shop: Shop) -> MarketplaceAccount | None:
 def marketplace_connector_for(shop: Shop) -> base.MarketplaceConnector | None:
     """The real marketplace connector for ``shop``, or None when it has no working account.
 
-    ``base.get_connector`` (owned by chats) should ask this first and fall back to the local
-    connector only on None.
+    ``connector_for_shop`` asks this first and falls back to the local connector only on None.
     """
     account = wildberries_account_for(shop)
     if account is None:
@@ -28,5 +28,10 @@ def marketplace_connector_for(shop: Shop) -> base.MarketplaceConnector | None:
 
 
 def connector_for_shop(shop: Shop) -> base.MarketplaceConnector:
-    """The connector to deliver ``shop``'s replies with (falls back to ``base.get_connector``)."""
-    return marketplace_connector_for(shop) or base.get_connector(shop)
+    """The connector to deliver ``shop``'s replies with: the marketplace's, else the local one."""
+    connector = marketplace_connector_for(shop)
+    if connector is not None:
+        return connector
+    from sellerdesk.marketplaces.local import LocalConnector
+
+    return LocalConnector()

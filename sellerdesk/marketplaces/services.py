@@ -129,6 +129,25 @@ def _account_error_record(account_id: int, message: str, *, auth: bool = False) 
         account.save(update_fields=["last_error", "last_error_at", "auth_failed", "last_check_ok", "updated_at"])
 
 
+def delivery_error_record(*, shop: Shop, error: ConnectorError) -> None:
+    """An app delivering on its own (chats, questions) hit an error: a refused token is kept on
+    the account exactly as the outbox does it (sync pauses, the settings page asks for a new token)."""
+    from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError
+
+    if not (isinstance(error, WildberriesAuthError) or getattr(error, "status", None) in (401, 403)):
+        return
+    account = wildberries_account_for(shop)
+    if account is not None:
+        _account_error_record(account.pk, error.message, auth=True)
+
+
+def retry_delay(error: ConnectorError, default: float) -> float:
+    """Seconds before the next attempt: the caller's backoff, but never sooner than the
+    marketplace asked (``retry_after`` of a 429, or our limiter's own wait)."""
+    retry_after = getattr(error, "retry_after", None)
+    return max(default, float(retry_after)) if retry_after else default
+
+
 def account_sync(*, account_id: int):
     """Pull every stream since its cursor. Each page commits on its own (see wildberries.sync)."""
     from sellerdesk.marketplaces.wildberries import sync

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
 from chats.models import Conversation, Message
 from chats.services import chat_message_deliver, chat_message_send
 from questions.models import Question
 from questions.services import question_answer, question_deliver
 from sellerdesk.core.models import Role
-from sellerdesk.marketplaces import base, services
-from sellerdesk.marketplaces.connectors import connector_for_shop
+from sellerdesk.marketplaces import services
 from sellerdesk.marketplaces.models import InboundRecord
 from tests.factories import ProductFactory
 
 
-@pytest.fixture
-def wildberries_connector(monkeypatch):
-    """What the integrator's one-line change to base.get_connector will do."""
-    import sellerdesk.marketplaces as package
-
-    monkeypatch.setattr(base, "get_connector", connector_for_shop)
-    monkeypatch.setattr(package, "get_connector", connector_for_shop)
-
-
-def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps, shops, wildberries_connector):
+def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps, shops):
     shop = wb_account_apps.shop
     ProductFactory(shop=shop, sku="A-104233", name="Кофемолка")
     wb_fake.add_question("Подходит ли для зёрен эспрессо?", nm_id=104233)
@@ -67,7 +55,7 @@ def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps,
     assert Message.objects.for_shop(shop).count() == 3
 
 
-def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(wb_fake, wb_account_apps, shops, wildberries_connector):
+def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(wb_fake, wb_account_apps, shops):
     """Chats' own retrying task knows nothing about lost responses; the connector remembers."""
     chat = wb_fake.add_chat("Сергей")
     wb_fake.add_buyer_message(chat, "Когда отправите?")
