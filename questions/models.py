@@ -57,6 +57,8 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Answered or declined on the marketplace's own portal (seen by the sync): nothing to send.
+    handled_on_marketplace = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # The marketplace's own id; set by the connector's import (unique per shop).
     # NULL (not "") when absent, so the unique constraint ignores questions without one.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -26,6 +26,9 @@ from questions.models import (
 )
 from questions.ruleset import rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
+
+if TYPE_CHECKING:
+    from sellerdesk.marketplaces.inbound import IncomingProduct, IncomingQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,83 @@ def question_create(
     question.save()
     _sla_started(question)
     transaction.on_commit(partial(tasks.question_arrived.delay, question.pk))
+    return question
+
+
+def _marketplace_product(shop: Shop, product: IncomingProduct | None) -> Product | None:
+    """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
+    if product is None:
+        return None
+    for sku in (product.sku, product.external_id, f"WB-{product.external_id}" if product.external_id else ""):
+        if sku:
+            found = Product.objects.for_shop(shop).filter(sku=sku).first()
+            if found is not None:
+                return found
+    return None
+
+
+@transaction.atomic
+def question_import_from_marketplace(*, shop: Shop, item: IncomingQuestion) -> Question:
+    """Inbound hook for synced questions (``sellerdesk.marketplaces.inbound.IncomingQuestion``).
+
+    Idempotent by the marketplace id: called again whenever the marketplace's copy changes.
+    A new unanswered question takes the normal path (SLA clock, decline rules, repeats); one
+    already answered or declined there is stored as handled and never waits for anybody; a
+    question still New here that the marketplace now shows as handled is settled without
+    sending anything.
+    """
+    question = (
+        Question.objects.for_shop(shop).select_for_update().filter(external_id=item.external_id).first()
+    )
+    handled = item.answered or item.declined
+    if question is None:
+        if not handled:
+            return question_create(shop=shop, text=item.text, product=_marketplace_product(shop, item.product),
+                                   external_id=item.external_id, created_at=item.created_at)
+        question = Question(
+            shop=shop,
+            product=_marketplace_product(shop, item.product),
+            text=item.text.strip(),
+            external_id=item.external_id,
+            created_at=item.created_at or timezone.now(),
+            status=QuestionStatus.DECLINED if item.declined else QuestionStatus.ANSWERED,
+            decline_kind=DeclineKind.MANUAL if item.declined else "",
+            answer_text=item.answer_text or "",
+            answered_at=timezone.now(),
+            handled_on_marketplace=True,
+        )
+        question.full_clean()
+        question.save()
+        return question
+    if handled and question.status == QuestionStatus.NEW:
+        return question_handled_on_marketplace(question=question, declined=item.declined,
+                                               text=item.answer_text or "")
+    return question
+
+
+@transaction.atomic
+def question_handled_on_marketplace(*, question: Question, declined: bool, text: str = "", at=None) -> Question:
+    """Someone answered or declined the question on the marketplace's own portal.
+
+    Nothing is sent: the reply is already published there. The question leaves New, the SLA
+    clock stops, and no automatic decline or repeat check runs on it any more. A question
+    that was handled here meanwhile keeps our reply (idempotent).
+    """
+    question = _lock(question.pk)
+    if question.status != QuestionStatus.NEW:
+        return question
+    now = at or timezone.now()
+    question.status = QuestionStatus.DECLINED if declined else QuestionStatus.ANSWERED
+    question.decline_kind = DeclineKind.MANUAL if declined else ""
+    question.answer_text = (text or "").strip()
+    question.answered_by = None
+    question.answered_at = now
+    question.handled_on_marketplace = True
+    question.delivery_status = DeliveryStatus.NONE
+    question.delivery_error = ""
+    question.full_clean()
+    question.save()
+    _sla_stopped(question, at=now, by_user_id=None)
     return question
 
 
