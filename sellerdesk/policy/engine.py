@@ -158,9 +158,16 @@ def _is_shouting(text: str) -> bool:
     return upper >= 0.7 * (upper + lower)
 
 
+_ODD_SPACE = re.compile(r"[^\S \n]| {2}")
+
+
 def _repeated_sentences(text: str, folded: str) -> list[tuple[int, int]]:
     # Quick answer for the usual reply: no two sentences alike even with spaces squeezed.
-    keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded) if len(part) >= 15]
+    if _ODD_SPACE.search(folded) is None:
+        # Single spaces only: squeezing whitespace is just stripping the ends.
+        keys = [part.strip() for part in _SENTENCE_END.split(folded) if len(part) >= 15]
+    else:
+        keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded) if len(part) >= 15]
     if len(set(keys)) == len(keys):
         return []
     seen: dict[str, int] = {}

@@ -249,23 +249,25 @@ class PhraseBook:
     def _find_chinese(self, simplified: str) -> list[tuple[str, bool, int, int]]:
         """(category, negative, start, end): per category and sign, leftmost-longest
         and non-overlapping, as one alternation regex per category would find them."""
-        spans: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        # One list sorted by (category, sign, start, longest first), then one sweep.
+        hits: list[tuple[str, bool, int, int]] = []
         if self.zh_automaton.kind == ahocorasick.AHOCORASICK:
             for last, (length, owners) in self.zh_automaton.iter(simplified):
-                start = last + 1 - length
-                for owner in owners:
-                    spans.setdefault(owner, []).append((start, last + 1))
+                for category, negative in owners:
+                    hits.append((category, negative, last + 1 - length, -last - 1))
         for category, negative, regex in self.zh_regexes:
             for m in regex.finditer(simplified):
-                spans.setdefault((category, negative), []).append(m.span())
+                hits.append((category, negative, m.start(), -m.end()))
+        hits.sort()
         found = []
-        for (category, negative), owned in spans.items():
-            owned.sort(key=lambda span: (span[0], -span[1]))
-            reached = -1
-            for start, end in owned:
-                if start >= reached:
-                    found.append((category, negative, start, end))
-                    reached = end
+        owner: tuple[str, bool] | None = None
+        reached = -1
+        for category, negative, start, minus_end in hits:
+            if owner != (category, negative):
+                owner, reached = (category, negative), -1
+            if start >= reached:
+                reached = -minus_end
+                found.append((category, negative, start, reached))
         return found
 
 
