@@ -74,6 +74,7 @@ class ConversationPage:
     rows: list[Conversation]
     next_cursor: str = ""
     groups: list[dict] = field(default_factory=list)
+    sla_map: dict | None = None  # filled by the "due soon" page; otherwise the view looks it up
 
 
 def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> QuerySet[Conversation]:
@@ -146,6 +147,35 @@ def conversation_list(
     if query and rows:
         _attach_snippets(rows, shop=shop, query=query)
     return ConversationPage(rows=rows, next_cursor=next_cursor)
+
+
+def conversation_list_due(
+    *,
+    shop: Shop,
+    tab: str = "unread",
+    query: str = "",
+    product_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+) -> ConversationPage:
+    """"Due soon": conversations waiting for a reply, the open SLA period due first.
+
+    Paged over the SLA clock table (keyset on due time, see ``sla.selectors.open_clock_page``),
+    restricted by the same tab/product/search filters inside that one statement; then the
+    page's conversations in one query (2 queries; +2 when searching). ``sla_map`` is set.
+    """
+    from sellerdesk.sla.selectors import open_clock_page
+
+    query = normalise_query(query)
+    due = open_clock_page(
+        shop=shop, channel="chat", items=_filtered(shop=shop, tab=tab, query=query, product_id=product_id),
+        cursor=cursor, limit=limit,
+    )
+    by_pk = Conversation.objects.for_shop(shop).select_related("product").in_bulk(due.item_ids)
+    rows = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
+    if query and rows:
+        _attach_snippets(rows, shop=shop, query=query)
+    return ConversationPage(rows=rows, next_cursor=due.next_cursor, sla_map=due.sla_map)
 
 
 def _attach_snippets(rows: list[Conversation], *, shop: Shop, query: str) -> None:

@@ -23,6 +23,7 @@ from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
+from sellerdesk.sla.selectors import due_at_map
 
 PICKER_TEMPLATE = "templates_lib/picker.html"
 LIVE_CHECK_TEMPLATE = "replycheck/live_check.html"
@@ -43,12 +44,16 @@ def _template_exists(name: str) -> bool:
 
 def _list_params(request: ShopRequest) -> dict:
     tab = request.GET.get("tab", "all")
+    tab = tab if tab in ("all", "unread") else "all"
     product = request.GET.get("product", "")
+    # "Due soon" orders the Unread tab by the SLA clock; it is a flat list (no grouping).
+    due = tab == "unread" and request.GET.get("sort") == "due"
     return {
-        "tab": tab if tab in ("all", "unread") else "all",
+        "tab": tab,
         "q": normalise_query(request.GET.get("q")),
-        "group": request.GET.get("group") == "1",
+        "group": request.GET.get("group") == "1" and not due,
         "product": int(product) if product.isdigit() else None,
+        "sort": "due" if due else "",
     }
 
 
@@ -59,6 +64,7 @@ def _list_query_string(params: dict, **overrides) -> str:
         "q": merged["q"],
         "group": "1" if merged["group"] else "",
         "product": merged["product"] or "",
+        "sort": merged.get("sort", ""),
     }
     return urlencode({k: v for k, v in pairs.items() if v})
 
@@ -73,14 +79,23 @@ def _list_context(request: ShopRequest) -> dict:
     }
     if params["group"] and not params["product"]:
         context["groups"] = selectors.conversation_groups(shop=request.shop, tab=params["tab"], query=params["q"])
+        rows = [row for group in context["groups"] for row in group["rows"]]
+        context["sla_map"] = due_at_map("chat", [row.pk for row in rows], shop=request.shop)
     else:
-        context["page"] = selectors.conversation_list(
+        list_page = selectors.conversation_list_due if params["sort"] == "due" else selectors.conversation_list
+        context["page"] = list_page(
             shop=request.shop,
             tab=params["tab"],
             query=params["q"],
             product_id=params["product"],
             cursor=request.GET.get("cursor"),
         )
+        sla_map = context["page"].sla_map
+        if sla_map is None:  # one query for the badges of the whole page
+            sla_map = due_at_map("chat", [row.pk for row in context["page"].rows], shop=request.shop)
+        context["sla_map"] = sla_map
+        if params["tab"] == "unread":
+            context["due_sort_url"] = "?" + _list_query_string(params, sort="" if params["sort"] else "due")
         if params["product"]:
             context["product_filter"] = next(
                 (row.product for row in context["page"].rows if row.product_id == params["product"]), None

@@ -15,6 +15,7 @@ class QuestionFilterForm(forms.Form):
         choices=[("", _("All")), ("auto", _("Automatically")), ("manual", _("By a person"))], required=False
     )
     repeats = forms.BooleanField(label=_("Repeats only"), required=False)
+    sort = forms.ChoiceField(choices=[("", ""), ("due", "due")], required=False)
     cursor = forms.CharField(required=False, max_length=60)
 
 

@@ -82,6 +82,8 @@ class QuestionFilters:
     product_id: int | None = None
     decline_kind: str = ""
     repeats_only: bool = False
+    # New tab only: waiting questions ordered by their SLA due time, most urgent first.
+    due_soon: bool = False
 
 
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
@@ -160,12 +162,32 @@ def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
 class QuestionPage:
     items: list[Question]
     next_cursor: str | None
+    sla_map: dict | None = None  # filled by the "due soon" page; otherwise the view looks it up
+
+
+def _question_page_due(*, shop: Shop, filters: QuestionFilters, cursor: str, size: int) -> QuestionPage:
+    """New questions by open SLA due time: a keyset page over the shop's clocks (filters applied
+    inside that query), then the page's questions in one query."""
+    from sellerdesk.sla.selectors import open_clock_page
+
+    due = open_clock_page(
+        shop=shop, channel="question", items=_filtered(shop, filters).filter(status=QuestionStatus.NEW),
+        cursor=cursor, limit=size,
+    )
+    by_pk = (
+        Question.objects.for_shop(shop).select_related("product").defer("answer_text", "delivery_error")
+        .in_bulk(due.item_ids)
+    )
+    items = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
+    return QuestionPage(items=items, next_cursor=due.next_cursor or None, sla_map=due.sla_map)
 
 
 def question_page(
     *, shop: Shop, filters: QuestionFilters, cursor: str = "", size: int = PAGE_SIZE
 ) -> QuestionPage:
     """One page of a tab, newest first, by keyset (no OFFSET: page 4,000 costs what page 1 does)."""
+    if filters.due_soon and filters.status == QuestionStatus.NEW:
+        return _question_page_due(shop=shop, filters=filters, cursor=cursor, size=size)
     queryset = _filtered(shop, filters).filter(status=filters.status)
     if filters.status == QuestionStatus.DECLINED and filters.decline_kind:
         queryset = queryset.filter(decline_kind=filters.decline_kind)

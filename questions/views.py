@@ -31,6 +31,7 @@ from questions.models import AutoDecision, DeclineKind, DeclineRule, Question, Q
 from questions.ruleset import rule_to_data
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.sla.selectors import due_at_map
 
 TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
 
@@ -65,8 +66,12 @@ def question_list(request: ShopRequest) -> HttpResponse:
         product_id=data.get("product"),
         decline_kind=data.get("kind") or "",
         repeats_only=bool(data.get("repeats")),
+        due_soon=data.get("sort") == "due",
     )
     page = selectors.question_page(shop=request.shop, filters=filters, cursor=data.get("cursor") or "")
+    sla_map = page.sla_map
+    if sla_map is None and filters.status == QuestionStatus.NEW:  # one query for the page's badges
+        sla_map = due_at_map("question", [question.pk for question in page.items], shop=request.shop)
     counts = selectors.question_tab_counts(shop=request.shop, filters=filters)
     base_query = {
         key: value
@@ -90,12 +95,21 @@ def question_list(request: ShopRequest) -> HttpResponse:
     tab_query = {**base_query, "tab": filters.status}
     if filters.decline_kind:
         tab_query["kind"] = filters.decline_kind
+    due_soon = filters.due_soon and filters.status == QuestionStatus.NEW
+    due_sort_url = ""
+    if filters.status == QuestionStatus.NEW:
+        due_sort_url = "?" + urlencode(tab_query if due_soon else {**tab_query, "sort": "due"})
+        if due_soon:
+            tab_query["sort"] = "due"
     next_url = "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
     context = {
         "filters": filters,
         "tabs": tabs,
         "counts": counts,
         "page": page,
+        "sla_map": sla_map,
+        "due_soon": due_soon,
+        "due_sort_url": due_sort_url,
         "next_url": next_url,
         "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
         "products": selectors.product_choices(shop=request.shop),

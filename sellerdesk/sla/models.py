@@ -198,6 +198,13 @@ class SlaClock(models.Model):
             ),
             # due_at_map / with_sla_due look items up through the partial unique
             # constraint on (channel, item_id) for open periods.
+            # "Due soon" lists: a shop's open periods of one channel, most urgent first,
+            # paged by keyset on (sla_due_at, item_id) — see selectors.open_clock_page.
+            models.Index(
+                fields=["shop", "channel", "sla_due_at", "item_id"],
+                condition=Q(answered_at__isnull=True),
+                name="sla_clock_shop_open_due",
+            ),
         ]
 
     def __str__(self) -> str:

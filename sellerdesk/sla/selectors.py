@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -62,6 +62,66 @@ def with_sla_due(queryset: QuerySet, channel: str, *, item_field: str = "pk") ->
 
 def due_soon_ordering() -> list:
     return [F("sla_due_at").asc(nulls_last=True)]
+
+
+DUE_CURSOR_SEPARATOR = "~"
+
+
+def due_cursor_encode(due_at: datetime, item_id: int) -> str:
+    return f"{int(due_at.timestamp() * 1_000_000)}{DUE_CURSOR_SEPARATOR}{item_id}"
+
+
+def due_cursor_decode(raw: str | None) -> tuple[datetime, int] | None:
+    if not raw or DUE_CURSOR_SEPARATOR not in raw:
+        return None
+    micros, _sep, item_id = raw.partition(DUE_CURSOR_SEPARATOR)
+    try:
+        return datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC), int(item_id)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class DuePage:
+    """One page of a "due soon" list: item ids in order, their badges, the next page's cursor."""
+
+    item_ids: list[int]
+    sla_map: dict[int, tuple[datetime, str, datetime]]
+    next_cursor: str = ""
+
+
+def open_clock_page(
+    *, shop: Shop, channel: str, items: QuerySet | None = None, cursor: str | None = None, limit: int = 30
+) -> DuePage:
+    """The shop's open periods of ``channel``, most urgent first, one page (one query).
+
+    Driven by the clock table (index ``sla_clock_shop_open_due``) with a keyset on
+    (sla_due_at, item_id), so page 100 costs what page 1 does. ``items`` — a queryset of the
+    channel's items carrying the list's other filters (tab, product, search) — restricts the
+    page inside the same SQL statement; items without an open period never appear.
+    ``sla_map`` has the same shape as ``due_at_map``, so the page needs no second lookup.
+    """
+    clocks = SlaClock.objects.for_shop(shop).filter(channel=channel, answered_at__isnull=True)
+    if items is not None:
+        clocks = clocks.filter(item_id__in=items.order_by().values("pk"))
+    position = due_cursor_decode(cursor)
+    if position is not None:
+        due_at, item_id = position
+        clocks = clocks.filter(Q(sla_due_at__gt=due_at) | Q(sla_due_at=due_at, item_id__gt=item_id))
+    rows = list(
+        clocks.order_by("sla_due_at", "item_id").values_list("item_id", "sla_due_at", "state", "sla_warn_at")[
+            : limit + 1
+        ]
+    )
+    next_cursor = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = due_cursor_encode(rows[-1][1], rows[-1][0])
+    return DuePage(
+        item_ids=[row[0] for row in rows],
+        sla_map={item_id: (due_at, state, warn_at) for item_id, due_at, state, warn_at in rows},
+        next_cursor=next_cursor,
+    )
 
 
 # --- Dashboard --------------------------------------------------------------------------------

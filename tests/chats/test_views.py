@@ -39,11 +39,13 @@ def _fill(shop, count: int, *, start: int = 0) -> None:
 
 
 # Session, user, membership, shell memberships, unread count, the list (+ matching products
-# and highlighted snippets when searching; + the groups query when grouping), savepoints.
+# and highlighted snippets when searching; + the groups query when grouping), the SLA badges
+# of the page (one due_at_map; in due-soon mode the clock page is the list's first query), savepoints.
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", 8), ("?tab=unread", 8), ("?q=WB-7001", 10), ("?q=Покупатель", 10), ("?q=заказу", 10), ("?group=1", 9)],
-    ids=["all", "unread", "sku", "buyer", "word", "grouped"],
+    [("", 9), ("?tab=unread", 9), ("?q=WB-7001", 11), ("?q=Покупатель", 11), ("?q=заказу", 11), ("?group=1", 10),
+     ("?tab=unread&sort=due", 9), ("?tab=unread&sort=due&q=заказу", 11)],
+    ids=["all", "unread", "sku", "buyer", "word", "grouped", "due", "due-search"],
 )
 def test_list_runs_a_constant_number_of_queries(shops, seller_client, query, expected):
     url = reverse("chats:inbox") + query
@@ -63,7 +65,7 @@ def test_conversation_view_runs_a_constant_number_of_queries(shops, seller_clien
         services._store_attachment(message=message, name="p.png", content_type="image/png", data=png_upload(), size=10)
     counts = {_queries(seller_client, reverse("chats:conversation", args=[c.pk])) for c in (short, long)}
     assert len(counts) == 1, counts
-    assert counts.pop() == 15  # 11 statements + 4 savepoints (request and service transactions)
+    assert counts.pop() == 16  # 12 statements (incl. the list's SLA badges) + 4 savepoints
 
 
 def test_long_conversation_renders_only_the_latest_page_and_pages_upward(shops, seller_client):
