@@ -42,6 +42,7 @@ _DEFAULT_SEVERITY = {
 }
 
 
+@lru_cache(maxsize=32)
 def _ui_lang(ui_lang: str) -> str:
     code = (ui_lang or "ru").lower().replace("-", "_")
     if code.startswith("zh"):

@@ -158,7 +158,7 @@ class PhraseBook:
         hits = [index for index, token_keys in enumerate(keys) if token_keys]
         if not hits:
             return []
-        present: set[str] = set().union(*[keys[index] for index in hits])
+        present: set[str] = set().union(*keys)
         count = len(keys)
         found: list[tuple[Phrase, int, int]] = []
         walked: list[tuple[Phrase, int, int]] = []
