@@ -14,5 +14,5 @@ class QuestionsConfig(AppConfig):
 
         return (
             NavItem(_("Questions"), "questions:list", Role.SELLER, order=20, badge_url_name="questions:new_badge"),
-            NavItem(_("Decline rules"), "questions:rules", Role.MANAGER, order=50),
+            NavItem(_("Decline rules"), "questions:rules", Role.MANAGER, order=50, section="settings"),
         )

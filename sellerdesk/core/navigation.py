@@ -24,10 +24,16 @@ class NavItem:
     # URL name of a view answering with a small count fragment (e.g. unread chats);
     # the shell polls it with htmx so the counter stays live on every page.
     badge_url_name: str = ""
+    # "main" entries sit in the top bar; "settings" ones in the settings menu.
+    section: str = "main"
 
     @property
     def badge_url(self) -> str:
         return reverse(self.badge_url_name) if self.badge_url_name else ""
+
+
+MAIN = "main"
+SETTINGS = "settings"
 
 
 def nav_items_for(role: Role | None) -> list[tuple[NavItem, str]]:
@@ -44,3 +50,10 @@ def nav_items_for(role: Role | None) -> list[tuple[NavItem, str]]:
                 continue
     found.sort(key=lambda pair: pair[0].order)
     return found
+
+
+def nav_sections_for(role: Role | None) -> dict[str, list[tuple[NavItem, str]]]:
+    sections: dict[str, list[tuple[NavItem, str]]] = {MAIN: [], SETTINGS: []}
+    for item, url in nav_items_for(role):
+        sections.setdefault(item.section, []).append((item, url))
+    return sections

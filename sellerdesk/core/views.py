@@ -13,14 +13,14 @@ from sellerdesk.core import selectors, services
 from sellerdesk.core.access import ShopRequest, get_for_shop, public_view, shop_view
 from sellerdesk.core.forms import MemberInviteForm, MemberRoleForm
 from sellerdesk.core.models import Membership, Role
-from sellerdesk.core.navigation import nav_items_for
+from sellerdesk.core.navigation import MAIN, nav_sections_for
 
 
 @shop_view()
 @require_GET
 def home(request: ShopRequest) -> HttpResponse:
     """Land on the first section the person may open."""
-    items = nav_items_for(request.role)
+    items = nav_sections_for(request.role)[MAIN]
     if items:
         return redirect(items[0][1])
     return render(request, "core/home.html")
