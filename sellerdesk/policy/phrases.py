@@ -140,6 +140,8 @@ class PhraseBook:
         return self._keys_cache[surface]
 
     def _compute_keys(self, surface: str) -> frozenset[str]:
+        if _CJK_RE.match(surface):
+            return _NO_KEYS  # Russian/English phrases never start with a Han character
         keys = {"=" + surface}
         if not surface.isdigit():
             keys.update("L:" + form for form in lemma_forms(surface))
@@ -305,6 +307,7 @@ def words_of(folded: str) -> tuple[list[str], list[int]]:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?…;\n]")
+_NO_KEYS: frozenset[str] = frozenset()
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]{}?*+|^$.]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
