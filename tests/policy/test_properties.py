@@ -43,3 +43,59 @@ def test_any_text_gives_a_well_formed_deterministic_report(text, channel, name):
 def test_profanity_spans_lie_inside_text(text):
     for start, end in find_profanity(text):
         assert 0 <= start < end <= len(text)
+
+
+RATING_SAMPLES = [
+    "измените отзыв",
+    "поставьте 5 звёзд",
+    "за положительный отзыв вернём 200 ₽",
+    "update your review",
+    "5 stars in exchange",
+    "给个五星好评",
+    "修改評價",
+    "спасибо за отзыв",
+    "оценку",
+    "。",
+]
+rating_texts = st.lists(
+    st.one_of(st.sampled_from(RATING_SAMPLES + SAMPLES), st.text(max_size=6)), max_size=12
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=rating_texts)
+def test_rating_gate_never_hides_a_finding(text):
+    from sellerdesk.policy.engine import _may_mention_rating
+    from sellerdesk.policy.rating import find_rating_manipulation
+    from sellerdesk.policy.text import fold
+
+    folded = fold(text)
+    if find_rating_manipulation(folded):
+        assert _may_mention_rating(folded)
+
+
+PHRASE_SAMPLES = [
+    "к сожалению",
+    "не можем",
+    "гарантируем",
+    "обратиться в поддержку",
+    ".",
+    "!",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.one_of(st.sampled_from(PHRASE_SAMPLES + SAMPLES), st.text(max_size=6)), max_size=20
+    ).map(" ".join)
+)
+def test_phrase_matches_stay_inside_one_sentence(text):
+    from sellerdesk.policy.phrases import phrase_book
+    from sellerdesk.policy.text import fold
+
+    folded = fold(text)
+    for phrase, start, end in phrase_book().match_tokens(folded):
+        assert 0 <= start < end <= len(folded)
+        assert not any(char in ".!?…;\n" for char in folded[start:end]), phrase.text
