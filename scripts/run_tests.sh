@@ -6,7 +6,7 @@ status=0
 $BIN/ruff check . || status=1
 DJANGO_SETTINGS_MODULE=sellerdesk.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration: run makemigrations" >&2; status=1; }
-$BIN/pytest "$@"
+$BIN/pytest -n "${PYTEST_WORKERS:-2}" "$@"
 rc=$?
 if [ $rc -eq 5 ]; then
   echo "pytest collected no tests" >&2
