@@ -73,8 +73,16 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
     first_end = _first_sentence_end(folded)
     by_part: dict[str, Match] = {}
     cause = refusal = False
+    hints: list[Match] = []
+    directives: list[int] = []
     for match in matches:
         category = match.category
+        if category == "alternative_hint":
+            hints.append(match)
+            continue
+        if category == "directive":
+            directives.append(match.start)
+            continue
         if category == "greeting_or_closing":
             category = "greeting" if match.start < first_end else "closing"
         elif category in ("cause", "constraint"):
@@ -91,10 +99,30 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
             current = by_part.get(category)
             if current is None or (category == "closing" and match.start > current.start):
                 by_part[category] = match
+    if "alternative" not in by_part and hints and directives:
+        # «Подробнее — в карточке товара» points the buyer somewhere; «мы ответили в чате» does not.
+        for hint in hints:
+            start, end = _sentence_bounds(folded, hint.start)
+            if any(start <= at < end for at in directives):
+                by_part["alternative"] = hint
+                break
     parts = {part: part in by_part for part in PARTS}
     if not parts["reason"] and cause and refusal:
         parts["reason"] = True
     return parts, by_part
+
+
+# Like _SENTENCE_END, but a dot inside «wildberries.ru» or «1.5» ends nothing.
+_SENTENCE_STOP = re.compile(r"[!?…。！？\n]+|\.+(?![^\W_])")
+
+
+def _sentence_bounds(folded: str, at: int) -> tuple[int, int]:
+    """Start and end of the sentence holding position ``at``."""
+    start = 0
+    for m in _SENTENCE_STOP.finditer(folded, 0, at):
+        start = m.end()
+    end_match = _SENTENCE_STOP.search(folded, at)
+    return start, end_match.start() if end_match else len(folded)
 
 
 def _name_in(folded_name: str, folded: str) -> bool:

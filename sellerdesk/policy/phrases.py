@@ -45,6 +45,8 @@ CATEGORIES = (
     "refusal",
     "cause",
     "constraint",
+    "alternative_hint",
+    "directive",
 )
 GAP = 4
 _TOKEN_LANGS = ("ru", "en")
@@ -201,7 +203,7 @@ class PhraseBook:
             if sentences is None:
                 breaks = [m.start() for m in _SENTENCE_BREAK.finditer(folded)]
                 sentences = [bisect_right(breaks, start) for start in bounds[0::2]]
-            end = _match_rest(phrase.slots, 1, keys, first + 1, sentences)
+            end = _match_rest(phrase.slots, 1, keys, first + 1, sentences, sentences[first])
             if end is not None:
                 found.append((phrase, first, end))
         return [(phrase, bounds[2 * first], bounds[2 * end - 1]) for phrase, first, end in found]
@@ -273,16 +275,30 @@ class PhraseBook:
         return found
 
 
-def _match_rest(slots, slot_index: int, keys, token_index: int, sentences) -> int | None:
+def _match_rest(
+    slots, slot_index: int, keys, token_index: int, sentences, sentence: int = 0
+) -> int | None:
+    """End token index of the first fit of slots[slot_index:] from token_index, or None.
+
+    With ``sentences``, every word of the fit (skipped ones included) must lie in
+    ``sentence``, the sentence of the phrase's first word.
+    """
     if slot_index == len(slots):
         return token_index
     slot = slots[slot_index]
     if slot.gap:
         for skip in range(GAP + 1):
-            end = _match_rest(slots, slot_index + 1, keys, token_index + skip, sentences)
+            end = _match_rest(slots, slot_index + 1, keys, token_index + skip, sentences, sentence)
             if end is not None:
                 return end
         return None
+    if (
+        token_index < len(keys)
+        and not slot.keys.isdisjoint(keys[token_index])
+        and (sentences is None or sentences[token_index] == sentence)
+    ):
+        return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences, sentence)
+    return None
     if (
         token_index < len(keys)
         and not slot.keys.isdisjoint(keys[token_index])

@@ -194,6 +194,32 @@ def test_a_bare_refusal_is_no_reason():
         assert not check(text, "question_decline").parts["reason"], text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Подробнее — в карточке товара.",
+        "Размер можно сверить с таблицей размеров.",
+        "Please check the size chart.",
+        "您可以查看详情页。",
+    ],
+)
+def test_pointing_the_buyer_to_the_card_or_chart_is_an_alternative(text):
+    assert check(text, "question_decline").parts["alternative"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Мы ответили вам в чате заказа.",
+        "Карточка товара обновлена, фото заменили.",
+        "The refund was issued yesterday.",
+        "这是同款热销产品。",
+    ],
+)
+def test_merely_mentioning_the_card_chat_or_a_refund_is_no_alternative(text):
+    assert not check(text, "question_decline").parts["alternative"], text
+
+
 def test_overpromise_but_not_facts():
     assert "overpromise" in codes(check("Гарантируем, что придёт завтра!", "chat"))
     assert "overpromise" in codes(check("Эта куртка никогда не сломается.", "chat"))
