@@ -123,17 +123,12 @@ class NaiveChecker:
 
     def __init__(self) -> None:
         from sellerdesk.policy._data import read_lines
+        from sellerdesk.policy.phrases import CATEGORIES
 
         self.rules: list[tuple[str, re.Pattern[str]]] = []
         for lang in ("ru", "en", "zh"):
-            for category in (
-                "greeting",
-                "thanks",
-                "reason",
-                "alternative",
-                "closing",
-                "overpromise",
-            ):
+            # Every phrase category the engine looks for, so both do the same work.
+            for category in CATEGORIES:
                 for line in read_lines(lang, category):
                     if line.startswith("!"):
                         continue
