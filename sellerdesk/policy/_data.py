@@ -39,12 +39,15 @@ def traditional_to_simplified() -> dict[int, str]:
     return table
 
 
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    """Any character the table changes (one C-level character-class scan)."""
+    return re.compile("[" + "".join(map(chr, sorted(traditional_to_simplified()))) + "]")
 
 
 @lru_cache(maxsize=64)
 def to_simplified(folded: str) -> str:
     """Same-length Simplified spelling of already folded text (cached: one check asks thrice)."""
-    if _HAN_RE.search(folded) is None:
-        return folded  # no Han character, nothing to fold (and no slow per-character table)
+    if _traditional_re().search(folded) is None:
+        return folded  # already Simplified (or no Han at all): skip the per-character table
     return folded.translate(traditional_to_simplified())
