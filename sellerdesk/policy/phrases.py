@@ -3,8 +3,13 @@
 Russian and English phrases are sequences of *slots* matched against word
 tokens (so every inflected form counts: «благодарим», «благодарны», «спасибо
 большое»). Chinese phrases are substrings matched on text folded to Simplified
-characters (so 謝謝 and 谢谢 are the same), all of one category in a single
-alternation regex.
+characters (so 謝謝 and 谢谢 are the same): the plain ones of every category in
+one Aho-Corasick automaton, the few real regexes one alternation per category.
+
+Besides the five parts and ``overpromise`` there are helper categories the
+engine combines: ``refusal`` with ``cause``/``constraint`` makes a reason;
+``alternative_hint`` (the card, the chat, a refund) makes an alternative only in
+a sentence with a ``directive`` («посмотрите», «можно», "please", 可以).
 
 Phrase file syntax (``data/<lang>/<category>.txt``), one phrase per line:
 
