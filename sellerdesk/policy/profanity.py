@@ -95,7 +95,8 @@ class _Lexicon:
             for root in roots
             + read_lines("ru", "insults")
             + read_lines("en", "profanity")
-            + ("хуй", "хуе", "хуя", "бля", "еба", "ебу", "ебл", "сук", "fuck", "shit")
+            # Masked only: «хр*нь» hides a rude word, plain «хрен» is also horseradish.
+            + ("хуй", "хуе", "хуя", "бля", "еба", "ебу", "ебл", "сук", "хрен", "fuck", "shit")
             if plain.match(root)
         )
 

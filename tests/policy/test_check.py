@@ -140,6 +140,7 @@ def test_allowed_domain_is_not_flagged():
         "class",
         "бляшки",
         "сучкорез",
+        "соус с хреном",
     ],
 )
 def test_innocent_words_are_not_profanity(text):
@@ -160,6 +161,7 @@ def test_innocent_words_are_not_profanity(text):
         "f*ck",
         "idiot",
         "пиzдец",
+        "хр*нь",
         "ох*ели",
     ],
 )
