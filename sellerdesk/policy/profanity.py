@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
 from sellerdesk.policy._data import read_lines, to_simplified
 from sellerdesk.policy.phrases import words_of
@@ -26,6 +27,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:[*#%@$!.]+[^\W_]+)*[*#%]*|[*#%@$]+[^\W_]+(?:[*
 _MASKS = frozenset("*#%.")
 # «б.л.я», "sh!t", "ass!谢谢"; Han runs glued by «！» (folded to «!») are no disguise:
 # no root starts with a Han character.
+_THREE_SINGLES = b"\x01\x01\x01"
 _MASK_CHAR_RE = re.compile(r"[*#%@$]")
 _GLUE_RE = re.compile(r"[!.][^\W_]")
 _DISGUISE_RE = re.compile(r"[*#%@$]|[a-zа-я0-9][!.]+[^\W_]|[^\W_][!.]+[a-zа-я0-9]")
@@ -180,8 +182,8 @@ def find_profanity_folded(folded: str) -> list[tuple[int, int]]:
                 while end > start and folded[end - 1] in "!.":
                     end -= 1
                 spans.append((start, end))
-    # Letters spelt apart need at least three one-letter words.
-    spaced_possible = not plain or len([word for word in words if len(word) == 1]) >= 3
+    # Letters spelt apart need three one-letter words in a row (lengths capped at 2, in C).
+    spaced_possible = not plain or _THREE_SINGLES in bytes(map(min, map(len, words), repeat(2)))
     if spaced_possible and (" " in folded or "." in folded or "-" in folded):
         for match in _SPACED_RE.finditer(folded):
             joined = re.sub(r"[ .\-_]", "", match.group())
