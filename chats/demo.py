@@ -187,9 +187,9 @@ def _add_seller_message(*, conversation: Conversation, author, text: str, at, in
 def _seed_script(*, shop: Shop, products: list[Product], members, rng: random.Random, buyer: str,
                  product_index: int | None, turns: list[tuple[str, str]], unread: int, start) -> None:
     product = products[product_index] if product_index is not None and product_index < len(products) else None
-    conversation = services.conversation_create(
-        shop=shop, buyer_name=buyer, product=product, external_id=f"demo-{rng.getrandbits(48):x}"
-    )
+    # No external id: a demo conversation never came from a marketplace, so replies to it stay
+    # local even in the shop connected to the Wildberries fake (connectors.connector_for_item).
+    conversation = services.conversation_create(shop=shop, buyer_name=buyer, product=product)
     moment = start
     read_until = None
     buyer_turns = [i for i, (who, _text) in enumerate(turns) if who == "b"]

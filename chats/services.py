@@ -272,11 +272,16 @@ def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Mes
     if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.QUEUED:
         return message  # already delivered or given up: a duplicate task is harmless
     message.attempts += 1
-    connector = marketplaces.get_connector(message.shop)
+    from sellerdesk.marketplaces.connectors import connector_for_item
+
+    conversation = message.conversation
+    connector = connector_for_item(
+        marketplaces.get_connector(message.shop), remote_ref=conversation.chat_ref or conversation.external_id
+    )
     try:
         remote_id = connector.send_chat_message(
             shop=message.shop,
-            chat_ref=message.conversation.chat_ref or message.conversation.external_id or str(message.conversation_id),
+            chat_ref=conversation.chat_ref or conversation.external_id or str(message.conversation_id),
             text=message.text,
             attachments=_outgoing_files(message),
         )

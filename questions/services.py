@@ -390,12 +390,13 @@ def question_deliver(*, question_id: int) -> None:
     A retryable connector failure propagates so the task retries; a final one is recorded.
     """
     from sellerdesk.marketplaces import ConnectorError, get_connector
+    from sellerdesk.marketplaces.connectors import connector_for_item
 
     with transaction.atomic():
         question = _lock(question_id)
         if question.delivery_status != DeliveryStatus.PENDING:
             return
-        connector = get_connector(question.shop)
+        connector = connector_for_item(get_connector(question.shop), remote_ref=question.external_id)
         try:
             if question.status == QuestionStatus.ANSWERED:
                 connector.answer_question(shop=question.shop, question_ref=question.ref, text=question.answer_text)
@@ -430,6 +431,7 @@ def question_delivery_failed(*, question_id: int, message: str) -> None:
 def autodecision_withdraw(*, decision_id: int) -> None:
     """Take an undone automatic decline back from the marketplace where it allows that."""
     from sellerdesk.marketplaces import ConnectorError, get_connector
+    from sellerdesk.marketplaces.connectors import connector_for_item
 
     with transaction.atomic():
         decision = AutoDecision.objects.select_for_update().select_related("question__shop").get(pk=decision_id)
@@ -437,9 +439,8 @@ def autodecision_withdraw(*, decision_id: int) -> None:
             return
         question = decision.question
         try:
-            withdrawn = get_connector(question.shop).withdraw_question_answer(
-                shop=question.shop, question_ref=question.ref
-            )
+            connector = connector_for_item(get_connector(question.shop), remote_ref=question.external_id)
+            withdrawn = connector.withdraw_question_answer(shop=question.shop, question_ref=question.ref)
         except ConnectorError as error:
             if error.retryable:
                 raise

@@ -35,3 +35,17 @@ def connector_for_shop(shop: Shop) -> base.MarketplaceConnector:
     from sellerdesk.marketplaces.local import LocalConnector
 
     return LocalConnector()
+
+
+def connector_for_item(connector: base.MarketplaceConnector, *, remote_ref: str | None) -> base.MarketplaceConnector:
+    """``connector`` for an item the marketplace knows, the local connector for one it never gave us.
+
+    Items created here (demo data, a question typed in by hand) have no address on the
+    marketplace: a marketplace connector (``needs_remote_ref``) could only be refused there.
+    Callers pass what ``get_connector`` returned, so a replaced ``get_connector`` still decides.
+    """
+    if remote_ref or not getattr(connector, "needs_remote_ref", False):
+        return connector
+    from sellerdesk.marketplaces.local import LocalConnector
+
+    return LocalConnector()

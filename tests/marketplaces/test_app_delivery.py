@@ -133,3 +133,25 @@ def test_a_refused_token_marks_the_account_for_a_new_one(wb_fake, wb_account_app
     message = chat_services.chat_message_deliver(message_id=reply.pk)
     assert message.delivery_status == DeliveryStatus.FAILED
     assert MarketplaceAccount.objects.get(pk=wb_account_apps.pk).auth_failed
+
+
+def test_items_the_marketplace_never_gave_us_are_delivered_locally(wb_fake, wb_account_apps, shops, tasks_inline,
+                                                                   django_capture_on_commit_callbacks):
+    """Demo data or a question typed in by hand has no address on Wildberries: nothing goes there."""
+    from chats.services import conversation_create
+    from questions.services import question_create
+
+    shop = wb_account_apps.shop
+    seller = shops.users[Role.SELLER]
+    with django_capture_on_commit_callbacks(execute=True):
+        question = question_create(shop=shop, text="Есть ли доставка в Казань?")
+    with django_capture_on_commit_callbacks(execute=True):
+        question_answer(question=question, text="Да, доставляем по всей России.", user=seller, warnings_confirmed=True)
+    conversation = conversation_create(shop=shop, buyer_name="Пётр")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = chat_message_send(conversation=conversation, author=seller, text="Здравствуйте!", warnings_confirmed=True)
+    question.refresh_from_db()
+    reply.refresh_from_db()
+    assert question.delivery_status == QuestionDelivery.SENT
+    assert reply.delivery_status == DeliveryStatus.SENT and reply.external_id.startswith("local-")
+    assert wb_fake.writes == []
