@@ -11,6 +11,7 @@ sentences that *refuse* contact («мы не общаемся в мессенд�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -314,14 +315,16 @@ def _compose(run, words: dict[str, int]) -> str:
 
 def _find_messengers(folded: str, p: _Patterns, add) -> None:
     simplified = to_simplified(folded)
+    breaks: list[int] | None = None
     for m in p.messenger.finditer(simplified):
         start, end = m.span()
-        segment_start = start
-        while segment_start > 0 and not _SEGMENT_BREAK.match(simplified[segment_start - 1]):
-            segment_start -= 1
-        segment_end = end
-        while segment_end < len(simplified) and not _SEGMENT_BREAK.match(simplified[segment_end]):
-            segment_end += 1
+        if breaks is None:
+            breaks = [b.start() for b in _SEGMENT_BREAK.finditer(simplified)]
+        # The clause around the name: from just after the last break before it to the next one.
+        before_index = bisect_left(breaks, start)
+        segment_start = breaks[before_index - 1] + 1 if before_index else 0
+        after_index = bisect_left(breaks, end)
+        segment_end = breaks[after_index] if after_index < len(breaks) else len(simplified)
         before = simplified[segment_start:start]
         zh = bool(
             re.search(r"[\u4e00-\u9fff]", simplified[start:end])
