@@ -342,3 +342,17 @@ def test_policy_sources_never_import_django_or_apps():
             else:
                 continue
             assert not roots & FORBIDDEN_ROOTS, f"{path.name} imports {roots & FORBIDDEN_ROOTS}"
+
+
+def test_every_suggested_part_is_recognised_as_that_part():
+    """Inserting the suggestion for a missing part must make the warning go away."""
+    suggestions = json.loads(
+        (Path(sellerdesk.policy.__file__).parent / "data" / "suggestions.json").read_text()
+    )
+    for key, by_lang in suggestions.items():
+        part = key.split(".")[0].removesuffix("_named")
+        if part not in ("greeting", "thanks", "reason", "alternative", "closing"):
+            continue
+        for lang, text in by_lang.items():
+            reply = text.format(name="Анна")
+            assert check(reply, "question_decline").parts[part], (key, lang, reply)
