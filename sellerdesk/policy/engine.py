@@ -159,6 +159,12 @@ def _forbidden_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
 _PLACEHOLDER_MARKS = ("{", "}", "%", "[", "<", "【", "xxx", "ххх", "___")
 
 
+def _may_overpunctuate(text: str) -> bool:
+    """Four marks in a row need four marks in the text (counted in C)."""
+    marks = text.count("!") + text.count("?") + text.count("！") + text.count("？")
+    return marks >= 4 or "....." in text
+
+
 def _may_have_placeholder(folded: str) -> bool:
     return any(mark in folded for mark in _PLACEHOLDER_MARKS)
 
@@ -353,7 +359,7 @@ def check(
         add("too_long", limit, n, limit=limit)
     for start, end in _repeated_sentences(text, folded):
         add("repeated_text", start, end)
-    for m in _PUNCT_RUN.finditer(text):
+    for m in _PUNCT_RUN.finditer(text) if _may_overpunctuate(text) else ():
         add("excessive_punctuation", m.start(), m.end(), m.group()[0])
     return _finish(parts, reply_lang, findings)
 
