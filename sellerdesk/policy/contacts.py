@@ -224,8 +224,13 @@ def _find_phones(folded: str, p: _Patterns, add) -> None:
         start, end = m.span()
         if start > 0:
             before_char = folded[start - 1].translate(_PHONE_VIEW)
+            # A number glued to a word («abc123456») is no phone; «on 020 7946 0958»,
+            # where the match starts with the space, is.
             if before_char.isdigit() or (
-                before_char.isalpha() and before_char.isascii() and before_char not in "vxwq"
+                before_char.isalpha()
+                and before_char.isascii()
+                and before_char not in "vxwq"
+                and not folded[start].isspace()
             ):
                 continue
         if end < len(folded) and folded[end].translate(_PHONE_VIEW).isdigit():

@@ -115,6 +115,7 @@ def test_things_that_are_not_contacts(text):
         "звоните: +7 (9I2) ЗЗ4-55-66",
         "手機：０９１２－３４５－６７８",
         "請加LINE：shop_tw88",
+        "Call our team on 020 7946 0958 any time.",
     ],
 )
 def test_contacts_in_many_spellings(text):
@@ -183,6 +184,7 @@ def test_extra_forbidden_words_count_as_profanity():
         "Увы, бронировать товар мы не можем — система площадки этого не позволяет.",
         "Sorry, we can't reserve items because the marketplace doesn't support holds.",
         "Regrettably, we can't disclose the price, since it is commercially sensitive.",
+        "Unfortunately we can't hold items, as stock is managed by the marketplace warehouse.",
         "很抱歉，该商品已经停产，无法补货。",
         "非常抱歉，这款商品暂时不支持定制，因为是统一批量生产的。",
     ],
