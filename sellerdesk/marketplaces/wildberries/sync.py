@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -283,4 +283,42 @@ def sync_chat_events(account: MarketplaceAccount, client: WildberriesClient, sta
         cursor = next_cursor
 
 
-STREAMS = (sync_questions, sync_feedbacks, sync_chat_events)
+# Questions answered or declined on the seller portal leave the "unanswered" listing the sync
+# reads, so nothing would tell the app. Each run reads back a few staged questions still
+# unanswered in our copy (least recently checked first, none checked twice within the age).
+QUESTION_STATE_CHECKS_PER_RUN = 10
+QUESTION_STATE_CHECK_AGE = timedelta(minutes=10)
+
+
+def sync_question_states(account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats) -> None:
+    """Hand questions handled on the portal to the app again (its hook settles them, sends nothing)."""
+    from sellerdesk.marketplaces.wildberries.errors import WildberriesRequestError
+
+    now = timezone.now()
+    due = list(
+        InboundRecord.objects.for_shop(account.shop_id)
+        .filter(stream=InboundStream.QUESTION, payload__answer=None, updated_at__lt=now - QUESTION_STATE_CHECK_AGE)
+        .exclude(payload__state="none")
+        .order_by("updated_at", "pk")
+        .values_list("pk", "external_id")[:QUESTION_STATE_CHECKS_PER_RUN]
+    )
+    if not due:
+        return
+    changed: list[dict] = []
+    for _pk, external_id in due:
+        try:
+            payload = client.question(external_id)
+        except WildberriesRequestError:
+            continue  # gone from the marketplace (deleted question): nothing to settle
+        item = question_from_payload(payload)
+        if item.answered or item.declined:
+            changed.append(payload)
+    # Unchanged ones wait their turn again; changed ones are re-saved by the import below.
+    InboundRecord.objects.filter(pk__in=[pk for pk, _ext in due]).update(updated_at=now)
+    if changed:
+        _commit_page(account_id=account.pk, stream=InboundStream.QUESTION, payloads=changed,
+                     external_id=lambda p: p["id"], to_item=question_from_payload, cursor_field="questions_cursor",
+                     cursor_value=None, created_at=lambda p: parse_time(p.get("createdDate")), stats=stats)
+
+
+STREAMS = (sync_questions, sync_question_states, sync_feedbacks, sync_chat_events)
