@@ -45,6 +45,7 @@ bench: setup services
 	$(BIN)/python bench/reviews_list.py
 	$(BIN)/python bench/inbox.py
 	$(BIN)/python bench/sla.py
+	$(BIN)/python bench/due_soon.py
 	$(BIN)/python bench/wb_sync.py
 
 clean:
