@@ -7,6 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PART_LABELS = {
     "greeting": _("Greeting"),
@@ -93,7 +94,7 @@ def _fix_for(finding: dict[str, Any]) -> Fix | None:
             action="insert", text=suggestion, start=start, end=end, label=str(INSERT_LABELS[code])
         )
     if code in REMOVABLE and end > start:
-        return Fix(action="remove", start=start, end=end, label=str(_("Remove")))
+        return Fix(action="remove", start=start, end=end, label=str(pgettext_lazy("reply fix", "Remove")))
     if code in REPLACEABLE and suggestion and end > start:
         label = _("Replace with “%(text)s”") % {"text": suggestion.strip()}
         return Fix(action="replace", text=suggestion, start=start, end=end, label=str(label))

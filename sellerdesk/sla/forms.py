@@ -58,6 +58,7 @@ class PolicyForm(forms.Form):
     target_minutes = forms.IntegerField(
         label=_("First-response target, minutes"), min_value=1, max_value=60 * 24 * 30
     )
+    # xgettext:no-python-format
     warn_percent = forms.IntegerField(label=_("Warn at, % of the target"), min_value=1, max_value=99)
     business_hours = forms.BooleanField(label=_("Count business hours only"), required=False)
 

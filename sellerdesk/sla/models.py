@@ -39,6 +39,8 @@ class SlaPolicy(models.Model):
         _("first-response target, minutes"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)]
     )
     warn_percent = models.PositiveSmallIntegerField(
+        # "% o" looks like a format directive to xgettext; the label is never %-formatted.
+        # xgettext:no-python-format
         _("warn at, % of the target"),
         default=DEFAULT_WARN_PERCENT,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
