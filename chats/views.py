@@ -11,8 +11,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -24,22 +22,6 @@ from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
 from sellerdesk.sla.selectors import due_at_map
-
-PICKER_TEMPLATE = "templates_lib/picker.html"
-LIVE_CHECK_TEMPLATE = "replycheck/live_check.html"
-FINDINGS_TEMPLATE = "replycheck/findings.html"
-_template_exists_cache: dict[str, bool] = {}
-
-
-def _template_exists(name: str) -> bool:
-    # Other apps' includes may not exist yet while they are being built; the page must render.
-    if name not in _template_exists_cache:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            return False  # not cached: it may appear after a deploy without a restart
-        _template_exists_cache[name] = True
-    return True
 
 
 def _list_params(request: ShopRequest) -> dict:
@@ -131,9 +113,6 @@ def _thread_context(request: ShopRequest, conversation: Conversation, *, before:
         "hit_id": hits[hit_index] if hits else None,
         "attachments": selectors.conversation_attachments(conversation=conversation),
         "picker_variables": picker_variables,
-        "picker_enabled": _template_exists(PICKER_TEMPLATE),
-        "live_check_enabled": _template_exists(LIVE_CHECK_TEMPLATE),
-        "findings_enabled": _template_exists(FINDINGS_TEMPLATE),
         "reply_text": "",
     }
 
@@ -217,9 +196,6 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
         "reply_errors": errors,
         "report": report,
         "picker_variables": {"buyer_name": conversation.buyer_name},
-        "picker_enabled": _template_exists(PICKER_TEMPLATE),
-        "live_check_enabled": _template_exists(LIVE_CHECK_TEMPLATE),
-        "findings_enabled": _template_exists(FINDINGS_TEMPLATE),
     }
     if conversation.product is not None:
         refusal["picker_variables"] |= {"product_name": conversation.product.name, "sku": conversation.product.sku}

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,22 +31,6 @@ from sellerdesk.core.models import Role
 from sellerdesk.sla.selectors import due_at_map
 
 TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
-
-
-@lru_cache(maxsize=8)
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def _reply_box_flags() -> dict[str, bool]:
-    return {
-        "live_check_enabled": _template_exists("replycheck/live_check.html"),
-        "picker_enabled": _template_exists("templates_lib/picker.html"),
-    }
 
 
 # --- Questions -------------------------------------------------------------------------------
@@ -148,7 +129,6 @@ def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
         "answer_form": extra.pop("answer_form", None) or ReplyForm(auto_id="answer-%s"),
         "decline_form": extra.pop("decline_form", None) or ReplyForm(auto_id="decline-%s"),
         "can_manage": request.role.includes(Role.MANAGER),
-        **_reply_box_flags(),
         **extra,
     }
 
@@ -288,7 +268,6 @@ def _rule_editor(request: ShopRequest, rule: DeclineRule | None) -> HttpResponse
         "dry_run_error": dry_run_error,
         "decline_reasons": selectors.standard_decline_reasons(request.shop.default_language),
         "settings": selectors.question_settings_get(shop=request.shop),
-        **_reply_box_flags(),
     }
     status = 400 if request.method == "POST" and form.errors and dry_run is None else 200
     return render(request, "questions/rule_edit.html", context, status=status)

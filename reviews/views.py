@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,22 +29,6 @@ from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
 
 TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTION)
-
-
-@lru_cache(maxsize=8)
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def _reply_box_flags() -> dict[str, bool]:
-    return {
-        "live_check_enabled": _template_exists("replycheck/live_check.html"),
-        "picker_enabled": _template_exists("templates_lib/picker.html"),
-    }
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -159,7 +140,6 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
         "offer_form": extra.pop("offer_form", None) or OfferForm(auto_id="offer-%s"),
         "resolve_form": ResolveForm(auto_id="resolve-%s"),
         "can_manage": request.role.includes(Role.MANAGER),
-        **_reply_box_flags(),
         **extra,
     }
 
