@@ -65,7 +65,11 @@ def _translations(catalogue: polib._BaseFile) -> dict[tuple[str | None, str], st
 
 def test_every_app_catalogue_exists_in_every_language():
     present = {_label(path) for path in PO_FILES}
-    expected = {f"{directory}/{lang}/LC_MESSAGES/django.po" for directory in LOCALE_DIRS for lang in ALL_LANGUAGES}
+    expected = {
+        f"{directory}/{lang}/LC_MESSAGES/django.po"
+        for directory in LOCALE_DIRS
+        for lang in ALL_LANGUAGES
+    }
     assert expected <= present, sorted(expected - present)
 
 
@@ -83,8 +87,8 @@ def test_a_message_has_one_translation_across_catalogues(lang):
         for (context, msgid), by_value in seen.items()
         if len(by_value) > 1
     ]
-    assert not conflicts, "Same msgid, different translations (add a context or harmonise):\n" + "\n".join(
-        conflicts
+    assert not conflicts, (
+        "Same msgid, different translations (add a context or harmonise):\n" + "\n".join(conflicts)
     )
 
 
@@ -115,4 +119,6 @@ def test_compiled_catalogue_matches_its_po(po_path):
         for ctx, msgid in source.keys() | compiled.keys()
         if source.get((ctx, msgid)) != compiled.get((ctx, msgid))
     )
-    assert not stale, f"{_label(mo_path)} is out of date (run make messages):\n" + "\n".join(stale[:20])
+    assert not stale, f"{_label(mo_path)} is out of date (run make messages):\n" + "\n".join(
+        stale[:20]
+    )
