@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import RowNumber
-from django.utils.dateparse import parse_datetime
 
 from chats.models import Attachment, Conversation, Message
 from chats.search import (
@@ -22,6 +20,13 @@ from chats.search import (
     sqlite_contains_q,
 )
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.pagination import (
+    KeysetPage,
+    keyset_before_q,
+    keyset_cursor_encode,
+    keyset_filter_before,
+    keyset_page,
+)
 
 LIST_PAGE_SIZE = 30  # about two screens; the rest loads as the list scrolls
 THREAD_PAGE_SIZE = 40
@@ -32,23 +37,6 @@ MAX_MATCHING_PRODUCTS = 500
 
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
-
-
-# --- cursors ------------------------------------------------------------------------------
-
-
-def cursor_encode(moment: datetime | None, pk: int) -> str:
-    return f"{moment.isoformat() if moment else ''}~{pk}"
-
-
-def cursor_decode(raw: str | None) -> tuple[datetime, int] | None:
-    if not raw or "~" not in raw:
-        return None
-    stamp, _sep, pk = raw.rpartition("~")
-    moment = parse_datetime(stamp)
-    if moment is None or not pk.isdigit():
-        return None
-    return moment, int(pk)
 
 
 # --- message matching ---------------------------------------------------------------------
@@ -67,14 +55,6 @@ def message_match_q(query: str) -> Q:
 
 
 # --- the conversation list ----------------------------------------------------------------
-
-
-@dataclass
-class ConversationPage:
-    rows: list[Conversation]
-    next_cursor: str = ""
-    groups: list[dict] = field(default_factory=list)
-    sla_map: dict | None = None  # filled by the "due soon" page; otherwise the view looks it up
 
 
 def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> QuerySet[Conversation]:
@@ -125,28 +105,20 @@ def conversation_list(
     product_id: int | None = None,
     cursor: str | None = None,
     limit: int = LIST_PAGE_SIZE,
-) -> ConversationPage:
+) -> KeysetPage[Conversation]:
     """One page of conversations, newest activity first (1 query; 3 when searching)."""
     query = normalise_query(query)
     conversations = _filtered(shop=shop, tab=tab, query=query, product_id=product_id)
-    position = cursor_decode(cursor)
-    if position:
-        moment, pk = position
-        conversations = conversations.filter(
-            Q(last_message_at__lt=moment) | Q(last_message_at=moment, pk__lt=pk)
-        )
+    conversations = keyset_filter_before(conversations, cursor, field="last_message_at")
     rows = list(
         conversations.select_related("product")
         # Plain DESC (nulls first, never null in practice) so chats_conv_shop_recent serves the order.
         .order_by("-last_message_at", "-pk")[: limit + 1]
     )
-    next_cursor = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = cursor_encode(rows[-1].last_message_at, rows[-1].pk)
-    if query and rows:
-        _attach_snippets(rows, shop=shop, query=query)
-    return ConversationPage(rows=rows, next_cursor=next_cursor)
+    page = keyset_page(rows, size=limit, field="last_message_at")
+    if query and page.items:
+        _attach_snippets(page.items, shop=shop, query=query)
+    return page
 
 
 def conversation_list_due(
@@ -157,7 +129,7 @@ def conversation_list_due(
     product_id: int | None = None,
     cursor: str | None = None,
     limit: int = LIST_PAGE_SIZE,
-) -> ConversationPage:
+) -> KeysetPage[Conversation]:
     """"Due soon": conversations waiting for a reply, the open SLA period due first.
 
     Paged over the SLA clock table (keyset on due time, see ``sla.selectors.open_clock_page``),
@@ -175,7 +147,7 @@ def conversation_list_due(
     rows = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
     if query and rows:
         _attach_snippets(rows, shop=shop, query=query)
-    return ConversationPage(rows=rows, next_cursor=due.next_cursor, sla_map=due.sla_map)
+    return KeysetPage(items=rows, next_cursor=due.next_cursor, sla_map=due.sla_map)
 
 
 def _attach_snippets(rows: list[Conversation], *, shop: Shop, query: str) -> None:
@@ -262,15 +234,12 @@ def _thread_base(conversation: Conversation) -> QuerySet[Message]:
 def thread_latest(*, conversation: Conversation, before: str | None = None, limit: int = THREAD_PAGE_SIZE) -> ThreadWindow:
     """The newest ``limit`` messages (or those before a cursor), for upward paging (2 queries)."""
     messages = _thread_base(conversation)
-    position = cursor_decode(before)
-    if position:
-        moment, pk = position
-        messages = messages.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+    messages = keyset_filter_before(messages, before)
     page = list(messages.order_by("-created_at", "-pk")[: limit + 1])
     older = ""
     if len(page) > limit:
         page = page[:limit]
-        older = cursor_encode(page[-1].created_at, page[-1].pk)
+        older = keyset_cursor_encode(page[-1].created_at, page[-1].pk)
     page.reverse()
     return ThreadWindow(messages=page, older_cursor=older)
 
@@ -279,16 +248,16 @@ def thread_around(*, conversation: Conversation, message: Message, limit: int = 
     """A window centred on ``message`` (a search hit), with cursors both ways (4 queries)."""
     half = limit // 2
     base = _thread_base(conversation)
-    before = Q(created_at__lt=message.created_at) | Q(created_at=message.created_at, pk__lt=message.pk)
+    before = keyset_before_q(message.created_at, message.pk)
     older = list(base.filter(before).order_by("-created_at", "-pk")[: half + 1])
     newer = list(base.exclude(before).order_by("created_at", "pk")[: half + 1])
     older_cursor = newer_cursor = ""
     if len(older) > half:
         older = older[:half]
-        older_cursor = cursor_encode(older[-1].created_at, older[-1].pk)
+        older_cursor = keyset_cursor_encode(older[-1].created_at, older[-1].pk)
     if len(newer) > half:
         newer = newer[:half]
-        newer_cursor = cursor_encode(newer[-1].created_at, newer[-1].pk)
+        newer_cursor = keyset_cursor_encode(newer[-1].created_at, newer[-1].pk)
     older.reverse()
     return ThreadWindow(messages=older + newer, older_cursor=older_cursor, newer_cursor=newer_cursor)
 

@@ -74,13 +74,13 @@ def _list_context(request: ShopRequest) -> dict:
         )
         sla_map = context["page"].sla_map
         if sla_map is None:  # one query for the badges of the whole page
-            sla_map = due_at_map("chat", [row.pk for row in context["page"].rows], shop=request.shop)
+            sla_map = due_at_map("chat", [row.pk for row in context["page"].items], shop=request.shop)
         context["sla_map"] = sla_map
         if params["tab"] == "unread":
             context["due_sort_url"] = "?" + _list_query_string(params, sort="" if params["sort"] else "due")
         if params["product"]:
             context["product_filter"] = next(
-                (row.product for row in context["page"].rows if row.product_id == params["product"]), None
+                (row.product for row in context["page"].items if row.product_id == params["product"]), None
             )
     return context
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from questions.models import (
 )
 from questions.ruleset import ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 
 PAGE_SIZE = 25
 REPEAT_CANDIDATES = 500
@@ -146,26 +146,7 @@ def question_new_count(*, shop: Shop) -> int:
     return Question.objects.for_shop(shop).filter(status=QuestionStatus.NEW).count()
 
 
-def cursor_encode(question: Question) -> str:
-    return f"{int(question.created_at.timestamp() * 1_000_000)}-{question.pk}"
-
-
-def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in cursor.split("-", 1))
-        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-@dataclass(frozen=True)
-class QuestionPage:
-    items: list[Question]
-    next_cursor: str | None
-    sla_map: dict | None = None  # filled by the "due soon" page; otherwise the view looks it up
-
-
-def _question_page_due(*, shop: Shop, filters: QuestionFilters, cursor: str, size: int) -> QuestionPage:
+def _question_page_due(*, shop: Shop, filters: QuestionFilters, cursor: str, size: int) -> KeysetPage[Question]:
     """New questions by open SLA due time: a keyset page over the shop's clocks (filters applied
     inside that query), then the page's questions in one query."""
     from sellerdesk.sla.selectors import open_clock_page
@@ -179,22 +160,19 @@ def _question_page_due(*, shop: Shop, filters: QuestionFilters, cursor: str, siz
         .in_bulk(due.item_ids)
     )
     items = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
-    return QuestionPage(items=items, next_cursor=due.next_cursor or None, sla_map=due.sla_map)
+    return KeysetPage(items=items, next_cursor=due.next_cursor, sla_map=due.sla_map)
 
 
 def question_page(
     *, shop: Shop, filters: QuestionFilters, cursor: str = "", size: int = PAGE_SIZE
-) -> QuestionPage:
+) -> KeysetPage[Question]:
     """One page of a tab, newest first, by keyset (no OFFSET: page 4,000 costs what page 1 does)."""
     if filters.due_soon and filters.status == QuestionStatus.NEW:
         return _question_page_due(shop=shop, filters=filters, cursor=cursor, size=size)
     queryset = _filtered(shop, filters).filter(status=filters.status)
     if filters.status == QuestionStatus.DECLINED and filters.decline_kind:
         queryset = queryset.filter(decline_kind=filters.decline_kind)
-    position = cursor_decode(cursor) if cursor else None
-    if position is not None:
-        created_at, pk = position
-        queryset = queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    queryset = keyset_filter_before(queryset, cursor)
     newest_first: tuple = ("-created_at", "-id")
     if filters.search:
         # Same order, but not one the date index can deliver: otherwise PostgreSQL walks
@@ -206,8 +184,7 @@ def question_page(
         .defer("answer_text", "delivery_error")
         .order_by(*newest_first)[: size + 1]
     )
-    next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
-    return QuestionPage(items=rows[:size], next_cursor=next_cursor)
+    return keyset_page(rows, size=size)
 
 
 def product_choices(*, shop: Shop) -> list[Product]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
@@ -25,6 +25,7 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 
 PAGE_SIZE = 25
 RATING_GROUPS = {"negative": (1, 2), "mixed": (3, 3), "positive": (4, 5)}
@@ -106,31 +107,10 @@ def review_unanswered_count(*, shop: Shop) -> int:
     return Review.objects.for_shop(shop).filter(status=ReviewStatus.UNANSWERED).count()
 
 
-def cursor_encode(review: Review) -> str:
-    return f"{int(review.created_at.timestamp() * 1_000_000)}-{review.pk}"
-
-
-def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in cursor.split("-", 1))
-        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-@dataclass(frozen=True)
-class ReviewPage:
-    items: list[Review]
-    next_cursor: str | None
-
-
-def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: int = PAGE_SIZE) -> ReviewPage:
+def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: int = PAGE_SIZE) -> KeysetPage[Review]:
     """One page of a tab, newest first, by keyset (page 4,000 costs what page 1 does)."""
     queryset = _filtered(shop, filters).filter(status=filters.status)
-    position = cursor_decode(cursor) if cursor else None
-    if position is not None:
-        created_at, pk = position
-        queryset = queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    queryset = keyset_filter_before(queryset, cursor)
     newest_first: tuple = ("-created_at", "-id")
     if filters.search:
         # Not an order the date index delivers: the text indexes find the matches, then a
@@ -142,8 +122,7 @@ def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: i
         .defer("answer_text", "delivery_error", "pros", "cons")
         .order_by(*newest_first)[: size + 1]
     )
-    next_cursor = cursor_encode(rows[size - 1]) if len(rows) > size else None
-    return ReviewPage(items=rows[:size], next_cursor=next_cursor)
+    return keyset_page(rows, size=size)
 
 
 def product_choices(*, shop: Shop) -> list[Product]:

@@ -94,9 +94,9 @@ def test_due_order_pages_by_keyset(shops, seller_client, monkeypatch, waiting):
     from chats import selectors
 
     page = selectors.conversation_list_due(shop=shops.mine, limit=2)
-    assert [row.pk for row in page.rows] == [urgent.pk, middle.pk] and page.next_cursor
+    assert [row.pk for row in page.items] == [urgent.pk, middle.pk] and page.next_cursor
     rest = selectors.conversation_list_due(shop=shops.mine, cursor=page.next_cursor, limit=2)
-    assert [row.pk for row in rest.rows] == [relaxed.pk] and not rest.next_cursor
+    assert [row.pk for row in rest.items] == [relaxed.pk] and rest.next_cursor == ""
     assert set(rest.sla_map) == {relaxed.pk}
 
 
