@@ -27,6 +27,8 @@ from chats.search import SearchVectorAppend, cjk_bigrams
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.marketplaces import base as marketplaces
 from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
+from sellerdesk.marketplaces.connectors import connector_for_item
+from sellerdesk.replycheck.services import reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
 if TYPE_CHECKING:
@@ -113,6 +115,41 @@ def _store_attachment(*, message: Message, name: str, content_type: str, data: C
     return attachment
 
 
+def _message_create(
+    *,
+    conversation: Conversation,
+    direction: str,
+    text: str,
+    created_at: datetime,
+    delivery_status: str,
+    author: AbstractBaseUser | None = None,
+    external_id: str = "",
+) -> Message:
+    message = Message(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        direction=direction,
+        text=text,
+        text_ngrams=cjk_bigrams(text),
+        author=author,
+        created_at=created_at,
+        delivery_status=delivery_status,
+        external_id=external_id,
+    )
+    message.full_clean()
+    message.save()
+    return message
+
+
+def _received_files_store(message: Message, files: Sequence[tuple[str, str, bytes]]) -> None:
+    """Files fetched from the marketplace, as (original name, declared type, bytes)."""
+    for name, _declared_type, data in files:
+        # Trust the bytes, not the sender's label: anything that is not JPEG/PNG/PDF is kept
+        # as an opaque download and never served inline.
+        content_type = sniff_content_type(data[:16]) or "application/octet-stream"
+        _store_attachment(message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data))
+
+
 @transaction.atomic
 def buyer_message_receive(
     *,
@@ -128,24 +165,15 @@ def buyer_message_receive(
     """
     created_at = created_at or timezone.now()
     _lock(conversation)
-    message = Message(
+    message = _message_create(
         conversation=conversation,
-        shop_id=conversation.shop_id,
         direction=Direction.INCOMING,
         text=text,
-        text_ngrams=cjk_bigrams(text),
         created_at=created_at,
         delivery_status=DeliveryStatus.RECEIVED,
         external_id=external_id,
     )
-    message.full_clean()
-    message.save()
-    for name, _declared_type, data in files:
-        # Trust the bytes, not the sender's label: anything that is not JPEG/PNG/PDF is kept
-        # as an opaque download and never served inline.
-        content_type = sniff_content_type(data[:16]) or "application/octet-stream"
-        upload = ContentFile(data, name=name)
-        _store_attachment(message=message, name=name, content_type=content_type, data=upload, size=len(data))
+    _received_files_store(message, files)
 
     was_waiting = conversation.first_unanswered_at is not None
     is_latest = _is_latest(conversation, created_at)
@@ -181,8 +209,6 @@ def chat_message_send(
     Raises ValidationError for bad files or an empty/too long text, and the reply guard's
     ReplyBlocked / ReplyNeedsConfirmation for policy findings. Nothing is saved then.
     """
-    from sellerdesk.replycheck.services import reply_guard
-
     text = text.strip()
     checked: list[CheckedFile] = check_chat_files(files)
     if not text and not checked:
@@ -204,18 +230,14 @@ def chat_message_send(
 
     now = timezone.now()
     _lock(conversation)
-    message = Message(
+    message = _message_create(
         conversation=conversation,
-        shop_id=conversation.shop_id,
         direction=Direction.OUTGOING,
         text=text,
-        text_ngrams=cjk_bigrams(text),
         author=author,
         created_at=now,
         delivery_status=DeliveryStatus.QUEUED,
     )
-    message.full_clean()
-    message.save()
     for item in checked:
         _store_attachment(message=message, name=item.name, content_type=item.content_type, data=item.upload, size=item.size)
 
@@ -272,8 +294,6 @@ def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Mes
     if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.QUEUED:
         return message  # already delivered or given up: a duplicate task is harmless
     message.attempts += 1
-    from sellerdesk.marketplaces.connectors import connector_for_item
-
     conversation = message.conversation
     connector = connector_for_item(
         marketplaces.get_connector(message.shop), remote_ref=conversation.chat_ref or conversation.external_id
@@ -373,20 +393,15 @@ def seller_message_record(
 ) -> Message:
     """A reply the shop wrote elsewhere (the marketplace's own portal): already delivered."""
     _lock(conversation)
-    message = Message(
+    message = _message_create(
         conversation=conversation,
-        shop_id=conversation.shop_id,
         direction=Direction.OUTGOING,
         text=text,
-        text_ngrams=cjk_bigrams(text),
         created_at=created_at,
         delivery_status=DeliveryStatus.SENT,
         external_id=external_id,
     )
-    message.full_clean()
-    message.save()
-    for name, content_type, data in files:
-        _store_attachment(message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data))
+    _received_files_store(message, files)
     was_waiting = conversation.first_unanswered_at is not None
     updates: dict = {"first_unanswered_at": None, **_search_vector_update(text, message.text_ngrams)}
     if _is_latest(conversation, created_at):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +23,7 @@ from questions.models import (
 from questions.ruleset import ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
+from sellerdesk.core.search import text_search
 
 PAGE_SIZE = 25
 REPEAT_CANDIDATES = 500
@@ -86,16 +85,6 @@ class QuestionFilters:
     due_soon: bool = False
 
 
-_WORD_RE = re.compile(r"[^\W\d_]{3,}")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def _wants_word_search(text: str) -> bool:
-    """Stemmed word search helps Russian/English words, not SKUs (digits) nor Chinese
-    (the parser sees a run of Han characters as one word; the substring search covers it)."""
-    return bool(_WORD_RE.search(text)) and not any(c.isdigit() for c in text) and not _HAN_RE.search(text)
-
-
 def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Question]:
     """Questions whose text contains ``text`` (words or a fragment) or whose product SKU does."""
     text = text.strip()
@@ -106,20 +95,7 @@ def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Que
     sku_products = list(
         Product.objects.for_shop(shop).filter(sku__icontains=text).values_list("pk", flat=True)[:500]
     )
-    condition = Q(text__icontains=text)
-    if sku_products:
-        condition |= Q(product_id__in=sku_products)
-    if connection.vendor != "postgresql":
-        # SQLite folds the case of ASCII letters only: try the usual Cyrillic spellings too.
-        for variant in {text.lower(), text.capitalize()} - {text}:
-            condition |= Q(text__icontains=variant)
-    elif _wants_word_search(text):
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        # Word forms: «чайника» finds «чайник» (GIN index on the same expression).
-        queryset = queryset.annotate(search_vector=SearchVector("text", config="russian"))
-        condition |= Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
-    return queryset.filter(condition)
+    return text_search(queryset, text, also=Q(product_id__in=sku_products) if sku_products else None)
 
 
 def _filtered(shop: Shop, filters: QuestionFilters) -> QuerySet[Question]:

@@ -26,6 +26,8 @@ from questions.models import (
 )
 from questions.ruleset import rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.replycheck.services import ReplyBlocked, reply_guard
+from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
 if TYPE_CHECKING:
     from sellerdesk.marketplaces.inbound import IncomingProduct, IncomingQuestion
@@ -33,24 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SLA_CHANNEL = "question"
-
-
-def _reply_guard(**kwargs):
-    from sellerdesk.replycheck.services import reply_guard
-
-    return reply_guard(**kwargs)
-
-
-def _sla_started(question: Question) -> None:
-    from sellerdesk.sla.hooks import waiting_started
-
-    waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
-
-
-def _sla_stopped(question: Question, *, at, by_user_id: int | None) -> None:
-    from sellerdesk.sla.hooks import waiting_stopped
-
-    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=at, by_user_id=by_user_id)
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -108,7 +92,7 @@ def question_create(
     )
     question.full_clean()
     question.save()
-    _sla_started(question)
+    waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
     transaction.on_commit(partial(tasks.question_arrived.delay, question.pk))
     return question
 
@@ -186,7 +170,7 @@ def question_handled_on_marketplace(*, question: Question, declined: bool, text:
     question.delivery_error = ""
     question.full_clean()
     question.save()
-    _sla_stopped(question, at=now, by_user_id=None)
+    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
     return question
 
 
@@ -210,29 +194,7 @@ def question_answer(
     *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Question:
     """Answer a new question. The policy check is the guard: errors refuse, warnings need a yes."""
-    text = text.strip()
-    _reply_guard(
-        shop=question.shop,
-        text=text,
-        channel="question_answer",
-        buyer_name=question.buyer_name or None,
-        warnings_confirmed=warnings_confirmed,
-    )
-    question = _lock(question.pk)
-    _ensure_new(question)
-    now = timezone.now()
-    question.status = QuestionStatus.ANSWERED
-    question.decline_kind = ""
-    question.answer_text = text
-    question.answered_by = user  # type: ignore[assignment]
-    question.answered_at = now
-    question.delivery_status = DeliveryStatus.PENDING
-    question.delivery_error = ""
-    question.full_clean()
-    question.save()
-    _sla_stopped(question, at=now, by_user_id=user.pk)
-    _deliver_after_commit(question)
-    return question
+    return _reply_by_hand(question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=False)
 
 
 @transaction.atomic
@@ -240,19 +202,26 @@ def question_decline(
     *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Question:
     """Decline a new question by hand with a polite reply that passes the decline policy."""
+    return _reply_by_hand(question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=True)
+
+
+def _reply_by_hand(
+    question: Question, *, text: str, user: AbstractBaseUser, warnings_confirmed: bool, declined: bool
+) -> Question:
+    """A seller's answer or decline: checked against its channel's policy, stored, queued for delivery."""
     text = text.strip()
-    _reply_guard(
+    reply_guard(
         shop=question.shop,
         text=text,
-        channel="question_decline",
+        channel="question_decline" if declined else "question_answer",
         buyer_name=question.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
     )
     question = _lock(question.pk)
     _ensure_new(question)
     now = timezone.now()
-    question.status = QuestionStatus.DECLINED
-    question.decline_kind = DeclineKind.MANUAL
+    question.status = QuestionStatus.DECLINED if declined else QuestionStatus.ANSWERED
+    question.decline_kind = DeclineKind.MANUAL if declined else ""
     question.answer_text = text
     question.answered_by = user  # type: ignore[assignment]
     question.answered_at = now
@@ -260,7 +229,7 @@ def question_decline(
     question.delivery_error = ""
     question.full_clean()
     question.save()
-    _sla_stopped(question, at=now, by_user_id=user.pk)
+    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now, by_user_id=user.pk)
     _deliver_after_commit(question)
     return question
 
@@ -284,10 +253,8 @@ def question_mark_repeat(*, question_id: int) -> Question | None:
 
 
 def _reply_still_allowed(shop: Shop, reply: str) -> bool:
-    from sellerdesk.replycheck.services import ReplyBlocked
-
     try:
-        _reply_guard(shop=shop, text=reply, channel="question_decline", warnings_confirmed=True)
+        reply_guard(shop=shop, text=reply, channel="question_decline", warnings_confirmed=True)
     except ReplyBlocked:
         return False
     return True
@@ -343,7 +310,7 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     question.delivery_status = DeliveryStatus.PENDING if reply else DeliveryStatus.NONE
     question.delivery_error = ""
     question.save()
-    _sla_stopped(question, at=now, by_user_id=None)
+    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
     if reply:
         _deliver_after_commit(question)
     return record
@@ -375,7 +342,7 @@ def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> Auto
         question.delivery_status = DeliveryStatus.NONE
         question.delivery_error = ""
         question.save()
-        _sla_started(question)
+        waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
     if was_sent:
         transaction.on_commit(partial(tasks.autodecision_withdraw.delay, decision.pk))
     return decision
@@ -463,7 +430,6 @@ _FIELD_FOR_FILE_KEY = {"name": "name", "phrases": "phrases", "exclude": "exclusi
 def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
     """Model checks, then the matcher's checks on the whole set, then the reply policy."""
     from sellerdesk.policy.rules import RulesFileError, load_rules
-    from sellerdesk.replycheck.services import ReplyBlocked
 
     rule.full_clean(exclude=["shop"], validate_unique=False)
     if any(other.name == rule.name and other.pk != rule.pk for other in rules):
@@ -479,7 +445,7 @@ def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
         field = _FIELD_FOR_FILE_KEY.get(error.field or "", "phrases")
         raise ValidationError({field: error.message(get_language())}) from error
     try:
-        _reply_guard(shop=rule.shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+        reply_guard(shop=rule.shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
     except ReplyBlocked as refused:
         raise ValidationError({"reply_text": refused.messages}, code="policy") from refused
 
@@ -568,7 +534,6 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
     ``RulesImportError`` whose message names the rule and the field.
     """
     from sellerdesk.policy.rules import RulesFileError, load_rules
-    from sellerdesk.replycheck.services import ReplyBlocked
 
     try:
         ruleset = load_rules(data)
@@ -592,7 +557,7 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         where = {"rule": item.name, "number": position}
         try:
             rule.full_clean(exclude=["shop"], validate_unique=False)
-            _reply_guard(shop=shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+            reply_guard(shop=shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
         except ReplyBlocked as refused:
             raise RulesImportError(
                 _("Rule %(number)s («%(rule)s»), field “reply”: %(problem)s")

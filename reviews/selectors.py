@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -26,6 +24,7 @@ from reviews.models import (
 )
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
+from sellerdesk.core.search import text_search
 
 PAGE_SIZE = 25
 RATING_GROUPS = {"negative": (1, 2), "mixed": (3, 3), "positive": (4, 5)}
@@ -54,31 +53,12 @@ class ReviewFilters:
     rating_group: str = ""  # negative / mixed / positive
 
 
-_WORD_RE = re.compile(r"[^\W\d_]{3,}")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def _wants_word_search(text: str) -> bool:
-    """Stemmed word search for Russian/English words; Chinese and digits go by substring."""
-    return bool(_WORD_RE.search(text)) and not any(c.isdigit() for c in text) and not _HAN_RE.search(text)
-
-
 def _search(queryset: QuerySet[Review], text: str) -> QuerySet[Review]:
     """Reviews whose text or buyer contains ``text``, or (PostgreSQL) whose words match its word forms."""
     text = text.strip()
     if not text:
         return queryset
-    condition = Q(text__icontains=text) | Q(buyer_name__icontains=text)
-    if connection.vendor != "postgresql":
-        # SQLite folds the case of ASCII letters only: try the usual Cyrillic spellings too.
-        for variant in {text.lower(), text.capitalize()} - {text}:
-            condition |= Q(text__icontains=variant)
-    elif _wants_word_search(text):
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        queryset = queryset.annotate(search_vector=SearchVector("text", config="russian"))
-        condition |= Q(search_vector=SearchQuery(text, config="russian", search_type="websearch"))
-    return queryset.filter(condition)
+    return text_search(queryset, text, also=Q(buyer_name__icontains=text))
 
 
 def _filtered(shop: Shop, filters: ReviewFilters) -> QuerySet[Review]:

@@ -33,6 +33,8 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
+from sellerdesk.replycheck.services import reply_guard
+from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -44,24 +46,6 @@ DEFAULT_LIMITS = {
     ReplyLanguage.ZH: (Decimal("5"), Decimal("10"), "CNY"),
     ReplyLanguage.EN: (Decimal("2"), Decimal("10"), "USD"),
 }
-
-
-def _reply_guard(**kwargs):
-    from sellerdesk.replycheck.services import reply_guard
-
-    return reply_guard(**kwargs)
-
-
-def _sla_started(review: Review) -> None:
-    from sellerdesk.sla.hooks import waiting_started
-
-    waiting_started(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at)
-
-
-def _sla_stopped(review: Review, *, at, by_user_id: int | None) -> None:
-    from sellerdesk.sla.hooks import waiting_stopped
-
-    waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=at, by_user_id=by_user_id)
 
 
 # --- Settings and situation rules -------------------------------------------------------------
@@ -251,7 +235,7 @@ def review_create(
     if count:
         Review.objects.filter(pk=review.pk).update(photo_count=count)
         review.photo_count = count
-    _sla_started(review)
+    waiting_started(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at)
     return review
 
 
@@ -290,7 +274,7 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
         review.status = _status_after(review)
         review.delivery_status = DeliveryStatus.SENT
         review.save(update_fields=["answer_text", "answered_at", "status", "delivery_status"])
-        _sla_stopped(review, at=now, by_user_id=None)
+        waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now)
     return review
 
 
@@ -349,7 +333,7 @@ def review_answer(
     from reviews import tasks
 
     text = text.strip()
-    _reply_guard(
+    reply_guard(
         shop=review.shop,
         text=text,
         channel=REPLY_CHANNEL,
@@ -371,7 +355,7 @@ def review_answer(
     step = CaseStep.objects.filter(case__review_id=review.pk, key="reply_publicly", done_at__isnull=True).first()
     if step is not None:
         _step_done(step, user=user, note="")
-    _sla_stopped(review, at=now, by_user_id=user.pk)
+    waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now, by_user_id=user.pk)
     transaction.on_commit(partial(tasks.review_deliver.delay, review.pk))
     return review
 

@@ -129,3 +129,20 @@ def test_summary_refresh_recomputes_denormalised_fields(shops):
     assert conversation.unread_count == 2
     assert conversation.last_message_excerpt == "Второе"
     assert conversation.first_unanswered_at is not None
+
+
+@pytest.mark.parametrize("record", ["buyer", "seller"])
+def test_marketplace_files_are_typed_by_their_bytes_not_their_label(shops, record):
+    """A reply written on the marketplace's portal is as untrusted as a buyer's message."""
+    from chats.demo import demo_png
+
+    conversation = conversation_with(shops.mine)
+    files = [("page.png", "image/png", b"<html><script>alert(1)</script></html>"), ("photo.bin", "", demo_png(1, (1, 2, 3)))]
+    if record == "buyer":
+        message = services.buyer_message_receive(conversation=conversation, text="Вот", files=files)
+    else:
+        message = services.seller_message_record(
+            conversation=conversation, text="Вот", created_at=timezone.now(), files=files
+        )
+    stored = {a.original_name: a.content_type for a in message.attachments.all()}
+    assert stored == {"page.png": "application/octet-stream", "photo.bin": "image/png"}
