@@ -33,6 +33,7 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
+from sellerdesk.marketplaces.connectors import connector_for_item
 from sellerdesk.replycheck.services import reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
@@ -361,16 +362,23 @@ def review_answer(
 
 
 def review_deliver(*, review_id: int) -> None:
-    """Send the stored reply to the marketplace once; retryable failures propagate (the task retries)."""
+    """Send the stored reply to the marketplace once; retryable failures propagate (the task retries).
+
+    A review the marketplace never gave us (demo data, typed in by hand) goes to the local
+    connector even in a connected shop: the marketplace could only refuse it.
+    """
     from sellerdesk.marketplaces import ConnectorError, get_connector
+    from sellerdesk.marketplaces.services import delivery_error_record
 
     with transaction.atomic():
         review = _lock(review_id)
         if review.delivery_status != DeliveryStatus.PENDING:
             return
+        connector = connector_for_item(get_connector(review.shop), remote_ref=review.external_id)
         try:
-            get_connector(review.shop).answer_review(shop=review.shop, review_ref=review.ref, text=review.answer_text)
+            connector.answer_review(shop=review.shop, review_ref=review.ref, text=review.answer_text)
         except ConnectorError as error:
+            delivery_error_record(shop=review.shop, error=error)  # a refused token is kept on the account
             if error.retryable:
                 raise
             review.delivery_status = DeliveryStatus.FAILED
