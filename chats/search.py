@@ -24,7 +24,8 @@ MAX_QUERY_LENGTH = 100
 
 
 def normalise_query(raw: str | None) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    # NUL cannot be stored or compared in PostgreSQL text; it only arrives from a tampered URL.
+    return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
 def has_cjk(text: str) -> bool:

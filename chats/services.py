@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -210,6 +211,7 @@ def chat_message_send(
     ReplyBlocked / ReplyNeedsConfirmation for policy findings. Nothing is saved then.
     """
     text = text.strip()
+    ProhibitNullCharactersValidator()(text)  # PostgreSQL text cannot hold NUL (a form would refuse it too)
     checked: list[CheckedFile] = check_chat_files(files)
     if not text and not checked:
         raise ValidationError(_("Write a message or attach a file."), code="empty")

@@ -24,17 +24,21 @@ from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
 from sellerdesk.sla.selectors import due_at_map
 
 
+def _positive_int(raw: str | None) -> int | None:
+    """A number typed into the address bar, or None (str.isdigit() alone also accepts "²")."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
 def _list_params(request: ShopRequest) -> dict:
     tab = request.GET.get("tab", "all")
     tab = tab if tab in ("all", "unread") else "all"
-    product = request.GET.get("product", "")
     # "Due soon" orders the Unread tab by the SLA clock; it is a flat list (no grouping).
     due = tab == "unread" and request.GET.get("sort") == "due"
     return {
         "tab": tab,
         "q": normalise_query(request.GET.get("q")),
         "group": request.GET.get("group") == "1" and not due,
-        "product": int(product) if product.isdigit() else None,
+        "product": _positive_int(request.GET.get("product")),
         "sort": "due" if due else "",
     }
 
@@ -92,8 +96,7 @@ def _thread_context(request: ShopRequest, conversation: Conversation, *, before:
     window = None
     if find:
         hits = selectors.thread_hits(conversation=conversation, query=find)
-        raw_hit = request.GET.get("hit", "0")
-        hit_index = min(int(raw_hit), len(hits) - 1) if raw_hit.isdigit() and hits else 0
+        hit_index = min(_positive_int(request.GET.get("hit")) or 0, len(hits) - 1) if hits else 0
         if hits:
             target_row = Message.objects.filter(pk=hits[hit_index]).only("pk", "created_at").first()
             if target_row is not None:

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from questions.models import QuestionSettings, QuestionStatus, RuleKind
+from sellerdesk.core.forms import SearchField
 
 
 class QuestionFilterForm(forms.Form):
     tab = forms.ChoiceField(choices=QuestionStatus.choices, required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchField(label=_("Search"), max_length=200)
     product = forms.IntegerField(label=_("Product"), required=False, min_value=1)
     kind = forms.ChoiceField(
         choices=[("", _("All")), ("auto", _("Automatically")), ("manual", _("By a person"))], required=False

@@ -40,7 +40,8 @@ TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
 @require_GET
 def question_list(request: ShopRequest) -> HttpResponse:
     form = QuestionFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data  # the valid filters: a bad one (a typed-in product id) drops only itself
     filters = selectors.QuestionFilters(
         status=data.get("tab") or QuestionStatus.NEW,
         search=data.get("q") or "",
@@ -93,7 +94,8 @@ def question_list(request: ShopRequest) -> HttpResponse:
         "due_sort_url": due_sort_url,
         "next_url": next_url,
         "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
-        "products": selectors.product_choices(shop=request.shop),
+        # The product menu is outside the results partial: htmx requests need no product query.
+        "products": [] if request.htmx else selectors.product_choices(shop=request.shop),
         "kind_urls": [
             (kind, label, "?" + urlencode({**base_query, "tab": "declined", **({"kind": kind} if kind else {})}))
             for kind, label in (("", _("All")), (DeclineKind.AUTO, DeclineKind.AUTO.label), (DeclineKind.MANUAL, DeclineKind.MANUAL.label))

@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import ReviewSettings, ReviewStatus, Situation
+from sellerdesk.core.forms import SearchField
 
 
 class ReviewFilterForm(forms.Form):
     tab = forms.ChoiceField(choices=ReviewStatus.choices, required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchField(label=_("Search"), max_length=200)
     product = forms.IntegerField(label=_("Product"), required=False, min_value=1)
     rating = forms.IntegerField(label=_("Rating"), required=False, min_value=1, max_value=5)
     group = forms.ChoiceField(

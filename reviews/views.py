@@ -38,7 +38,8 @@ TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTI
 @require_GET
 def review_list(request: ShopRequest) -> HttpResponse:
     form = ReviewFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data  # the valid filters: a bad one (a typed-in product id) drops only itself
     filters = selectors.ReviewFilters(
         status=data.get("tab") or ReviewStatus.UNANSWERED,
         search=data.get("q") or "",
@@ -76,7 +77,8 @@ def review_list(request: ShopRequest) -> HttpResponse:
         "page": page,
         "next_url": next_url,
         "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
-        "products": selectors.product_choices(shop=request.shop),
+        # The product menu is outside the results partial: htmx requests need no product query.
+        "products": [] if request.htmx else selectors.product_choices(shop=request.shop),
         "star_choices": range(5, 0, -1),
     }
     template = "reviews/list.html#results" if request.htmx else "reviews/list.html"

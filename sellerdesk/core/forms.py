@@ -26,3 +26,18 @@ class MemberInviteForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class SearchField(forms.CharField):
+    """A list's search box: text past ``max_length`` is cut off, not refused.
+
+    A refused search would drop the filter and list everything, as if the search had matched
+    all rows; a long paste still finds what its first ``max_length`` characters find.
+    """
+
+    def __init__(self, *, max_length: int = 200, **kwargs) -> None:
+        self.cut_length = max_length
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> str:
+        return super().to_python(value)[: self.cut_length].strip()

@@ -252,3 +252,14 @@ def test_incoming_file_with_a_false_label_is_only_offered_as_a_download(shops, s
     response = seller_client.get(reverse("chats:attachment", args=[attachment.pk]))
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_reply_with_a_nul_character_is_refused_with_a_message(shops, seller_client, monkeypatch):
+    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    conversation = conversation_with(shops.mine)
+    response = seller_client.post(
+        reverse("chats:send", args=[conversation.pk]), {"text": "Здравствуйте!\x00 Спасибо", "warnings_confirmed": "1"}
+    )
+    assert response.status_code == 400
+    assert 'id="reply-errors"' in response.content.decode()
+    assert not Message.objects.filter(direction=Direction.OUTGOING).exists()

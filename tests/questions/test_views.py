@@ -186,3 +186,16 @@ def test_undo_ignores_foreign_next_url(shops, manager_client, supplier_rule):
         reverse("questions:decision_undo", args=[decision.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("questions:decisions")
+
+
+def test_htmx_results_skip_the_product_menu_query(shops, products, seller_client):
+    """The product menu sits outside the results fragment: tab switches and paging do not read it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ask(shops.mine, "Про плед", product=products[1])
+    for htmx, menu_queries in ((False, 1), (True, 0)):
+        with CaptureQueriesContext(connection) as captured:
+            response = seller_client.get(LIST, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+        assert response.status_code == 200
+        assert sum('FROM "core_product"' in query["sql"] for query in captured) == menu_queries

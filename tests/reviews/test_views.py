@@ -176,3 +176,16 @@ def test_detail_query_count_does_not_grow_with_photos_steps_or_offers(shop, sell
         if offer.status == OfferStatus.NEEDS_APPROVAL:
             services.compensation_decide(offer=offer, approve=False, user=manager)
     assert detail_queries(big) == detail_queries(small)
+
+
+def test_htmx_results_skip_the_product_menu_query(shop, product, seller_client):
+    """The product menu sits outside the results fragment: tab switches and paging do not read it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    write(shop, 5, "Отличный чайник", product=product)
+    for htmx, menu_queries in ((False, 1), (True, 0)):
+        with CaptureQueriesContext(connection) as captured:
+            response = seller_client.get(reverse("reviews:list"), **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+        assert response.status_code == 200
+        assert sum('FROM "core_product"' in query["sql"] for query in captured) == menu_queries
