@@ -7,20 +7,17 @@ rules version in this process, so a busy worker compiles a shop's rules once.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from sellerdesk.core.shop_cache import ShopVersionCache
 
 if TYPE_CHECKING:
     from questions.models import DeclineRule
     from sellerdesk.core.models import Shop
     from sellerdesk.policy.rules import RuleSet
 
-_CACHE: dict[tuple[int, int], RuleSet] = {}
-_CACHE_LOCK = threading.Lock()
-# Old versions of a shop's rules are dropped when a newer one is compiled; this caps
-# the cache when a process serves many shops.
-_CACHE_LIMIT = 512
+_CACHE: ShopVersionCache[RuleSet] = ShopVersionCache(limit=512)
 
 
 def rule_to_data(rule: DeclineRule) -> dict[str, Any]:
@@ -51,22 +48,13 @@ def ruleset_for_shop(shop: Shop | int, version: int, rules: Iterable[DeclineRule
     from questions.models import DeclineRule
 
     shop_id = shop if isinstance(shop, int) else shop.pk
-    key = (shop_id, version)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    if rules is None:
-        rules = DeclineRule.objects.for_shop(shop_id).order_by("position", "id")
-    compiled = ruleset_compile(rules_to_data(rules))
-    with _CACHE_LOCK:
-        for stale in [k for k in _CACHE if k[0] == shop_id]:
-            del _CACHE[stale]
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = compiled
-    return compiled
+
+    def build() -> RuleSet:
+        saved = rules if rules is not None else DeclineRule.objects.for_shop(shop_id).order_by("position", "id")
+        return ruleset_compile(rules_to_data(saved))
+
+    return _CACHE.get_or_build(shop_id, version, build)
 
 
 def ruleset_cache_clear() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()

@@ -8,18 +8,16 @@ per process by the shop's ``rules_version``, so classifying costs one scan.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from reviews.models import Situation, SituationRule
+from sellerdesk.core.shop_cache import ShopVersionCache
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "data" / "situation_rules.json"
-_CACHE: dict[tuple[int, int], object] = {}
-_CACHE_LOCK = threading.Lock()
-_CACHE_LIMIT = 256
+_CACHE: ShopVersionCache[object] = ShopVersionCache(limit=256)
 
 
 @dataclass(frozen=True)
@@ -59,19 +57,10 @@ def compile_rules(rules: Iterable[SituationRule]):
 
 
 def matcher_for_shop(shop_id: int, version: int):
-    key = (shop_id, version)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    rules = list(SituationRule.objects.for_shop(shop_id).order_by("position", "id"))
-    compiled = compile_rules(rules)
-    with _CACHE_LOCK:
-        for stale in [k for k in _CACHE if k[0] == shop_id]:
-            del _CACHE[stale]
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = compiled
-    return compiled
+    """The compiled rules of the shop at ``version`` (compiled on first use in this process)."""
+    return _CACHE.get_or_build(
+        shop_id, version, lambda: compile_rules(SituationRule.objects.for_shop(shop_id).order_by("position", "id"))
+    )
 
 
 def classify_text(matcher, text: str) -> Classification:
@@ -86,5 +75,4 @@ def classify_text(matcher, text: str) -> Classification:
 
 
 def cache_clear() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
