@@ -12,7 +12,6 @@ import io
 import random
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from chats import services
@@ -166,22 +165,10 @@ def _files_for(text: str, index: int) -> list[tuple[str, str, bytes]]:
 
 
 def _add_seller_message(*, conversation: Conversation, author, text: str, at, index: int) -> None:
-    message = Message.objects.create(
-        conversation=conversation,
-        shop_id=conversation.shop_id,
-        direction=Direction.OUTGOING,
-        text=text,
-        text_ngrams=cjk_bigrams(text),
-        author=author,
-        created_at=at,
-        delivery_status=DeliveryStatus.SENT,
-        attempts=1,
-        external_id=f"demo-{conversation.pk}-{index}",
+    # Through the service, so the SLA clock and the unanswered mark stop as for a real reply.
+    services.seller_message_record(
+        conversation=conversation, text=text, created_at=at, files=_files_for(text, index), author=author
     )
-    for name, content_type, data in _files_for(text, index):
-        services._store_attachment(  # demo data arrives outside the send flow on purpose
-            message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data)
-        )
 
 
 def _seed_script(*, shop: Shop, products: list[Product], members, rng: random.Random, buyer: str,

@@ -391,9 +391,9 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
 @transaction.atomic
 def seller_message_record(
     *, conversation: Conversation, text: str, created_at: datetime, external_id: str = "",
-    files: Sequence[tuple[str, str, bytes]] = (),
+    files: Sequence[tuple[str, str, bytes]] = (), author: AbstractBaseUser | None = None,
 ) -> Message:
-    """A reply the shop wrote elsewhere (the marketplace's own portal): already delivered."""
+    """A reply the shop already delivered elsewhere (the marketplace's own portal, demo history)."""
     _lock(conversation)
     message = _message_create(
         conversation=conversation,
@@ -401,6 +401,7 @@ def seller_message_record(
         text=text,
         created_at=created_at,
         delivery_status=DeliveryStatus.SENT,
+        author=author,
         external_id=external_id,
     )
     _received_files_store(message, files)
