@@ -17,7 +17,7 @@ LANGS = ("ru", "zh", "en")
 _SENTENCE_END = re.compile(r"[.!?…。！？\n]+")
 _PLACEHOLDER = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\}\}|\$\{[^}]*\}|\{[a-zа-я_][\w ]{0,30}\}|%[a-z_]{2,20}%"
-    r"|\[(?!(?:at|dot|собака|точка)\])[a-zа-яё_][^\[\]\d]{0,40}\]|<[а-яё_][^<>\d]{0,30}>|【(?:姓名|名字|商品名称?|产品名称?|订单号|买家|客户|昵称|xxx)】"
+    r"|\[(?!(?:at|dot|собака|точка)\])[a-zа-яё_][^\[\]\d]{0,40}\]|\[[\u4e00-\u9fff]{1,10}\]|<[а-яё_][^<>\d]{0,30}>|【(?:姓名|名字|商品名称?|产品名称?|订单号|买家|客户|昵称|xxx)】"
     r"|(?<![\w])(?:xxx+|ххх+)(?![\w])|_{3,}"
 )
 # A refusal followed, in the same sentence, by a colon or a dash and more words.
@@ -69,8 +69,17 @@ def _first_sentence_end(folded: str) -> int:
     return len(folded)
 
 
-def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], dict[str, Match]]:
+def _detect_parts(
+    folded: str,
+    matches: list[Match],
+    rating_spans: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    contacts=None,
+) -> tuple[dict[str, bool], dict[str, Match]]:
+    """Which parts the reply has. ``contacts`` (called at most once, only when needed)
+    gives the spans of contacts: a contact in a pointing sentence («Пишите в WhatsApp
+    …», "email us at …") invites the buyer elsewhere, which is an alternative."""
     first_end = _first_sentence_end(folded)
+    last_start = _last_sentence_start(folded)
     by_part: dict[str, Match] = {}
     cause = refusal = False
     hints: list[Match] = []
@@ -81,7 +90,15 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
             hints.append(match)
             continue
         if category == "directive":
-            directives.append(match.start)
+            # «Измените отзыв, пожалуйста» points the buyer at the rating, not elsewhere.
+            # "Please update your review": the word just before the request belongs to it.
+            if not any(start - 12 <= match.start < end for start, end in rating_spans):
+                directives.append(match.start)
+            continue
+        if category == "alternative" and _is_unit_after_number(folded, match.start):
+            continue  # «180 см» is centimetres, not «см.» (see)
+        if category == "closing" and match.start < first_end and last_start >= first_end:
+            # A closing ends the reply: «Благодарим за терпение!» opening it is thanks.
             continue
         if category == "greeting_or_closing":
             category = "greeting" if match.start < first_end else "closing"
@@ -106,10 +123,29 @@ def _detect_parts(folded: str, matches: list[Match]) -> tuple[dict[str, bool], d
             if any(start <= at < end for at in directives):
                 by_part["alternative"] = hint
                 break
+    if "alternative" not in by_part and directives and contacts is not None:
+        for start, end in contacts():
+            s_start, s_end = _sentence_bounds(folded, start)
+            if any(s_start <= at < s_end for at in directives):
+                by_part["alternative"] = Match("alternative", start, end)
+                break
     parts = {part: part in by_part for part in PARTS}
     if not parts["reason"] and cause and refusal:
         parts["reason"] = True
     return parts, by_part
+
+
+def _is_unit_after_number(folded: str, at: int) -> bool:
+    return folded.startswith("см", at) and folded[:at].rstrip()[-1:].isdigit()
+
+
+def _last_sentence_start(folded: str) -> int:
+    """Where the last sentence with words in it starts."""
+    stripped = folded.rstrip(".!?…。！？\n \t")
+    start = 0
+    for m in _SENTENCE_END.finditer(stripped):
+        start = m.end()
+    return start
 
 
 # Like _SENTENCE_END, but a dot inside «wildberries.ru» or «1.5» ends nothing.
@@ -260,7 +296,24 @@ def check(
         return _finish(report_parts, reply_lang, findings)
 
     matches = phrase_book().find(folded)
-    parts, by_part = _detect_parts(folded, matches)
+    # Asking to change a rating, or paying for one, is never acceptable: every channel,
+    # always an error (no policy override); the fix is deleting the phrase.
+    rating_spans: list[tuple[int, int]] = []
+    if _may_mention_rating(folded):
+        from sellerdesk.policy.rating import find_rating_manipulation
+
+        rating_spans = find_rating_manipulation(folded)
+    contact_cache: list = []
+
+    def contacts() -> list:
+        if not contact_cache:
+            contact_cache.append(find_contacts(folded, policy.allowed_domains))
+        return contact_cache[0]
+
+    def contact_spans() -> list[tuple[int, int]]:
+        return [(c.start, c.end) for c in contacts()]
+
+    parts, by_part = _detect_parts(folded, matches, rating_spans, contact_spans)
 
     # Parts the channel requires.
     name = (buyer_name or "").strip()
@@ -294,7 +347,7 @@ def check(
     if channel != "chat" or not policy.allow_contacts_in_chat:
         code_message = "contact_outside_chat" if channel != "chat" else "contact_forbidden"
         kinds = read_json("contact_kinds")
-        for contact in find_contacts(folded, policy.allowed_domains):
+        for contact in contacts():
             severity = policy.severity("contact_outside_chat", "error")
             if severity == OFF:
                 break
@@ -329,12 +382,8 @@ def check(
                         )
                     )
 
-    # Asking to change a rating, or paying for one, is never acceptable: every channel,
-    # always an error (no policy override); the fix is deleting the phrase.
-    if _may_mention_rating(folded):
-        from sellerdesk.policy.rating import find_rating_manipulation
-
-        for start, end in find_rating_manipulation(folded):
+    if rating_spans:
+        for start, end in rating_spans:
             findings.append(
                 Finding(
                     "rating_manipulation",

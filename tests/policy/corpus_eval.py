@@ -24,6 +24,7 @@ VIOLATION_CODES = (
     "empty",
     "excessive_punctuation",
     "too_long",
+    "rating_manipulation",
 )
 
 
