@@ -72,14 +72,17 @@ def _first_sentence_end(folded: str) -> int:
 def _detect_parts(
     folded: str,
     matches: list[Match],
-    rating_spans: list[tuple[int, int]] = (),  # type: ignore[assignment]
-    contacts=None,
+    rating_spans: list[tuple[int, int]] | tuple = (),
+    allowed_domains: tuple[str, ...] = (),
+    contact_cache: list | None = None,
 ) -> tuple[dict[str, bool], dict[str, Match]]:
-    """Which parts the reply has. ``contacts`` (called at most once, only when needed)
-    gives the spans of contacts: a contact in a pointing sentence («Пишите в WhatsApp
-    …», "email us at …") invites the buyer elsewhere, which is an alternative."""
+    """Which parts the reply has.
+
+    A contact in a pointing sentence («Пишите в WhatsApp …», "email us at …") invites
+    the buyer elsewhere, which is an alternative; contacts are looked for only when
+    that decides, and kept in ``contact_cache`` for the contact check.
+    """
     first_end = _first_sentence_end(folded)
-    last_start = _last_sentence_start(folded)
     by_part: dict[str, Match] = {}
     cause = refusal = False
     hints: list[Match] = []
@@ -92,12 +95,18 @@ def _detect_parts(
         if category == "directive":
             # «Измените отзыв, пожалуйста» points the buyer at the rating, not elsewhere.
             # "Please update your review": the word just before the request belongs to it.
-            if not any(start - 12 <= match.start < end for start, end in rating_spans):
+            if not rating_spans or not any(
+                start - 12 <= match.start < end for start, end in rating_spans
+            ):
                 directives.append(match.start)
             continue
         if category == "alternative" and _is_unit_after_number(folded, match.start):
             continue  # «180 см» is centimetres, not «см.» (see)
-        if category == "closing" and match.start < first_end and last_start >= first_end:
+        if (
+            category == "closing"
+            and match.start < first_end
+            and _last_sentence_start(folded) >= first_end
+        ):
             # A closing ends the reply: «Благодарим за терпение!» opening it is thanks.
             continue
         if category == "greeting_or_closing":
@@ -123,11 +132,13 @@ def _detect_parts(
             if any(start <= at < end for at in directives):
                 by_part["alternative"] = hint
                 break
-    if "alternative" not in by_part and directives and contacts is not None:
-        for start, end in contacts():
-            s_start, s_end = _sentence_bounds(folded, start)
+    if "alternative" not in by_part and directives and contact_cache is not None:
+        if not contact_cache:
+            contact_cache.append(find_contacts(folded, allowed_domains))
+        for contact in contact_cache[0]:
+            s_start, s_end = _sentence_bounds(folded, contact.start)
             if any(s_start <= at < s_end for at in directives):
-                by_part["alternative"] = Match("alternative", start, end)
+                by_part["alternative"] = Match("alternative", contact.start, contact.end)
                 break
     parts = {part: part in by_part for part in PARTS}
     if not parts["reason"] and cause and refusal:
@@ -304,16 +315,9 @@ def check(
 
         rating_spans = find_rating_manipulation(folded)
     contact_cache: list = []
-
-    def contacts() -> list:
-        if not contact_cache:
-            contact_cache.append(find_contacts(folded, policy.allowed_domains))
-        return contact_cache[0]
-
-    def contact_spans() -> list[tuple[int, int]]:
-        return [(c.start, c.end) for c in contacts()]
-
-    parts, by_part = _detect_parts(folded, matches, rating_spans, contact_spans)
+    parts, by_part = _detect_parts(
+        folded, matches, rating_spans, policy.allowed_domains, contact_cache
+    )
 
     # Parts the channel requires.
     name = (buyer_name or "").strip()
@@ -347,7 +351,10 @@ def check(
     if channel != "chat" or not policy.allow_contacts_in_chat:
         code_message = "contact_outside_chat" if channel != "chat" else "contact_forbidden"
         kinds = read_json("contact_kinds")
-        for contact in contacts():
+        contacts = (
+            contact_cache[0] if contact_cache else find_contacts(folded, policy.allowed_domains)
+        )
+        for contact in contacts:
             severity = policy.severity("contact_outside_chat", "error")
             if severity == OFF:
                 break
