@@ -100,15 +100,6 @@ def _detect_parts(
             ):
                 directives.append(match.start)
             continue
-        if category == "alternative" and _is_unit_after_number(folded, match.start):
-            continue  # «180 см» is centimetres, not «см.» (see)
-        if (
-            category == "closing"
-            and match.start < first_end
-            and _last_sentence_start(folded) >= first_end
-        ):
-            # A closing ends the reply: «Благодарим за терпение!» opening it is thanks.
-            continue
         if category == "greeting_or_closing":
             category = "greeting" if match.start < first_end else "closing"
         elif category in ("cause", "constraint"):
@@ -121,6 +112,12 @@ def _detect_parts(
                 cause = True
             continue
         if category in PARTS:
+            if category == "closing":
+                # A closing ends the reply: «Благодарим за терпение!» opening it is thanks.
+                if match.start < first_end and _last_sentence_start(folded) >= first_end:
+                    continue
+            elif category == "alternative" and _is_unit_after_number(folded, match.start):
+                continue  # «180 см» is centimetres, not «см.» (see)
             # The earliest greeting, the last closing.
             current = by_part.get(category)
             if current is None or (category == "closing" and match.start > current.start):
