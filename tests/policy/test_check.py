@@ -358,3 +358,38 @@ def test_every_suggested_part_is_recognised_as_that_part():
         for lang, text in by_lang.items():
             reply = text.format(name="Анна")
             assert check(reply, "question_decline").parts[part], (key, lang, reply)
+
+
+def test_an_invitation_to_another_channel_is_an_alternative_but_still_blocked_in_public():
+    # The buyer is told what to do instead (the spec's "write to the chat" and the like),
+    # yet a contact in a public answer remains an error.
+    report = check("Здравствуйте! Пишите в WhatsApp: +7 912 334-55-66.", "question_answer")
+    assert report.parts["alternative"]
+    assert "contact_outside_chat" in codes(report) and not report.ok
+    # A bare number is no invitation, and a refusal to use messengers finds no contact.
+    assert not check("Здравствуйте! Наш телефон +7 912 334-55-66.", "chat").parts["alternative"]
+    refusal = check("Hi! Sorry, we cannot contact buyers via WhatsApp.", "chat")
+    assert not refusal.parts["alternative"]
+
+
+def test_a_negated_pointer_or_a_rating_request_is_no_alternative():
+    assert not check("Hello! These boots will fit, no need to check the size chart.", "chat").parts[
+        "alternative"
+    ]
+    bribe = check("Please update your review to 5 stars and we'll send a replacement.", "chat")
+    assert not bribe.parts["alternative"]
+    assert "rating_manipulation" in codes(bribe)
+    assert not check("Ёлка высотой 180 см, в комплекте 9 ярусов.", "chat").parts["alternative"]
+
+
+def test_thanks_opening_a_reply_is_not_its_closing():
+    opening = check("Благодарим за терпение, Павел! Куртка приедет в четверг.", "chat")
+    assert opening.parts["thanks"] and not opening.parts["closing"]
+    ending = check("Куртка приедет в четверг. Спасибо за терпение!", "chat")
+    assert ending.parts["closing"]
+
+
+def test_square_bracket_placeholder_in_chinese_is_caught():
+    assert "placeholder" in codes(
+        check("您好，[店铺名]不回答与商品无关的问题。", "question_decline")
+    )
