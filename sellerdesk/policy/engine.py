@@ -137,6 +137,14 @@ def _detect_parts(
             if any(s_start <= at < s_end for at in directives):
                 by_part["alternative"] = Match("alternative", contact.start, contact.end)
                 break
+    closing, alternative = by_part.get("closing"), by_part.get("alternative")
+    # «如有疑问，请联系平台客服»: the «if in doubt» opens the alternative, it closes nothing.
+    if (
+        closing is not None
+        and alternative is not None
+        and closing.start < alternative.start < _sentence_bounds(folded, closing.start)[1]
+    ):
+        del by_part["closing"]
     parts = {part: part in by_part for part in PARTS}
     if not parts["reason"] and cause and refusal:
         parts["reason"] = True
