@@ -118,6 +118,8 @@ def chat(page, shop, monkeypatch):
     page.goto(page.base_url + "/chats/")
     page.locator("[data-conv-row]", has_text="Анна").click()
     expect(page.locator("#reply-text")).to_be_visible()
+    # The thread arrives by htmx; typing before it settles would type into the box it replaces.
+    page.wait_for_load_state("networkidle")
     return shop
 
 
