@@ -6,6 +6,18 @@
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
     if (match) event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
   });
+  // One-click fills (a suggested answer, a ready decline reason, a playbook template):
+  // <button type="button" data-fill-target="FIELD_ID" data-fill-text="…">. The field's
+  // input event re-runs the live check. Without JavaScript the text stays visible to copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-fill-target]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.fillTarget);
+    if (!field) return;
+    field.value = button.dataset.fillText;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.focus();
+  });
   // Show server errors instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;

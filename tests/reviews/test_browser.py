@@ -34,6 +34,8 @@ def test_answer_a_five_star_review_with_a_template(page, shop):
     browser_login(page, "r-seller")
     page.goto(page.base_url + reverse("reviews:list"))
     page.click(f'[data-review="{review.pk}"] a.review-text')
+    # Deferred scripts (the picker) must be running before "/" is typed.
+    page.wait_for_load_state("networkidle")
     page.click("#reply-text")
     page.keyboard.type("/")
     search = page.locator("[data-tpl-picker-query]")
