@@ -1,4 +1,4 @@
-""""Due soon first" at scale: the chats Unread tab and the questions New tab ordered by SLA due time.
+""" "Due soon first" at scale: the chats Unread tab and the questions New tab ordered by SLA due time.
 
     .venv/bin/python bench/due_soon.py [--items 50000] [--repeat 30]
 
@@ -40,7 +40,16 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-SUBJECTS = ["плед", "чайник", "кофемолка", "полотенце", "подушка", "одеяло", "кастрюля", "сковорода"]
+SUBJECTS = [
+    "плед",
+    "чайник",
+    "кофемолка",
+    "полотенце",
+    "подушка",
+    "одеяло",
+    "кастрюля",
+    "сковорода",
+]
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -49,8 +58,16 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1)}
 
 
-def _fill(shop, products, *, questions: int, conversations: int, waiting_share: float, due_offset: timedelta,
-          rng: random.Random) -> None:
+def _fill(
+    shop,
+    products,
+    *,
+    questions: int,
+    conversations: int,
+    waiting_share: float,
+    due_offset: timedelta,
+    rng: random.Random,
+) -> None:
     from chats.models import Conversation
     from questions.models import Question, QuestionStatus
     from sellerdesk.sla.models import ClockState, SlaClock
@@ -61,14 +78,31 @@ def _fill(shop, products, *, questions: int, conversations: int, waiting_share: 
     def clocks_for(channel: str, item_id: int, created, waiting: bool) -> None:
         for period in range(3):  # answered history
             start = created - timedelta(days=3 - period)
-            clocks.append(SlaClock(shop=shop, channel=channel, item_id=item_id, period_started_at=start,
-                                   sla_warn_at=start + timedelta(minutes=48), sla_due_at=start + timedelta(hours=1),
-                                   state=ClockState.MET, answered_at=start + timedelta(minutes=20)))
+            clocks.append(
+                SlaClock(
+                    shop=shop,
+                    channel=channel,
+                    item_id=item_id,
+                    period_started_at=start,
+                    sla_warn_at=start + timedelta(minutes=48),
+                    sla_due_at=start + timedelta(hours=1),
+                    state=ClockState.MET,
+                    answered_at=start + timedelta(minutes=20),
+                )
+            )
         if waiting:
             due = created + timedelta(hours=24) + due_offset
-            clocks.append(SlaClock(shop=shop, channel=channel, item_id=item_id, period_started_at=created,
-                                   sla_warn_at=due - timedelta(hours=4), sla_due_at=due,
-                                   state=ClockState.BREACHED if due < now else ClockState.WAITING))
+            clocks.append(
+                SlaClock(
+                    shop=shop,
+                    channel=channel,
+                    item_id=item_id,
+                    period_started_at=created,
+                    sla_warn_at=due - timedelta(hours=4),
+                    sla_due_at=due,
+                    state=ClockState.BREACHED if due < now else ClockState.WAITING,
+                )
+            )
 
     batch = 5000
     for start in range(0, questions, batch):
@@ -76,22 +110,40 @@ def _fill(shop, products, *, questions: int, conversations: int, waiting_share: 
         for n in range(start, min(questions, start + batch)):
             subject = rng.choice(SUBJECTS)
             waiting = rng.random() < waiting_share
-            rows.append(Question(shop=shop, product=rng.choice(products), text=f"Вопрос {n} про {subject}: есть гарантия?",
-                                 status=QuestionStatus.NEW if waiting else QuestionStatus.ANSWERED,
-                                 created_at=now - timedelta(minutes=rng.randint(1, 60 * 24 * 60))))
+            rows.append(
+                Question(
+                    shop=shop,
+                    product=rng.choice(products),
+                    text=f"Вопрос {n} про {subject}: есть гарантия?",
+                    status=QuestionStatus.NEW if waiting else QuestionStatus.ANSWERED,
+                    created_at=now - timedelta(minutes=rng.randint(1, 60 * 24 * 60)),
+                )
+            )
         for question in Question.objects.bulk_create(rows):
-            clocks_for("question", question.pk, question.created_at, question.status == QuestionStatus.NEW)
+            clocks_for(
+                "question", question.pk, question.created_at, question.status == QuestionStatus.NEW
+            )
     for start in range(0, conversations, batch):
         rows = []
         for n in range(start, min(conversations, start + batch)):
             waiting = rng.random() < waiting_share
             moment = now - timedelta(minutes=rng.randint(1, 60 * 24 * 60))
-            rows.append(Conversation(shop=shop, product=rng.choice(products), buyer_name=f"Покупатель {n}",
-                                     last_message_at=moment, last_message_excerpt="Здравствуйте, где заказ?",
-                                     last_message_direction="in", unread_count=rng.randint(1, 3) if waiting else 0,
-                                     first_unanswered_at=moment if waiting else None))
+            rows.append(
+                Conversation(
+                    shop=shop,
+                    product=rng.choice(products),
+                    buyer_name=f"Покупатель {n}",
+                    last_message_at=moment,
+                    last_message_excerpt="Здравствуйте, где заказ?",
+                    last_message_direction="in",
+                    unread_count=rng.randint(1, 3) if waiting else 0,
+                    first_unanswered_at=moment if waiting else None,
+                )
+            )
         for conversation in Conversation.objects.bulk_create(rows):
-            clocks_for("chat", conversation.pk, conversation.last_message_at, conversation.unread_count > 0)
+            clocks_for(
+                "chat", conversation.pk, conversation.last_message_at, conversation.unread_count > 0
+            )
         SlaClock.objects.bulk_create(clocks, batch_size=5000)
         clocks.clear()
     SlaClock.objects.bulk_create(clocks, batch_size=5000)
@@ -99,7 +151,12 @@ def _fill(shop, products, *, questions: int, conversations: int, waiting_share: 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--items", type=int, default=50_000, help="questions of the measured shop (conversations: half)")
+    parser.add_argument(
+        "--items",
+        type=int,
+        default=50_000,
+        help="questions of the measured shop (conversations: half)",
+    )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -115,13 +172,32 @@ def main() -> None:
         rng = random.Random(2026)
         shop, other = ShopFactory(name="Bench"), ShopFactory(name="Other")
         seller = member(shop, Role.SELLER, username="bench-seller")
-        products = [Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}") for n in range(200)]
-        other_products = [Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(20)]
+        products = [
+            Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}")
+            for n in range(200)
+        ]
+        other_products = [
+            Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(20)
+        ]
         started = time.perf_counter()
-        _fill(shop, products, questions=args.items, conversations=args.items // 2, waiting_share=1 / 3,
-              due_offset=timedelta(0), rng=rng)
-        _fill(other, other_products, questions=args.items // 3, conversations=args.items // 6, waiting_share=1.0,
-              due_offset=-timedelta(days=90), rng=rng)
+        _fill(
+            shop,
+            products,
+            questions=args.items,
+            conversations=args.items // 2,
+            waiting_share=1 / 3,
+            due_offset=timedelta(0),
+            rng=rng,
+        )
+        _fill(
+            other,
+            other_products,
+            questions=args.items // 3,
+            conversations=args.items // 6,
+            waiting_share=1.0,
+            due_offset=-timedelta(days=90),
+            rng=rng,
+        )
         with connection.cursor() as cursor:
             for table in ("sla_slaclock", "questions_question", "chats_conversation"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
@@ -136,7 +212,7 @@ def main() -> None:
                 found = re.search(r'href="([^"]*cursor=[^"]*)"', body)
                 assert found, "no next page"
                 link = found.group(1).replace("&amp;", "&")
-                url = url.split("?")[0] + link[link.index("?"):]
+                url = url.split("?")[0] + link[link.index("?") :]
             return url
 
         cases = {
@@ -166,7 +242,9 @@ def main() -> None:
                 if attempt >= 2:
                     samples.append(elapsed)
             figures[name] = _percentiles(samples)
-            print(f"{name:<24} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms")
+            print(
+                f"{name:<24} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN SELECT item_id, sla_due_at FROM sla_slaclock WHERE shop_id = %s AND channel = 'question' "
@@ -174,7 +252,9 @@ def main() -> None:
                 "AND status = 'new') ORDER BY sla_due_at, item_id LIMIT 26",
                 [shop.pk, shop.pk],
             )
-            figures["plan_questions_due"] = " / ".join(row[0].strip() for row in cursor.fetchall()[:4])
+            figures["plan_questions_due"] = " / ".join(
+                row[0].strip() for row in cursor.fetchall()[:4]
+            )
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if args.keep:

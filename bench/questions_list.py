@@ -39,7 +39,18 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-RU_SUBJECTS = ["плед", "чайник", "кофемолка", "полотенце", "щётка", "кукла", "подушка", "одеяло", "кастрюля", "сковорода"]
+RU_SUBJECTS = [
+    "плед",
+    "чайник",
+    "кофемолка",
+    "полотенце",
+    "щётка",
+    "кукла",
+    "подушка",
+    "одеяло",
+    "кастрюля",
+    "сковорода",
+]
 RU_QUESTIONS = [
     "Подскажите, {s} можно стирать в машинке?",
     "Какой размер у товара {s}, подойдёт ли для большой семьи?",
@@ -51,7 +62,13 @@ RU_QUESTIONS = [
     "Можно ли вернуть {s}, если не подошёл цвет?",
 ]
 ZH_SUBJECTS = ["卫衣", "连衣裙", "牛仔裤", "连体衣", "雨衣"]
-ZH_QUESTIONS = ["{s}会起球吗？", "{s}洗了会掉色吗", "{s}110码适合多高的孩子？", "{s}是纯棉的吗？", "你们的{s}货源是哪里的"]
+ZH_QUESTIONS = [
+    "{s}会起球吗？",
+    "{s}洗了会掉色吗",
+    "{s}110码适合多高的孩子？",
+    "{s}是纯棉的吗？",
+    "你们的{s}货源是哪里的",
+]
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -73,7 +90,13 @@ def _fill(shop, products, count: int, rng: random.Random) -> None:
             text = rng.choice(RU_QUESTIONS).format(s=rng.choice(RU_SUBJECTS))
         text = f"{text} (№{number})"
         roll = rng.random()
-        status = QuestionStatus.NEW if roll < 0.03 else QuestionStatus.DECLINED if roll < 0.15 else QuestionStatus.ANSWERED
+        status = (
+            QuestionStatus.NEW
+            if roll < 0.03
+            else QuestionStatus.DECLINED
+            if roll < 0.15
+            else QuestionStatus.ANSWERED
+        )
         batch.append(
             Question(
                 shop=shop,
@@ -82,7 +105,9 @@ def _fill(shop, products, count: int, rng: random.Random) -> None:
                 text=text,
                 status=status,
                 decline_kind=DeclineKind.AUTO if status == QuestionStatus.DECLINED else "",
-                answer_text="Здравствуйте! Спасибо за вопрос. Хорошего дня!" if status != QuestionStatus.NEW else "",
+                answer_text="Здравствуйте! Спасибо за вопрос. Хорошего дня!"
+                if status != QuestionStatus.NEW
+                else "",
                 created_at=now - timedelta(minutes=count - number),
             )
         )
@@ -97,7 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (to EXPLAIN by hand).")
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the database afterwards (to EXPLAIN by hand)."
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -112,8 +139,13 @@ def main() -> None:
         rng = random.Random(2026)
         shop, other = ShopFactory(name="Bench"), ShopFactory(name="Other")
         seller = member(shop, Role.SELLER, username="bench-seller")
-        products = [Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}") for n in range(300)]
-        other_products = [Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(30)]
+        products = [
+            Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}")
+            for n in range(300)
+        ]
+        other_products = [
+            Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(30)
+        ]
         started = time.perf_counter()
         _fill(shop, products, args.questions, rng)
         _fill(other, other_products, args.questions // 5, rng)
@@ -132,7 +164,9 @@ def main() -> None:
                 "fuzzy": True,
                 "kind": "keywords",
                 "enabled": True,
-                "reply_text": __import__("questions.selectors", fromlist=["x"]).standard_decline_reasons("ru")[3].text,
+                "reply_text": __import__("questions.selectors", fromlist=["x"])
+                .standard_decline_reasons("ru")[3]
+                .text,
             },
         )
         rule_id = shop.decline_rules.get().pk
@@ -164,7 +198,14 @@ def main() -> None:
             "dry_run_1000": (
                 f"/questions/rules/{rule_id}/",
                 manager_client,
-                {"action": "dry_run", "name": "Поставщики", "phrases": "поставщик\nгарантия", "kind": "keywords", "enabled": "on", "text": "x"},
+                {
+                    "action": "dry_run",
+                    "name": "Поставщики",
+                    "phrases": "поставщик\nгарантия",
+                    "kind": "keywords",
+                    "enabled": "on",
+                    "text": "x",
+                },
             ),
         }
         figures: dict[str, object] = {
@@ -184,14 +225,18 @@ def main() -> None:
                 if attempt >= 2:  # the first two warm caches (templates, pymorphy3, plans)
                     samples.append(elapsed)
             figures[name] = _percentiles(samples)
-            print(f"{name:<20} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms")
+            print(
+                f"{name:<20} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN SELECT id FROM questions_question WHERE shop_id = %s AND status = 'answered' "
                 "ORDER BY created_at DESC, id DESC LIMIT 26",
                 [shop.pk],
             )
-            figures["plan_answered_tab"] = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
+            figures["plan_answered_tab"] = " / ".join(
+                row[0].strip() for row in cursor.fetchall()[:3]
+            )
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if args.keep:

@@ -41,14 +41,24 @@ from django.utils import timezone  # noqa: E402
 
 RU_SUBJECTS = ["плед", "чайник", "кофемолка", "полотенце", "щётка", "кукла", "подушка", "одеяло"]
 RU_TEXTS = {
-    5: ["Отличный {s}, всем доволен!", "{s} как на фото, рекомендую.", "Хороший {s}, быстро доставили."],
+    5: [
+        "Отличный {s}, всем доволен!",
+        "{s} как на фото, рекомендую.",
+        "Хороший {s}, быстро доставили.",
+    ],
     4: ["{s} хороший, но упаковка простая.", "В целом {s} нравится, есть мелкие недочёты."],
     3: ["{s} нормальный, но ожидал большего.", "Долгая доставка, {s} пришёл через две недели."],
     2: ["{s} маломерит, не соответствует описанию.", "У товара {s} торчат нитки, брак."],
     1: ["{s} пришёл разбитым, коробка помята.", "Мошенники, {s} не работает, никогда больше!"],
 }
 ZH_SUBJECTS = ["卫衣", "连衣裙", "牛仔裤", "连体衣", "雨衣"]
-ZH_TEXTS = {5: ["{s}很好，孩子很喜欢"], 4: ["{s}不错，有一点线头"], 3: ["{s}还行，发货慢"], 2: ["{s}偏小，和描述不符"], 1: ["{s}外包装破了，被压坏"]}
+ZH_TEXTS = {
+    5: ["{s}很好，孩子很喜欢"],
+    4: ["{s}不错，有一点线头"],
+    3: ["{s}还行，发货慢"],
+    2: ["{s}偏小，和描述不符"],
+    1: ["{s}外包装破了，被压坏"],
+}
 RATINGS = [5] * 60 + [4] * 17 + [3] * 9 + [2] * 6 + [1] * 8
 
 
@@ -71,7 +81,11 @@ def _fill(shop, products, count: int, rng: random.Random) -> None:
             text = rng.choice(RU_TEXTS[rating]).format(s=rng.choice(RU_SUBJECTS))
         roll = rng.random()
         status = (
-            ReviewStatus.UNANSWERED if roll < 0.04 else ReviewStatus.IN_RESOLUTION if roll < 0.05 else ReviewStatus.ANSWERED
+            ReviewStatus.UNANSWERED
+            if roll < 0.04
+            else ReviewStatus.IN_RESOLUTION
+            if roll < 0.05
+            else ReviewStatus.ANSWERED
         )
         batch.append(
             Review(
@@ -96,7 +110,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (to EXPLAIN by hand).")
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the database afterwards (to EXPLAIN by hand)."
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -112,8 +128,13 @@ def main() -> None:
         shop, other = ShopFactory(name="Bench"), ShopFactory(name="Other")
         services.situation_rules_install_defaults(shop=shop)
         seller = member(shop, Role.SELLER, username="bench-seller")
-        products = [Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}") for n in range(300)]
-        other_products = [Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(30)]
+        products = [
+            Product.objects.create(shop=shop, sku=f"WB-{100000 + n}", name=f"Товар {n}")
+            for n in range(300)
+        ]
+        other_products = [
+            Product.objects.create(shop=other, sku=f"TB-{n}", name=f"商品 {n}") for n in range(30)
+        ]
         started = time.perf_counter()
         _fill(shop, products, args.reviews, rng)
         _fill(other, other_products, args.reviews // 5, rng)
@@ -121,7 +142,9 @@ def main() -> None:
             cursor.execute("VACUUM ANALYZE reviews_review")
             cursor.execute("VACUUM ANALYZE core_product")
         fill_seconds = time.perf_counter() - started
-        damaged = services.review_create(shop=shop, rating=1, text="Коробка помята, чайник разбитый", product=products[0])
+        damaged = services.review_create(
+            shop=shop, rating=1, text="Коробка помята, чайник разбитый", product=products[0]
+        )
 
         client = Client()
         client.force_login(seller)
@@ -161,14 +184,18 @@ def main() -> None:
                 if attempt >= 2:  # the first two warm caches (templates, pymorphy3, plans)
                     samples.append(elapsed)
             figures[name] = _percentiles(samples)
-            print(f"{name:<22} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms")
+            print(
+                f"{name:<22} p50 {figures[name]['p50_ms']:>8} ms   p95 {figures[name]['p95_ms']:>8} ms"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN SELECT id FROM reviews_review WHERE shop_id = %s AND status = 'answered' AND rating = 1 "
                 "ORDER BY created_at DESC, id DESC LIMIT 26",
                 [shop.pk],
             )
-            figures["plan_one_star_tab"] = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
+            figures["plan_one_star_tab"] = " / ".join(
+                row[0].strip() for row in cursor.fetchall()[:3]
+            )
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if args.keep:

@@ -84,12 +84,16 @@ def generate(waiting: int, periods: int) -> dict:
 
     from sellerdesk.core.models import Membership, Role, Shop
 
-    shops = [Shop.objects.create(name=f"Bench shop {n}", time_zone="Europe/Moscow") for n in range(SHOPS)]
+    shops = [
+        Shop.objects.create(name=f"Bench shop {n}", time_zone="Europe/Moscow") for n in range(SHOPS)
+    ]
     users = []
     for shop in shops:
         for n in range(5):
             user = get_user_model().objects.create(username=f"bench-{shop.pk}-{n}")
-            Membership.objects.create(user=user, shop=shop, role=Role.ADMIN if n == 0 else Role.SELLER)
+            Membership.objects.create(
+                user=user, shop=shop, role=Role.ADMIN if n == 0 else Role.SELLER
+            )
             users.append(user.pk)
     shop_ids = [shop.pk for shop in shops]
     first_shop, first_user = shop_ids[0], min(users)
@@ -132,7 +136,13 @@ def generate(waiting: int, periods: int) -> dict:
                    (exp(random() * 2.2 + random() * 2.2) * 60)::int AS response
             FROM generate_series(1, %(n)s) AS g
             """,
-            {"first_shop": first_shop, "shops": SHOPS, "first_user": first_user, "users": len(users), "n": periods},
+            {
+                "first_shop": first_shop,
+                "shops": SHOPS,
+                "first_user": first_user,
+                "users": len(users),
+                "n": periods,
+            },
         )
         cursor.execute(
             """
@@ -195,9 +205,15 @@ def measure_queries(shop) -> dict:
 
     now = timezone.now()
     waiting = SlaClock.objects.filter(state=ClockState.WAITING)
-    overdue = waiting.filter(sla_due_at__lte=now).order_by("sla_due_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    overdue = (
+        waiting.filter(sla_due_at__lte=now)
+        .order_by("sla_due_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
     unwarned = (
-        waiting.filter(warned_at__isnull=True, sla_warn_at__lte=now).order_by("sla_warn_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+        waiting.filter(warned_at__isnull=True, sla_warn_at__lte=now)
+        .order_by("sla_warn_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     soon = now + SWEEP_LOOKAHEAD
     lookahead = waiting.filter(sla_due_at__gt=now, sla_due_at__lte=soon).union(
@@ -217,7 +233,9 @@ def measure_queries(shop) -> dict:
     }
     tz = ZoneInfo(shop.time_zone)
     today = now.astimezone(tz).date()
-    flt = selectors.DashboardFilter(shops=(shop,), start=today - timedelta(days=364), end=today, channel="", tz=tz)
+    flt = selectors.DashboardFilter(
+        shops=(shop,), start=today - timedelta(days=364), end=today, channel="", tz=tz
+    )
 
     def dashboard() -> None:
         selectors.dashboard_summary(flt)
@@ -232,11 +250,17 @@ def measure_queries(shop) -> dict:
     figures["dashboard_per_seller_ms"] = timed(lambda: selectors.dashboard_per_seller(flt), 7)
     all_shops = selectors.DashboardFilter(
         shops=tuple(Shop.objects.all()),
-        start=today - timedelta(days=364), end=today, channel="", tz=tz,
+        start=today - timedelta(days=364),
+        end=today,
+        channel="",
+        tz=tz,
     )
     figures["dashboard_all_shops_ms"] = timed(
-        lambda: (selectors.dashboard_summary(all_shops), selectors.dashboard_breach_chart(all_shops),
-                 selectors.dashboard_per_seller(all_shops)),
+        lambda: (
+            selectors.dashboard_summary(all_shops),
+            selectors.dashboard_breach_chart(all_shops),
+            selectors.dashboard_per_seller(all_shops),
+        ),
         3,
     )
     return figures
@@ -249,16 +273,32 @@ def measure_lateness(shop, count: int) -> dict:
     from sellerdesk.sla.models import ClockState, SlaClock
 
     # The sweep's old backlog is someone else's story: mark it so the run starts clean.
-    SlaClock.objects.filter(state=ClockState.WAITING, sla_due_at__lte=timezone.now() + timedelta(minutes=3)).update(
-        state=ClockState.BREACHED, breached_at=timezone.now()
+    SlaClock.objects.filter(
+        state=ClockState.WAITING, sla_due_at__lte=timezone.now() + timedelta(minutes=3)
+    ).update(state=ClockState.BREACHED, breached_at=timezone.now())
+    services.sla_policy_update(
+        shop=shop, channel="review", target_minutes=1, warn_percent=90, business_hours=False
     )
-    services.sla_policy_update(shop=shop, channel="review", target_minutes=1, warn_percent=90, business_hours=False)
     # A file, not a pipe: an unread pipe fills up and blocks the worker's logging.
     worker_log = open(WORKER_LOG, "w")  # noqa: SIM115 - closed in the finally below
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "sellerdesk", "worker", "-B", "--concurrency", "2",
-         "--loglevel", "WARNING", "--schedule", "/tmp/sla-bench-beat"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=worker_log,
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "sellerdesk",
+            "worker",
+            "-B",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--schedule",
+            "/tmp/sla-bench-beat",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=worker_log,
         start_new_session=True,
     )
     try:
@@ -268,11 +308,20 @@ def measure_lateness(shop, count: int) -> dict:
         for n in range(count):
             # Due between 5 s and 65 s from now (target 1 min, started up to 55 s ago).
             since = now - timedelta(seconds=55) + timedelta(seconds=60 * n / count)
-            armed_ids.append(services.sla_waiting_start(shop=shop, channel="review", item_id=900_000 + n, since=since).pk)
+            armed_ids.append(
+                services.sla_waiting_start(
+                    shop=shop, channel="review", item_id=900_000 + n, since=since
+                ).pk
+            )
         lost = [
-            SlaClock(shop=shop, channel="review", item_id=950_000 + n, period_started_at=now,
-                     sla_warn_at=now + timedelta(seconds=5 + 60 * n / (count // 3)),
-                     sla_due_at=now + timedelta(seconds=6 + 60 * n / (count // 3)))
+            SlaClock(
+                shop=shop,
+                channel="review",
+                item_id=950_000 + n,
+                period_started_at=now,
+                sla_warn_at=now + timedelta(seconds=5 + 60 * n / (count // 3)),
+                sla_due_at=now + timedelta(seconds=6 + 60 * n / (count // 3)),
+            )
             for n in range(count // 3)
         ]
         lost_ids = [clock.pk for clock in SlaClock.objects.bulk_create(lost)]
@@ -306,7 +355,11 @@ def measure_lateness(shop, count: int) -> dict:
             "min_s": round(values[0], 3),
         }
 
-    return {"eta_timers": lateness(armed_ids), "lost_timers": lateness(lost_ids), "never_breached": unbreached}
+    return {
+        "eta_timers": lateness(armed_ids),
+        "lost_timers": lateness(lost_ids),
+        "never_breached": unbreached,
+    }
 
 
 def main() -> None:
@@ -326,7 +379,9 @@ def main() -> None:
     log(f"generating {args.waiting:,} waiting clocks and {args.periods:,} closed periods…")
     data = generate(args.waiting, args.periods)
     shop = data.pop("shops")[0]
-    log(f"generated in {data['generate_seconds']} s: {data['waiting_rows']:,} waiting, {data['event_rows']:,} events")
+    log(
+        f"generated in {data['generate_seconds']} s: {data['waiting_rows']:,} waiting, {data['event_rows']:,} events"
+    )
     figures = measure_queries(shop)
     for key, value in figures.items():
         log(f"  {key}: {value}")
@@ -340,7 +395,8 @@ def main() -> None:
         "goals": {
             "sweep_overdue_ms_lt_50": figures["sweep_overdue_ms"] < 50,
             "dashboard_ms_lt_300": figures["dashboard_ms"] < 300,
-            "breach_within_60s": late["eta_timers"].get("max_s", 1e9) < 60 and late["lost_timers"].get("max_s", 1e9) < 60,
+            "breach_within_60s": late["eta_timers"].get("max_s", 1e9) < 60
+            and late["lost_timers"].get("max_s", 1e9) < 60,
         },
     }
     print(json.dumps(result), flush=True)

@@ -81,14 +81,24 @@ def main() -> None:
     def run(label: str, handlers: dict | None) -> None:
         token = f"bench-{label}-{time.time_ns()}"
         fake = WildberriesFake(tokens=(token,), seed=11)
-        fake.populate(questions=args.questions, feedbacks=args.feedbacks, chats=args.chats,
-                      messages_per_chat=args.messages)
+        fake.populate(
+            questions=args.questions,
+            feedbacks=args.feedbacks,
+            chats=args.chats,
+            messages_per_chat=args.messages,
+        )
         fake.start()
         shop = Shop.objects.create(name=f"Bench {label}", marketplace=Marketplace.WILDBERRIES)
-        services.account_settings_update(shop=shop, enabled=True, feedbacks_base_url=fake.url, chat_base_url=fake.url)
+        services.account_settings_update(
+            shop=shop, enabled=True, feedbacks_base_url=fake.url, chat_base_url=fake.url
+        )
         account = services.account_token_set(shop=shop, token=token)
         if handlers is None:
-            settings.MARKETPLACE_INBOUND_HANDLERS = {"question": "", "feedback": "", "chat_event": ""}
+            settings.MARKETPLACE_INBOUND_HANDLERS = {
+                "question": "",
+                "feedback": "",
+                "chat_event": "",
+            }
         elif hasattr(settings, "MARKETPLACE_INBOUND_HANDLERS"):
             del settings.MARKETPLACE_INBOUND_HANDLERS
         start = time.perf_counter()
@@ -99,27 +109,51 @@ def main() -> None:
         again = services.account_sync(account_id=account.pk)
         resync = time.perf_counter() - start
         figures[label] = {
-            "items": stats.items, "seconds": round(seconds, 2), "items_per_s": round(stats.items / seconds, 1),
-            "requests": requests, "rate_limited_429": fake.rate_limited, "imported": stats.imported,
-            "errors": stats.errors, "resync_seconds": round(resync, 2), "resync_new_items": again.imported,
+            "items": stats.items,
+            "seconds": round(seconds, 2),
+            "items_per_s": round(stats.items / seconds, 1),
+            "requests": requests,
+            "rate_limited_429": fake.rate_limited,
+            "imported": stats.imported,
+            "errors": stats.errors,
+            "resync_seconds": round(resync, 2),
+            "resync_new_items": again.imported,
         }
-        log(f"{label}: {stats.items} items in {seconds:.1f}s ({stats.items / seconds:.0f}/s), {requests} requests, "
-            f"{fake.rate_limited} × 429; imported into apps: {stats.imported}; resync {resync:.1f}s")
+        log(
+            f"{label}: {stats.items} items in {seconds:.1f}s ({stats.items / seconds:.0f}/s), {requests} requests, "
+            f"{fake.rate_limited} × 429; imported into apps: {stats.imported}; resync {resync:.1f}s"
+        )
         if label == "apps" and args.answers:
             ids = list(fake.questions)[: args.answers]
-            items = [services.outbox_enqueue(shop=shop, kind=OutboundKind.QUESTION_ANSWER, target_ref=qid,
-                                             payload={"text": f"Ответ на вопрос {n}"}, idempotency_key=f"bench-{n}")
-                     for n, qid in enumerate(ids)]
+            items = [
+                services.outbox_enqueue(
+                    shop=shop,
+                    kind=OutboundKind.QUESTION_ANSWER,
+                    target_ref=qid,
+                    payload={"text": f"Ответ на вопрос {n}"},
+                    idempotency_key=f"bench-{n}",
+                )
+                for n, qid in enumerate(ids)
+            ]
             start = time.perf_counter()
             for item in items:
                 services.outbox_deliver(item_id=item.pk)
             seconds = time.perf_counter() - start
-            sent = sum(1 for item in items if (item.refresh_from_db() or item.state == OutboundState.SENT))
-            figures["outbox"] = {"answers": len(items), "sent": sent, "seconds": round(seconds, 2),
-                                 "answers_per_s": round(len(items) / seconds, 2),
-                                 "rate_limited_429": fake.rate_limited, "writes_at_fake": len(fake.writes)}
-            log(f"outbox: {sent}/{len(items)} answers in {seconds:.1f}s ({len(items) / seconds:.2f}/s), "
-                f"{len(fake.writes)} writes at the fake, {fake.rate_limited} × 429")
+            sent = sum(
+                1 for item in items if (item.refresh_from_db() or item.state == OutboundState.SENT)
+            )
+            figures["outbox"] = {
+                "answers": len(items),
+                "sent": sent,
+                "seconds": round(seconds, 2),
+                "answers_per_s": round(len(items) / seconds, 2),
+                "rate_limited_429": fake.rate_limited,
+                "writes_at_fake": len(fake.writes),
+            }
+            log(
+                f"outbox: {sent}/{len(items)} answers in {seconds:.1f}s ({len(items) / seconds:.2f}/s), "
+                f"{len(fake.writes)} writes at the fake, {fake.rate_limited} × 429"
+            )
         fake.stop()
 
     run("staging", None)

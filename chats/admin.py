@@ -5,12 +5,25 @@ from chats.models import Attachment, Conversation, Message
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ("buyer_name", "shop", "product", "last_message_at", "unread_count", "first_unanswered_at")
+    list_display = (
+        "buyer_name",
+        "shop",
+        "product",
+        "last_message_at",
+        "unread_count",
+        "first_unanswered_at",
+    )
     list_filter = ("shop",)
     search_fields = ("buyer_name", "external_id")
     raw_id_fields = ("product",)
-    readonly_fields = ("last_message_at", "last_message_excerpt", "last_message_direction", "unread_count",
-                       "last_read_at", "first_unanswered_at")
+    readonly_fields = (
+        "last_message_at",
+        "last_message_excerpt",
+        "last_message_direction",
+        "unread_count",
+        "last_read_at",
+        "first_unanswered_at",
+    )
 
 
 @admin.register(Message)

@@ -12,4 +12,12 @@ class ChatsConfig(AppConfig):
         from sellerdesk.core.models import Role
         from sellerdesk.core.navigation import NavItem
 
-        return (NavItem(_("Chats"), "chats:inbox", Role.SELLER, order=10, badge_url_name="chats:unread_badge"),)
+        return (
+            NavItem(
+                _("Chats"),
+                "chats:inbox",
+                Role.SELLER,
+                order=10,
+                badge_url_name="chats:unread_badge",
+            ),
+        )

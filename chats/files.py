@@ -76,16 +76,23 @@ def check_chat_files(uploads: Sequence[UploadedFile]) -> list[CheckedFile]:
         if size > CHAT_MAX_FILE_BYTES:
             errors.append(
                 _("“%(name)s” is %(size)s; the marketplace accepts files up to %(limit)s.")
-                % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(CHAT_MAX_FILE_BYTES)}
+                % {
+                    "name": name,
+                    "size": filesizeformat(size),
+                    "limit": filesizeformat(CHAT_MAX_FILE_BYTES),
+                }
             )
             continue
         upload.seek(0)
         head = upload.read(16)
         upload.seek(0)
         content_type = sniff_content_type(head)
-        if content_type is None or (content_type.startswith("image/") and not _image_decodes(upload)):
+        if content_type is None or (
+            content_type.startswith("image/") and not _image_decodes(upload)
+        ):
             errors.append(
-                _("“%(name)s” is not a real JPEG, PNG or PDF file (checked by its content).") % {"name": name}
+                _("“%(name)s” is not a real JPEG, PNG or PDF file (checked by its content).")
+                % {"name": name}
             )
             continue
         checked.append(CheckedFile(upload=upload, content_type=content_type, size=size, name=name))

@@ -69,7 +69,9 @@ class Conversation(models.Model):
                 condition=models.Q(unread_count__gt=0),
                 name="chats_conv_shop_unread",
             ),
-            models.Index(fields=["shop", "product", "-last_message_at"], name="chats_conv_shop_product"),
+            models.Index(
+                fields=["shop", "product", "-last_message_at"], name="chats_conv_shop_product"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -84,7 +86,9 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     # Denormalised so search can stay inside one shop without joining conversations.
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="chat_messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
@@ -97,7 +101,10 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(_("time"))
     delivery_status = models.CharField(
-        _("delivery"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED
+        _("delivery"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.RECEIVED,
     )
     failure_reason = models.CharField(max_length=500, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -112,7 +119,9 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [
-            models.Index(fields=["conversation", "-created_at", "-id"], name="chats_msg_conv_recent"),
+            models.Index(
+                fields=["conversation", "-created_at", "-id"], name="chats_msg_conv_recent"
+            ),
             models.Index(
                 fields=["delivery_status"],
                 condition=models.Q(delivery_status__in=["queued", "failed"]),
@@ -135,7 +144,9 @@ class Message(models.Model):
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:
     # Random names: the original name is kept in the row, never trusted as a path.
-    suffix = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(instance.content_type, "bin")
+    suffix = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
+        instance.content_type, "bin"
+    )
     return f"chats/{instance.message.shop_id}/{uuid.uuid4().hex}.{suffix}"
 
 

@@ -93,7 +93,9 @@ def highlight(text: str, query: str) -> SafeString:
     if not query:
         return escape(text)
     parts = {stem_prefix(w) for w in WORD.findall(query)} | {query}
-    pattern = re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p), re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p), re.IGNORECASE
+    )
     out: list[str] = []
     last = 0
     for match in pattern.finditer(text):
@@ -130,7 +132,9 @@ class SearchVectorAppend(Func):
     def __init__(self, vector, text: str, ngrams: str, **extra) -> None:
         from django.contrib.postgres.search import SearchVectorField
 
-        super().__init__(vector, Value(text), Value(ngrams), output_field=SearchVectorField(), **extra)
+        super().__init__(
+            vector, Value(text), Value(ngrams), output_field=SearchVectorField(), **extra
+        )
 
     def as_sql(self, compiler, connection, **extra):
         vector_sql, vector_params = compiler.compile(self.source_expressions[0])

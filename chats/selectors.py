@@ -57,7 +57,9 @@ def message_match_q(query: str) -> Q:
 # --- the conversation list ----------------------------------------------------------------
 
 
-def _filtered(*, shop: Shop, tab: str, query: str, product_id: int | None) -> QuerySet[Conversation]:
+def _filtered(
+    *, shop: Shop, tab: str, query: str, product_id: int | None
+) -> QuerySet[Conversation]:
     conversations = Conversation.objects.for_shop(shop)
     if tab == "unread":
         conversations = conversations.filter(unread_count__gt=0)
@@ -92,7 +94,9 @@ def _search_q(*, shop: Shop, query: str) -> Q:
     grams = cjk_bigrams(query)
     if has_cjk(query) and " " not in grams and len(grams) == 1:
         # A single Chinese character has no bigram: look in the messages themselves.
-        matching_messages = Message.objects.for_shop(shop).filter(text__contains=query).values("conversation_id")
+        matching_messages = (
+            Message.objects.for_shop(shop).filter(text__contains=query).values("conversation_id")
+        )
         return condition | Q(pk__in=matching_messages)
     return condition | Q(ConversationVectorMatch(F("search_vector"), query))
 
@@ -130,7 +134,7 @@ def conversation_list_due(
     cursor: str | None = None,
     limit: int = LIST_PAGE_SIZE,
 ) -> KeysetPage[Conversation]:
-    """"Due soon": conversations waiting for a reply, the open SLA period due first.
+    """ "Due soon": conversations waiting for a reply, the open SLA period due first.
 
     Paged over the SLA clock table (keyset on due time, see ``sla.selectors.open_clock_page``),
     restricted by the same tab/product/search filters inside that one statement; then the
@@ -140,8 +144,11 @@ def conversation_list_due(
 
     query = normalise_query(query)
     due = open_clock_page(
-        shop=shop, channel="chat", items=_filtered(shop=shop, tab=tab, query=query, product_id=product_id),
-        cursor=cursor, limit=limit,
+        shop=shop,
+        channel="chat",
+        items=_filtered(shop=shop, tab=tab, query=query, product_id=product_id),
+        cursor=cursor,
+        limit=limit,
     )
     by_pk = Conversation.objects.for_shop(shop).select_related("product").in_bulk(due.item_ids)
     rows = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
@@ -188,7 +195,9 @@ def conversation_groups(
     )
     product_ids = [g["product_id"] for g in groups]
     ranked = (
-        base.filter(Q(product_id__in=[p for p in product_ids if p is not None]) | Q(product__isnull=True))
+        base.filter(
+            Q(product_id__in=[p for p in product_ids if p is not None]) | Q(product__isnull=True)
+        )
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -231,7 +240,9 @@ def _thread_base(conversation: Conversation) -> QuerySet[Message]:
     )
 
 
-def thread_latest(*, conversation: Conversation, before: str | None = None, limit: int = THREAD_PAGE_SIZE) -> ThreadWindow:
+def thread_latest(
+    *, conversation: Conversation, before: str | None = None, limit: int = THREAD_PAGE_SIZE
+) -> ThreadWindow:
     """The newest ``limit`` messages (or those before a cursor), for upward paging (2 queries)."""
     messages = _thread_base(conversation)
     messages = keyset_filter_before(messages, before)
@@ -244,7 +255,9 @@ def thread_latest(*, conversation: Conversation, before: str | None = None, limi
     return ThreadWindow(messages=page, older_cursor=older)
 
 
-def thread_around(*, conversation: Conversation, message: Message, limit: int = THREAD_PAGE_SIZE) -> ThreadWindow:
+def thread_around(
+    *, conversation: Conversation, message: Message, limit: int = THREAD_PAGE_SIZE
+) -> ThreadWindow:
     """A window centred on ``message`` (a search hit), with cursors both ways (4 queries)."""
     half = limit // 2
     base = _thread_base(conversation)
@@ -259,7 +272,9 @@ def thread_around(*, conversation: Conversation, message: Message, limit: int = 
         newer = newer[:half]
         newer_cursor = keyset_cursor_encode(newer[-1].created_at, newer[-1].pk)
     older.reverse()
-    return ThreadWindow(messages=older + newer, older_cursor=older_cursor, newer_cursor=newer_cursor)
+    return ThreadWindow(
+        messages=older + newer, older_cursor=older_cursor, newer_cursor=newer_cursor
+    )
 
 
 def thread_hits(*, conversation: Conversation, query: str) -> list[int]:

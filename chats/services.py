@@ -96,7 +96,11 @@ def conversation_create(
     if product is not None and product.shop_id != shop.pk:
         raise ValidationError(_("The product belongs to another shop."))
     conversation = Conversation(
-        shop=shop, product=product, buyer_name=buyer_name, external_id=external_id, chat_ref=chat_ref,
+        shop=shop,
+        product=product,
+        buyer_name=buyer_name,
+        external_id=external_id,
+        chat_ref=chat_ref,
         last_message_at=timezone.now(),  # never null: the recency index orders DESC NULLS FIRST
     )
     conversation.full_clean()
@@ -104,8 +108,12 @@ def conversation_create(
     return conversation
 
 
-def _store_attachment(*, message: Message, name: str, content_type: str, data: ContentFile | UploadedFile, size: int) -> Attachment:
-    attachment = Attachment(message=message, original_name=name[:255], content_type=content_type, size=size)
+def _store_attachment(
+    *, message: Message, name: str, content_type: str, data: ContentFile | UploadedFile, size: int
+) -> Attachment:
+    attachment = Attachment(
+        message=message, original_name=name[:255], content_type=content_type, size=size
+    )
     # The preview first: storing a large upload may move its temporary file away.
     thumb = make_thumbnail(data, content_type) if content_type.startswith("image/") else None
     attachment.file.save("upload", data, save=False)
@@ -148,7 +156,13 @@ def _received_files_store(message: Message, files: Sequence[tuple[str, str, byte
         # Trust the bytes, not the sender's label: anything that is not JPEG/PNG/PDF is kept
         # as an opaque download and never served inline.
         content_type = sniff_content_type(data[:16]) or "application/octet-stream"
-        _store_attachment(message=message, name=name, content_type=content_type, data=ContentFile(data, name=name), size=len(data))
+        _store_attachment(
+            message=message,
+            name=name,
+            content_type=content_type,
+            data=ContentFile(data, name=name),
+            size=len(data),
+        )
 
 
 @transaction.atomic
@@ -178,7 +192,10 @@ def buyer_message_receive(
 
     was_waiting = conversation.first_unanswered_at is not None
     is_latest = _is_latest(conversation, created_at)
-    updates: dict = {"unread_count": F("unread_count") + 1, **_search_vector_update(text, message.text_ngrams)}
+    updates: dict = {
+        "unread_count": F("unread_count") + 1,
+        **_search_vector_update(text, message.text_ngrams),
+    }
     if is_latest:
         updates |= {
             "last_message_at": created_at,
@@ -189,10 +206,18 @@ def buyer_message_receive(
         updates["first_unanswered_at"] = created_at
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     conversation.refresh_from_db(
-        fields=["unread_count", "last_message_at", "last_message_excerpt", "last_message_direction", "first_unanswered_at"]
+        fields=[
+            "unread_count",
+            "last_message_at",
+            "last_message_excerpt",
+            "last_message_direction",
+            "first_unanswered_at",
+        ]
     )
     if not was_waiting:
-        waiting_started(shop=conversation.shop, channel="chat", item_id=conversation.pk, since=created_at)
+        waiting_started(
+            shop=conversation.shop, channel="chat", item_id=conversation.pk, since=created_at
+        )
     return message
 
 
@@ -211,13 +236,17 @@ def chat_message_send(
     ReplyBlocked / ReplyNeedsConfirmation for policy findings. Nothing is saved then.
     """
     text = text.strip()
-    ProhibitNullCharactersValidator()(text)  # PostgreSQL text cannot hold NUL (a form would refuse it too)
+    ProhibitNullCharactersValidator()(
+        text
+    )  # PostgreSQL text cannot hold NUL (a form would refuse it too)
     checked: list[CheckedFile] = check_chat_files(files)
     if not text and not checked:
         raise ValidationError(_("Write a message or attach a file."), code="empty")
     if len(text) > CHAT_MAX_TEXT_LENGTH:
         raise ValidationError(
-            _("The marketplace accepts up to %(limit)d characters per message; this one has %(length)d.")
+            _(
+                "The marketplace accepts up to %(limit)d characters per message; this one has %(length)d."
+            )
             % {"limit": CHAT_MAX_TEXT_LENGTH, "length": len(text)},
             code="too_long",
         )
@@ -241,7 +270,13 @@ def chat_message_send(
         delivery_status=DeliveryStatus.QUEUED,
     )
     for item in checked:
-        _store_attachment(message=message, name=item.name, content_type=item.content_type, data=item.upload, size=item.size)
+        _store_attachment(
+            message=message,
+            name=item.name,
+            content_type=item.content_type,
+            data=item.upload,
+            size=item.size,
+        )
 
     was_waiting = conversation.first_unanswered_at is not None
     Conversation.objects.filter(pk=conversation.pk).update(
@@ -255,7 +290,13 @@ def chat_message_send(
     )
     conversation.refresh_from_db()
     if was_waiting:
-        waiting_stopped(shop=conversation.shop, channel="chat", item_id=conversation.pk, at=now, by_user_id=author.pk)
+        waiting_stopped(
+            shop=conversation.shop,
+            channel="chat",
+            item_id=conversation.pk,
+            at=now,
+            by_user_id=author.pk,
+        )
     _enqueue_delivery(message)
     return message
 
@@ -298,12 +339,15 @@ def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Mes
     message.attempts += 1
     conversation = message.conversation
     connector = connector_for_item(
-        marketplaces.get_connector(message.shop), remote_ref=conversation.chat_ref or conversation.external_id
+        marketplaces.get_connector(message.shop),
+        remote_ref=conversation.chat_ref or conversation.external_id,
     )
     try:
         remote_id = connector.send_chat_message(
             shop=message.shop,
-            chat_ref=conversation.chat_ref or conversation.external_id or str(message.conversation_id),
+            chat_ref=conversation.chat_ref
+            or conversation.external_id
+            or str(message.conversation_id),
             text=message.text,
             attachments=_outgoing_files(message),
         )
@@ -339,7 +383,9 @@ def chat_message_mark_failed(*, message_id: int, reason: str) -> None:
 def chat_message_retry(*, message: Message) -> Message:
     """Queue a failed reply again (the seller pressed "send again")."""
     if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.FAILED:
-        raise ValidationError(_("Only a message that failed to send can be sent again."), code="not_failed")
+        raise ValidationError(
+            _("Only a message that failed to send can be sent again."), code="not_failed"
+        )
     message.delivery_status = DeliveryStatus.QUEUED
     message.failure_reason = ""
     message.attempts = 0
@@ -353,7 +399,12 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
     """Recompute the denormalised fields from the messages (imports, demo data, repairs)."""
     messages = Message.objects.filter(conversation=conversation)
     last = messages.order_by("-created_at", "-pk").first()
-    last_out = messages.filter(direction=Direction.OUTGOING).order_by("-created_at").values_list("created_at", flat=True).first()
+    last_out = (
+        messages.filter(direction=Direction.OUTGOING)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     pending = messages.filter(direction=Direction.INCOMING)
     if last_out is not None:
         pending = pending.filter(created_at__gt=last_out)
@@ -362,13 +413,19 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
     if conversation.last_read_at is not None:
         unread = unread.filter(created_at__gt=conversation.last_read_at)
     conversation.last_message_at = last.created_at if last else None
-    conversation.last_message_excerpt = _excerpt(last.text, last.attachments.count()) if last else ""
+    conversation.last_message_excerpt = (
+        _excerpt(last.text, last.attachments.count()) if last else ""
+    )
     conversation.last_message_direction = last.direction if last else ""
     conversation.first_unanswered_at = first_pending
     conversation.unread_count = unread.count()
     conversation.save(
         update_fields=[
-            "last_message_at", "last_message_excerpt", "last_message_direction", "first_unanswered_at", "unread_count",
+            "last_message_at",
+            "last_message_excerpt",
+            "last_message_direction",
+            "first_unanswered_at",
+            "unread_count",
         ]
     )
     if connection.vendor == "postgresql":
@@ -390,8 +447,13 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
 
 @transaction.atomic
 def seller_message_record(
-    *, conversation: Conversation, text: str, created_at: datetime, external_id: str = "",
-    files: Sequence[tuple[str, str, bytes]] = (), author: AbstractBaseUser | None = None,
+    *,
+    conversation: Conversation,
+    text: str,
+    created_at: datetime,
+    external_id: str = "",
+    files: Sequence[tuple[str, str, bytes]] = (),
+    author: AbstractBaseUser | None = None,
 ) -> Message:
     """A reply the shop already delivered elsewhere (the marketplace's own portal, demo history)."""
     _lock(conversation)
@@ -406,7 +468,10 @@ def seller_message_record(
     )
     _received_files_store(message, files)
     was_waiting = conversation.first_unanswered_at is not None
-    updates: dict = {"first_unanswered_at": None, **_search_vector_update(text, message.text_ngrams)}
+    updates: dict = {
+        "first_unanswered_at": None,
+        **_search_vector_update(text, message.text_ngrams),
+    }
     if _is_latest(conversation, created_at):
         updates |= {
             "last_message_at": created_at,
@@ -416,11 +481,15 @@ def seller_message_record(
     Conversation.objects.filter(pk=conversation.pk).update(**updates)
     conversation.refresh_from_db()
     if was_waiting:
-        waiting_stopped(shop=conversation.shop, channel="chat", item_id=conversation.pk, at=created_at)
+        waiting_stopped(
+            shop=conversation.shop, channel="chat", item_id=conversation.pk, at=created_at
+        )
     return message
 
 
-def _download_files(shop: Shop, attachments: Sequence[IncomingAttachment]) -> list[tuple[str, str, bytes]]:
+def _download_files(
+    shop: Shop, attachments: Sequence[IncomingAttachment]
+) -> list[tuple[str, str, bytes]]:
     import logging
 
     from sellerdesk.marketplaces.services import marketplace_file_download
@@ -428,16 +497,22 @@ def _download_files(shop: Shop, attachments: Sequence[IncomingAttachment]) -> li
     files = []
     for attachment in attachments:
         try:
-            content_type, data = marketplace_file_download(shop=shop, download_ref=attachment.download_ref)
+            content_type, data = marketplace_file_download(
+                shop=shop, download_ref=attachment.download_ref
+            )
         except Exception:  # a missing file must not lose the buyer's text
-            logging.getLogger(__name__).exception("chat file %s could not be downloaded", attachment.download_ref)
+            logging.getLogger(__name__).exception(
+                "chat file %s could not be downloaded", attachment.download_ref
+            )
             continue
         files.append((attachment.name, attachment.content_type or content_type, data))
     return files
 
 
 @transaction.atomic
-def chat_message_import_from_marketplace(*, shop: Shop, item: IncomingChatMessage) -> Message | None:
+def chat_message_import_from_marketplace(
+    *, shop: Shop, item: IncomingChatMessage
+) -> Message | None:
     """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
 
     Idempotent by the message's external id; recognises our own replies coming back
@@ -445,7 +520,10 @@ def chat_message_import_from_marketplace(*, shop: Shop, item: IncomingChatMessag
     the normal path (unread, SLA), replies written on the marketplace's portal stop the clock.
     """
     conversation = (
-        Conversation.objects.for_shop(shop).select_for_update().filter(external_id=item.chat_external_id).first()
+        Conversation.objects.for_shop(shop)
+        .select_for_update()
+        .filter(external_id=item.chat_external_id)
+        .first()
     )
     if conversation is None:
         product = None
@@ -453,8 +531,11 @@ def chat_message_import_from_marketplace(*, shop: Shop, item: IncomingChatMessag
             candidates = [sku for sku in (item.product.sku, item.product.external_id) if sku]
             product = Product.objects.for_shop(shop).filter(sku__in=candidates).first()
         conversation = conversation_create(
-            shop=shop, buyer_name=item.buyer_name or "—", product=product,
-            external_id=item.chat_external_id, chat_ref=item.chat_ref,
+            shop=shop,
+            buyer_name=item.buyer_name or "—",
+            product=product,
+            external_id=item.chat_external_id,
+            chat_ref=item.chat_ref,
         )
     elif item.chat_ref and item.chat_ref != conversation.chat_ref:
         Conversation.objects.filter(pk=conversation.pk).update(chat_ref=item.chat_ref)
@@ -464,12 +545,18 @@ def chat_message_import_from_marketplace(*, shop: Shop, item: IncomingChatMessag
         return None
     if item.sender == "buyer":
         return buyer_message_receive(
-            conversation=conversation, text=item.text, created_at=item.created_at,
-            files=_download_files(shop, item.attachments), external_id=item.message_external_id,
+            conversation=conversation,
+            text=item.text,
+            created_at=item.created_at,
+            files=_download_files(shop, item.attachments),
+            external_id=item.message_external_id,
         )
     if item.sender == "seller":
         return seller_message_record(
-            conversation=conversation, text=item.text, created_at=item.created_at,
-            external_id=item.message_external_id, files=_download_files(shop, item.attachments),
+            conversation=conversation,
+            text=item.text,
+            created_at=item.created_at,
+            external_id=item.message_external_id,
+            files=_download_files(shop, item.attachments),
         )
     return None  # marketplace notices are not part of the conversation

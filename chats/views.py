@@ -64,11 +64,17 @@ def _list_context(request: ShopRequest) -> dict:
         "unread_count": selectors.unread_conversation_count(shop=request.shop),
     }
     if params["group"] and not params["product"]:
-        context["groups"] = selectors.conversation_groups(shop=request.shop, tab=params["tab"], query=params["q"])
+        context["groups"] = selectors.conversation_groups(
+            shop=request.shop, tab=params["tab"], query=params["q"]
+        )
         rows = [row for group in context["groups"] for row in group["rows"]]
         context["sla_map"] = due_at_map("chat", [row.pk for row in rows], shop=request.shop)
     else:
-        list_page = selectors.conversation_list_due if params["sort"] == "due" else selectors.conversation_list
+        list_page = (
+            selectors.conversation_list_due
+            if params["sort"] == "due"
+            else selectors.conversation_list
+        )
         context["page"] = list_page(
             shop=request.shop,
             tab=params["tab"],
@@ -78,18 +84,29 @@ def _list_context(request: ShopRequest) -> dict:
         )
         sla_map = context["page"].sla_map
         if sla_map is None:  # one query for the badges of the whole page
-            sla_map = due_at_map("chat", [row.pk for row in context["page"].items], shop=request.shop)
+            sla_map = due_at_map(
+                "chat", [row.pk for row in context["page"].items], shop=request.shop
+            )
         context["sla_map"] = sla_map
         if params["tab"] == "unread":
-            context["due_sort_url"] = "?" + _list_query_string(params, sort="" if params["sort"] else "due")
+            context["due_sort_url"] = "?" + _list_query_string(
+                params, sort="" if params["sort"] else "due"
+            )
         if params["product"]:
             context["product_filter"] = next(
-                (row.product for row in context["page"].items if row.product_id == params["product"]), None
+                (
+                    row.product
+                    for row in context["page"].items
+                    if row.product_id == params["product"]
+                ),
+                None,
             )
     return context
 
 
-def _thread_context(request: ShopRequest, conversation: Conversation, *, before: str | None = None) -> dict:
+def _thread_context(
+    request: ShopRequest, conversation: Conversation, *, before: str | None = None
+) -> dict:
     find = normalise_query(request.GET.get("find"))
     hits: list[int] = []
     hit_index = 0
@@ -121,7 +138,9 @@ def _thread_context(request: ShopRequest, conversation: Conversation, *, before:
 
 
 def _conversation_for(request: ShopRequest, conversation_id: int) -> Conversation:
-    return get_for_shop(Conversation.objects.select_related("product", "shop"), request.shop, pk=conversation_id)
+    return get_for_shop(
+        Conversation.objects.select_related("product", "shop"), request.shop, pk=conversation_id
+    )
 
 
 @shop_view(role=Role.SELLER)
@@ -159,7 +178,9 @@ def conversation_messages(request: ShopRequest, conversation_id: int) -> HttpRes
     if request.htmx:
         window = selectors.thread_latest(conversation=conversation, before=before)
         return render(
-            request, "chats/inbox.html#older-messages", {"conversation": conversation, "window": window}
+            request,
+            "chats/inbox.html#older-messages",
+            {"conversation": conversation, "window": window},
         )
     context = _thread_context(request, conversation, before=before) | _list_context(request)
     return render(request, "chats/inbox.html", context)
@@ -181,7 +202,9 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
             text=text,
             files=request.FILES.getlist("files"),
             # The live panel and the refusal panel may each carry a "send anyway" box.
-            warnings_confirmed=bool({"1", "on", "true"} & set(request.POST.getlist("warnings_confirmed"))),
+            warnings_confirmed=bool(
+                {"1", "on", "true"} & set(request.POST.getlist("warnings_confirmed"))
+            ),
         )
     except (ReplyBlocked, ReplyNeedsConfirmation) as exc:
         report = exc.report
@@ -190,7 +213,9 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
         errors = list(exc.messages)
     else:
         if request.htmx:
-            return render(request, "chats/inbox.html#thread", _thread_context(request, conversation))
+            return render(
+                request, "chats/inbox.html#thread", _thread_context(request, conversation)
+            )
         return redirect("chats:conversation", conversation_id=conversation.pk)
 
     refusal = {
@@ -201,7 +226,10 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
         "picker_variables": {"buyer_name": conversation.buyer_name},
     }
     if conversation.product is not None:
-        refusal["picker_variables"] |= {"product_name": conversation.product.name, "sku": conversation.product.sku}
+        refusal["picker_variables"] |= {
+            "product_name": conversation.product.name,
+            "sku": conversation.product.sku,
+        }
     if request.htmx:
         response = render(request, "chats/inbox.html#reply-box", refusal)
         return reswap(retarget(response, "#reply-box"), "outerHTML")
@@ -219,8 +247,14 @@ def message_status(request: ShopRequest, message_id: int) -> HttpResponse:
         pk=message_id,
     )
     if not request.htmx:
-        return redirect(reverse("chats:conversation", kwargs={"conversation_id": message.conversation_id}))
-    return render(request, "chats/inbox.html#message", {"message": message, "conversation": message.conversation})
+        return redirect(
+            reverse("chats:conversation", kwargs={"conversation_id": message.conversation_id})
+        )
+    return render(
+        request,
+        "chats/inbox.html#message",
+        {"message": message, "conversation": message.conversation},
+    )
 
 
 @shop_view(role=Role.SELLER)
@@ -235,7 +269,11 @@ def message_retry(request: ShopRequest, message_id: int) -> HttpResponse:
     with contextlib.suppress(ValidationError):
         services.chat_message_retry(message=message)
     if request.htmx:
-        return render(request, "chats/inbox.html#message", {"message": message, "conversation": message.conversation})
+        return render(
+            request,
+            "chats/inbox.html#message",
+            {"message": message, "conversation": message.conversation},
+        )
     return redirect("chats:conversation", conversation_id=message.conversation_id)
 
 
@@ -243,7 +281,11 @@ def message_retry(request: ShopRequest, message_id: int) -> HttpResponse:
 @require_GET
 def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
     attachment = get_for_shop(Attachment, request.shop, pk=attachment_id)
-    field = attachment.thumbnail if request.GET.get("thumb") and attachment.thumbnail else attachment.file
+    field = (
+        attachment.thumbnail
+        if request.GET.get("thumb") and attachment.thumbnail
+        else attachment.file
+    )
     try:
         handle = field.storage.open(field.name, "rb")
     except FileNotFoundError as exc:

@@ -13,6 +13,14 @@ class QuestionsConfig(AppConfig):
         from sellerdesk.core.navigation import NavItem
 
         return (
-            NavItem(_("Questions"), "questions:list", Role.SELLER, order=20, badge_url_name="questions:new_badge"),
-            NavItem(_("Decline rules"), "questions:rules", Role.MANAGER, order=50, section="settings"),
+            NavItem(
+                _("Questions"),
+                "questions:list",
+                Role.SELLER,
+                order=20,
+                badge_url_name="questions:new_badge",
+            ),
+            NavItem(
+                _("Decline rules"), "questions:rules", Role.MANAGER, order=50, section="settings"
+            ),
         )

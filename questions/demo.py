@@ -23,13 +23,41 @@ from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
 # (rule name, phrases, exclusions, fuzzy, kind, reason key)
 RULES = {
     ReplyLanguage.RU: [
-        ("Поставщики", ["поставщик", "где закупаете", "производитель товара", "оптом где берёте"], ["поставщик гарантии"], True, RuleKind.KEYWORDS, "suppliers"),
-        ("Другие продавцы", ["другой продавец", "у конкурентов", "другие продавцы"], [], True, RuleKind.KEYWORDS, "other_sellers"),
-        ("Наличие в магазинах", ["в других магазинах", "в магазине вашего города", "в офлайн магазине"], [], False, RuleKind.KEYWORDS, "other_stores"),
+        (
+            "Поставщики",
+            ["поставщик", "где закупаете", "производитель товара", "оптом где берёте"],
+            ["поставщик гарантии"],
+            True,
+            RuleKind.KEYWORDS,
+            "suppliers",
+        ),
+        (
+            "Другие продавцы",
+            ["другой продавец", "у конкурентов", "другие продавцы"],
+            [],
+            True,
+            RuleKind.KEYWORDS,
+            "other_sellers",
+        ),
+        (
+            "Наличие в магазинах",
+            ["в других магазинах", "в магазине вашего города", "в офлайн магазине"],
+            [],
+            False,
+            RuleKind.KEYWORDS,
+            "other_stores",
+        ),
         ("Брань", [], [], False, RuleKind.PROFANITY, "no_access"),
     ],
     ReplyLanguage.ZH: [
-        ("供应商", ["供应商", "货源", "哪个厂家", "进货"], [], False, RuleKind.KEYWORDS, "suppliers"),
+        (
+            "供应商",
+            ["供应商", "货源", "哪个厂家", "进货"],
+            [],
+            False,
+            RuleKind.KEYWORDS,
+            "suppliers",
+        ),
         ("其他商家", ["别家", "其他店", "其他商家"], [], False, RuleKind.KEYWORDS, "other_sellers"),
         ("脏话", [], [], False, RuleKind.PROFANITY, "no_access"),
     ],
@@ -38,15 +66,50 @@ RULES = {
 # (product index, buyer, text, answer or None); answered ones are history.
 ANSWERED = {
     ReplyLanguage.RU: [
-        (1, "Анна", "Можно ли стирать плед в машинке?", "Здравствуйте, Анна! Да, плед можно стирать в машинке при 30 °C на деликатном режиме, без отбеливателя. Сушить лучше в расправленном виде. Хорошего дня!"),
-        (0, "Сергей", "Какой объём чаши у кофемолки?", "Здравствуйте, Сергей! В чашу помещается около 70 г зёрен — это примерно 10 чашек кофе. Приятных покупок!"),
-        (3, "Мария", "Подходят ли насадки от других щёток этой фирмы?", "Здравствуйте, Мария! Подходят насадки этой же серии, артикулы указаны в описании товара. Обращайтесь, если будут вопросы!"),
-        (5, "Павел", "Чайник выключается сам, когда вода закипела?", "Здравствуйте, Павел! Да, срабатывает автоотключение при закипании и при снятии с подставки. Хорошего дня!"),
+        (
+            1,
+            "Анна",
+            "Можно ли стирать плед в машинке?",
+            "Здравствуйте, Анна! Да, плед можно стирать в машинке при 30 °C на деликатном режиме, без отбеливателя. Сушить лучше в расправленном виде. Хорошего дня!",
+        ),
+        (
+            0,
+            "Сергей",
+            "Какой объём чаши у кофемолки?",
+            "Здравствуйте, Сергей! В чашу помещается около 70 г зёрен — это примерно 10 чашек кофе. Приятных покупок!",
+        ),
+        (
+            3,
+            "Мария",
+            "Подходят ли насадки от других щёток этой фирмы?",
+            "Здравствуйте, Мария! Подходят насадки этой же серии, артикулы указаны в описании товара. Обращайтесь, если будут вопросы!",
+        ),
+        (
+            5,
+            "Павел",
+            "Чайник выключается сам, когда вода закипела?",
+            "Здравствуйте, Павел! Да, срабатывает автоотключение при закипании и при снятии с подставки. Хорошего дня!",
+        ),
     ],
     ReplyLanguage.ZH: [
-        (2, "小林", "牛仔裤洗了会掉色吗", "您好！首次洗涤可能有轻微浮色，建议冷水单独手洗，之后就不会了。祝您购物愉快！"),
-        (0, "陈妈妈", "卫衣是纯棉的吗？", "您好！卫衣面料为95%棉和5%氨纶，柔软透气。祝您生活愉快！"),
-        (3, "李女士", "婴儿连体衣是A类标准吗？", "您好！是的，本款符合婴幼儿A类标准，详情页有检测报告。欢迎随时咨询！"),
+        (
+            2,
+            "小林",
+            "牛仔裤洗了会掉色吗",
+            "您好！首次洗涤可能有轻微浮色，建议冷水单独手洗，之后就不会了。祝您购物愉快！",
+        ),
+        (
+            0,
+            "陈妈妈",
+            "卫衣是纯棉的吗？",
+            "您好！卫衣面料为95%棉和5%氨纶，柔软透气。祝您生活愉快！",
+        ),
+        (
+            3,
+            "李女士",
+            "婴儿连体衣是A类标准吗？",
+            "您好！是的，本款符合婴幼儿A类标准，详情页有检测报告。欢迎随时咨询！",
+        ),
     ],
 }
 
@@ -88,7 +151,9 @@ def _language(shop: Shop) -> ReplyLanguage:
     return ReplyLanguage.ZH if shop.default_language == ReplyLanguage.ZH else ReplyLanguage.RU
 
 
-def seed(*, shop: Shop, products: list[Product], members: dict[Role, object], rng: random.Random) -> None:
+def seed(
+    *, shop: Shop, products: list[Product], members: dict[Role, object], rng: random.Random
+) -> None:
     language = _language(shop)
     reasons = {reason.key: reason.text for reason in standard_decline_reasons(language)}
     for name, phrases, exclusions, fuzzy, kind, reason in RULES[language]:
@@ -138,7 +203,9 @@ def seed(*, shop: Shop, products: list[Product], members: dict[Role, object], rn
     trickle_start(shop=shop)
     # Today's questions: the worker applies the rules after the seed commits.
     for minutes_ago, (index, buyer, text) in zip(
-        sorted(rng.sample(range(5, 600), len(NEW[language])), reverse=True), NEW[language], strict=True
+        sorted(rng.sample(range(5, 600), len(NEW[language])), reverse=True),
+        NEW[language],
+        strict=True,
     ):
         services.question_create(
             shop=shop,

@@ -13,7 +13,8 @@ class QuestionFilterForm(forms.Form):
     q = SearchField(label=_("Search"), max_length=200)
     product = forms.IntegerField(label=_("Product"), required=False, min_value=1)
     kind = forms.ChoiceField(
-        choices=[("", _("All")), ("auto", _("Automatically")), ("manual", _("By a person"))], required=False
+        choices=[("", _("All")), ("auto", _("Automatically")), ("manual", _("By a person"))],
+        required=False,
     )
     repeats = forms.BooleanField(label=_("Repeats only"), required=False)
     sort = forms.ChoiceField(choices=[("", ""), ("due", "due")], required=False)
@@ -44,16 +45,26 @@ class DeclineRuleForm(forms.Form):
         help_text=_("One phrase per line. If any of them occurs, this rule does not decline."),
     )
     fuzzy = forms.BooleanField(
-        label=_("Fuzzy matching"), required=False, help_text=_("Also catch typos in words of 5+ letters.")
+        label=_("Fuzzy matching"),
+        required=False,
+        help_text=_("Also catch typos in words of 5+ letters."),
     )
-    kind = forms.ChoiceField(label=pgettext_lazy("decline rule", "Kind"), choices=RuleKind.choices, initial=RuleKind.KEYWORDS)
-    enabled = forms.BooleanField(label=pgettext_lazy("decline rule", "Enabled"), required=False, initial=True)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("decline rule", "Kind"),
+        choices=RuleKind.choices,
+        initial=RuleKind.KEYWORDS,
+    )
+    enabled = forms.BooleanField(
+        label=pgettext_lazy("decline rule", "Enabled"), required=False, initial=True
+    )
     # Named "text" so the live policy check and the template picker attach to it.
     text = forms.CharField(
         label=_("Decline reply"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5, "id": "rule-reply"}),
-        help_text=_("Sent to the buyer when this rule declines a question; it must pass the decline check."),
+        help_text=_(
+            "Sent to the buyer when this rule declines a question; it must pass the decline check."
+        ),
     )
 
     FIELD_FOR_SERVICE = {"reply_text": "text"}
@@ -65,7 +76,9 @@ class DeclineRuleForm(forms.Form):
 
     def add_service_errors(self, error) -> None:
         for field, messages in error.message_dict.items():
-            self.add_error(self.FIELD_FOR_SERVICE.get(field, field if field in self.fields else None), messages)
+            self.add_error(
+                self.FIELD_FOR_SERVICE.get(field, field if field in self.fields else None), messages
+            )
 
 
 class QuestionSettingsForm(forms.ModelForm):

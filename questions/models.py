@@ -79,9 +79,13 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["shop", "status", "-created_at", "-id"], name="question_shop_status_new"),
+            models.Index(
+                fields=["shop", "status", "-created_at", "-id"], name="question_shop_status_new"
+            ),
             models.Index(fields=["shop", "-created_at", "-id"], name="question_shop_created"),
-            models.Index(fields=["product", "status", "-created_at"], name="question_product_status"),
+            models.Index(
+                fields=["product", "status", "-created_at"], name="question_product_status"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -143,10 +147,14 @@ class DeclineRule(models.Model):
     name = models.CharField(_("name"), max_length=200)
     phrases = models.TextField(_("phrases"), blank=True, help_text=_("One phrase per line."))
     exclusions = models.TextField(
-        _("exclusions"), blank=True, help_text=_("One phrase per line; a match here cancels the rule.")
+        _("exclusions"),
+        blank=True,
+        help_text=_("One phrase per line; a match here cancels the rule."),
     )
     fuzzy = models.BooleanField(_("fuzzy matching"), default=False)
-    kind = models.CharField(_("kind"), max_length=10, choices=RuleKind.choices, default=RuleKind.KEYWORDS)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RuleKind.choices, default=RuleKind.KEYWORDS
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     reply_text = models.TextField(_("decline reply"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -179,7 +187,9 @@ class AutoDecision(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="auto_decisions")
-    rule = models.ForeignKey(DeclineRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rule = models.ForeignKey(
+        DeclineRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     rule_name = models.CharField(max_length=200)
     matched = models.CharField(max_length=300, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
@@ -190,7 +200,9 @@ class AutoDecision(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdrawal = models.CharField(max_length=10, choices=DeliveryStatus.choices, blank=True, default="")
+    withdrawal = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    )
 
     objects = ShopScopedManager()
 
@@ -202,7 +214,9 @@ class AutoDecision(models.Model):
         constraints = [
             # However often the task runs, a question has at most one standing decision.
             models.UniqueConstraint(
-                fields=["question"], condition=Q(undone_at__isnull=True), name="autodecision_one_active"
+                fields=["question"],
+                condition=Q(undone_at__isnull=True),
+                name="autodecision_one_active",
             ),
         ]
 

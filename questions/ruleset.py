@@ -43,14 +43,20 @@ def ruleset_compile(data: dict[str, Any]) -> RuleSet:
     return load_rules(data)
 
 
-def ruleset_for_shop(shop: Shop | int, version: int, rules: Iterable[DeclineRule] | None = None) -> RuleSet:
+def ruleset_for_shop(
+    shop: Shop | int, version: int, rules: Iterable[DeclineRule] | None = None
+) -> RuleSet:
     """The compiled rules of ``shop`` at ``version`` (compiled on first use in this process)."""
     from questions.models import DeclineRule
 
     shop_id = shop if isinstance(shop, int) else shop.pk
 
     def build() -> RuleSet:
-        saved = rules if rules is not None else DeclineRule.objects.for_shop(shop_id).order_by("position", "id")
+        saved = (
+            rules
+            if rules is not None
+            else DeclineRule.objects.for_shop(shop_id).order_by("position", "id")
+        )
         return ruleset_compile(rules_to_data(saved))
 
     return _CACHE.get_or_build(shop_id, version, build)

@@ -66,7 +66,11 @@ def standard_decline_reasons(lang: str) -> list[DeclineReason]:
     lang = {"zh-hans": "zh", "zh_Hans": "zh"}.get(lang, lang)
     texts = _decline_reason_texts()
     return [
-        DeclineReason(key=key, label=str(DECLINE_REASON_LABELS.get(key, key)), text=by_lang.get(lang) or by_lang["ru"])
+        DeclineReason(
+            key=key,
+            label=str(DECLINE_REASON_LABELS.get(key, key)),
+            text=by_lang.get(lang) or by_lang["ru"],
+        )
         for key, by_lang in texts.items()
     ]
 
@@ -93,9 +97,13 @@ def _search(queryset: QuerySet[Question], shop: Shop, text: str) -> QuerySet[Que
     # Resolved first (a shop has few products) so every branch of the OR below can use
     # its own index and PostgreSQL combines them in one bitmap scan.
     sku_products = list(
-        Product.objects.for_shop(shop).filter(sku__icontains=text).values_list("pk", flat=True)[:500]
+        Product.objects.for_shop(shop)
+        .filter(sku__icontains=text)
+        .values_list("pk", flat=True)[:500]
     )
-    return text_search(queryset, text, also=Q(product_id__in=sku_products) if sku_products else None)
+    return text_search(
+        queryset, text, also=Q(product_id__in=sku_products) if sku_products else None
+    )
 
 
 def _filtered(shop: Shop, filters: QuestionFilters) -> QuerySet[Question]:
@@ -113,7 +121,9 @@ def question_tab_counts(*, shop: Shop, filters: QuestionFilters) -> dict[str, in
         new=Count("pk", filter=Q(status=QuestionStatus.NEW)),
         answered=Count("pk", filter=Q(status=QuestionStatus.ANSWERED)),
         declined=Count("pk", filter=Q(status=QuestionStatus.DECLINED)),
-        declined_auto=Count("pk", filter=Q(status=QuestionStatus.DECLINED, decline_kind=DeclineKind.AUTO)),
+        declined_auto=Count(
+            "pk", filter=Q(status=QuestionStatus.DECLINED, decline_kind=DeclineKind.AUTO)
+        ),
     )
     return {key: value or 0 for key, value in counts.items()}
 
@@ -122,17 +132,24 @@ def question_new_count(*, shop: Shop) -> int:
     return Question.objects.for_shop(shop).filter(status=QuestionStatus.NEW).count()
 
 
-def _question_page_due(*, shop: Shop, filters: QuestionFilters, cursor: str, size: int) -> KeysetPage[Question]:
+def _question_page_due(
+    *, shop: Shop, filters: QuestionFilters, cursor: str, size: int
+) -> KeysetPage[Question]:
     """New questions by open SLA due time: a keyset page over the shop's clocks (filters applied
     inside that query), then the page's questions in one query."""
     from sellerdesk.sla.selectors import open_clock_page
 
     due = open_clock_page(
-        shop=shop, channel="question", items=_filtered(shop, filters).filter(status=QuestionStatus.NEW),
-        cursor=cursor, limit=size,
+        shop=shop,
+        channel="question",
+        items=_filtered(shop, filters).filter(status=QuestionStatus.NEW),
+        cursor=cursor,
+        limit=size,
     )
     by_pk = (
-        Question.objects.for_shop(shop).select_related("product").defer("answer_text", "delivery_error")
+        Question.objects.for_shop(shop)
+        .select_related("product")
+        .defer("answer_text", "delivery_error")
         .in_bulk(due.item_ids)
     )
     items = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
@@ -281,7 +298,9 @@ def _dry_row(entry) -> DryRunRow:
     )
 
 
-def rules_dry_run(*, shop: Shop, edited_data: dict[str, Any], sample_size: int | None = None) -> DryRunResult:
+def rules_dry_run(
+    *, shop: Shop, edited_data: dict[str, Any], sample_size: int | None = None
+) -> DryRunResult:
     """What the edited rule set would do to the shop's latest questions, against the saved one.
 
     Raises ``RulesFileError`` when ``edited_data`` is not a valid rule set.

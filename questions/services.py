@@ -46,7 +46,9 @@ def question_settings_ensure(*, shop: Shop) -> QuestionSettings:
 
 
 @transaction.atomic
-def question_settings_update(*, shop: Shop, repeat_threshold: int, mark_repeats: bool, dry_run_size: int) -> QuestionSettings:
+def question_settings_update(
+    *, shop: Shop, repeat_threshold: int, mark_repeats: bool, dry_run_size: int
+) -> QuestionSettings:
     settings = question_settings_ensure(shop=shop)
     settings.repeat_threshold = repeat_threshold
     settings.mark_repeats = mark_repeats
@@ -92,7 +94,9 @@ def question_create(
     )
     question.full_clean()
     question.save()
-    waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
+    waiting_started(
+        shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at
+    )
     transaction.on_commit(partial(tasks.question_arrived.delay, question.pk))
     return question
 
@@ -101,7 +105,11 @@ def _marketplace_product(shop: Shop, product: IncomingProduct | None) -> Product
     """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
     if product is None:
         return None
-    for sku in (product.sku, product.external_id, f"WB-{product.external_id}" if product.external_id else ""):
+    for sku in (
+        product.sku,
+        product.external_id,
+        f"WB-{product.external_id}" if product.external_id else "",
+    ):
         if sku:
             found = Product.objects.for_shop(shop).filter(sku=sku).first()
             if found is not None:
@@ -120,13 +128,21 @@ def question_import_from_marketplace(*, shop: Shop, item: IncomingQuestion) -> Q
     sending anything.
     """
     question = (
-        Question.objects.for_shop(shop).select_for_update().filter(external_id=item.external_id).first()
+        Question.objects.for_shop(shop)
+        .select_for_update()
+        .filter(external_id=item.external_id)
+        .first()
     )
     handled = item.answered or item.declined
     if question is None:
         if not handled:
-            return question_create(shop=shop, text=item.text, product=_marketplace_product(shop, item.product),
-                                   external_id=item.external_id, created_at=item.created_at)
+            return question_create(
+                shop=shop,
+                text=item.text,
+                product=_marketplace_product(shop, item.product),
+                external_id=item.external_id,
+                created_at=item.created_at,
+            )
         question = Question(
             shop=shop,
             product=_marketplace_product(shop, item.product),
@@ -143,13 +159,16 @@ def question_import_from_marketplace(*, shop: Shop, item: IncomingQuestion) -> Q
         question.save()
         return question
     if handled and question.status == QuestionStatus.NEW:
-        return question_handled_on_marketplace(question=question, declined=item.declined,
-                                               text=item.answer_text or "")
+        return question_handled_on_marketplace(
+            question=question, declined=item.declined, text=item.answer_text or ""
+        )
     return question
 
 
 @transaction.atomic
-def question_handled_on_marketplace(*, question: Question, declined: bool, text: str = "", at=None) -> Question:
+def question_handled_on_marketplace(
+    *, question: Question, declined: bool, text: str = "", at=None
+) -> Question:
     """Someone answered or declined the question on the marketplace's own portal.
 
     Nothing is sent: the reply is already published there. The question leaves New, the SLA
@@ -194,7 +213,9 @@ def question_answer(
     *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Question:
     """Answer a new question. The policy check is the guard: errors refuse, warnings need a yes."""
-    return _reply_by_hand(question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=False)
+    return _reply_by_hand(
+        question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=False
+    )
 
 
 @transaction.atomic
@@ -202,11 +223,18 @@ def question_decline(
     *, question: Question, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Question:
     """Decline a new question by hand with a polite reply that passes the decline policy."""
-    return _reply_by_hand(question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=True)
+    return _reply_by_hand(
+        question, text=text, user=user, warnings_confirmed=warnings_confirmed, declined=True
+    )
 
 
 def _reply_by_hand(
-    question: Question, *, text: str, user: AbstractBaseUser, warnings_confirmed: bool, declined: bool
+    question: Question,
+    *,
+    text: str,
+    user: AbstractBaseUser,
+    warnings_confirmed: bool,
+    declined: bool,
 ) -> Question:
     """A seller's answer or decline: checked against its channel's policy, stored, queued for delivery."""
     text = text.strip()
@@ -229,7 +257,9 @@ def _reply_by_hand(
     question.delivery_error = ""
     question.full_clean()
     question.save()
-    waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now, by_user_id=user.pk)
+    waiting_stopped(
+        shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now, by_user_id=user.pk
+    )
     _deliver_after_commit(question)
     return question
 
@@ -279,7 +309,9 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     rules = list(DeclineRule.objects.for_shop(question.shop).order_by("position", "id"))
     if not any(rule.enabled for rule in rules):
         return None
-    decision = ruleset_for_shop(question.shop, settings.rules_version, rules).evaluate(question.text)
+    decision = ruleset_for_shop(question.shop, settings.rules_version, rules).evaluate(
+        question.text
+    )
     if decision is None:
         return None
     rule = next((r for r in rules if r.name == decision.rule), None)
@@ -287,7 +319,9 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     reply = rule.reply_text if rule else ""
     if reply and not _reply_still_allowed(question.shop, reply):
         # The shop's policy changed since the rule was saved: a person decides instead.
-        logger.warning("rule %r of shop %s has a reply the policy now refuses", decision.rule, question.shop_id)
+        logger.warning(
+            "rule %r of shop %s has a reply the policy now refuses", decision.rule, question.shop_id
+        )
         return None
     record = AutoDecision(
         shop=question.shop,
@@ -342,7 +376,9 @@ def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> Auto
         question.delivery_status = DeliveryStatus.NONE
         question.delivery_error = ""
         question.save()
-        waiting_started(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at)
+        waiting_started(
+            shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at
+        )
     if was_sent:
         transaction.on_commit(partial(tasks.autodecision_withdraw.delay, decision.pk))
     return decision
@@ -363,12 +399,18 @@ def question_deliver(*, question_id: int) -> None:
         question = _lock(question_id)
         if question.delivery_status != DeliveryStatus.PENDING:
             return
-        connector = connector_for_item(get_connector(question.shop), remote_ref=question.external_id)
+        connector = connector_for_item(
+            get_connector(question.shop), remote_ref=question.external_id
+        )
         try:
             if question.status == QuestionStatus.ANSWERED:
-                connector.answer_question(shop=question.shop, question_ref=question.ref, text=question.answer_text)
+                connector.answer_question(
+                    shop=question.shop, question_ref=question.ref, text=question.answer_text
+                )
             elif question.status == QuestionStatus.DECLINED:
-                connector.decline_question(shop=question.shop, question_ref=question.ref, text=question.answer_text)
+                connector.decline_question(
+                    shop=question.shop, question_ref=question.ref, text=question.answer_text
+                )
             else:
                 question.delivery_status = DeliveryStatus.NONE
                 question.save(update_fields=["delivery_status"])
@@ -401,13 +443,21 @@ def autodecision_withdraw(*, decision_id: int) -> None:
     from sellerdesk.marketplaces.connectors import connector_for_item
 
     with transaction.atomic():
-        decision = AutoDecision.objects.select_for_update().select_related("question__shop").get(pk=decision_id)
+        decision = (
+            AutoDecision.objects.select_for_update()
+            .select_related("question__shop")
+            .get(pk=decision_id)
+        )
         if decision.withdrawal != DeliveryStatus.PENDING:
             return
         question = decision.question
         try:
-            connector = connector_for_item(get_connector(question.shop), remote_ref=question.external_id)
-            withdrawn = connector.withdraw_question_answer(shop=question.shop, question_ref=question.ref)
+            connector = connector_for_item(
+                get_connector(question.shop), remote_ref=question.external_id
+            )
+            withdrawn = connector.withdraw_question_answer(
+                shop=question.shop, question_ref=question.ref
+            )
         except ConnectorError as error:
             if error.retryable:
                 raise
@@ -424,7 +474,12 @@ def _split_lines(value: str | list[str]) -> str:
     return "\n".join(line.strip() for line in lines if line and line.strip())
 
 
-_FIELD_FOR_FILE_KEY = {"name": "name", "phrases": "phrases", "exclude": "exclusions", "reply": "reply_text"}
+_FIELD_FOR_FILE_KEY = {
+    "name": "name",
+    "phrases": "phrases",
+    "exclude": "exclusions",
+    "reply": "reply_text",
+}
 
 
 def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
@@ -445,7 +500,12 @@ def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
         field = _FIELD_FOR_FILE_KEY.get(error.field or "", "phrases")
         raise ValidationError({field: error.message(get_language())}) from error
     try:
-        reply_guard(shop=rule.shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+        reply_guard(
+            shop=rule.shop,
+            text=rule.reply_text,
+            channel="question_decline",
+            warnings_confirmed=True,
+        )
     except ReplyBlocked as refused:
         raise ValidationError({"reply_text": refused.messages}, code="policy") from refused
 
@@ -557,7 +617,9 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         where = {"rule": item.name, "number": position}
         try:
             rule.full_clean(exclude=["shop"], validate_unique=False)
-            reply_guard(shop=shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True)
+            reply_guard(
+                shop=shop, text=rule.reply_text, channel="question_decline", warnings_confirmed=True
+            )
         except ReplyBlocked as refused:
             raise RulesImportError(
                 _("Rule %(number)s («%(rule)s»), field “reply”: %(problem)s")

@@ -41,7 +41,9 @@ TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
 def question_list(request: ShopRequest) -> HttpResponse:
     form = QuestionFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data  # the valid filters: a bad one (a typed-in product id) drops only itself
+    data = (
+        form.cleaned_data
+    )  # the valid filters: a bad one (a typed-in product id) drops only itself
     filters = selectors.QuestionFilters(
         status=data.get("tab") or QuestionStatus.NEW,
         search=data.get("q") or "",
@@ -50,10 +52,14 @@ def question_list(request: ShopRequest) -> HttpResponse:
         repeats_only=bool(data.get("repeats")),
         due_soon=data.get("sort") == "due",
     )
-    page = selectors.question_page(shop=request.shop, filters=filters, cursor=data.get("cursor") or "")
+    page = selectors.question_page(
+        shop=request.shop, filters=filters, cursor=data.get("cursor") or ""
+    )
     sla_map = page.sla_map
     if sla_map is None and filters.status == QuestionStatus.NEW:  # one query for the page's badges
-        sla_map = due_at_map("question", [question.pk for question in page.items], shop=request.shop)
+        sla_map = due_at_map(
+            "question", [question.pk for question in page.items], shop=request.shop
+        )
     counts = selectors.question_tab_counts(shop=request.shop, filters=filters)
     base_query = {
         key: value
@@ -83,7 +89,9 @@ def question_list(request: ShopRequest) -> HttpResponse:
         due_sort_url = "?" + urlencode(tab_query if due_soon else {**tab_query, "sort": "due"})
         if due_soon:
             tab_query["sort"] = "due"
-    next_url = "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    next_url = (
+        "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    )
     context = {
         "filters": filters,
         "tabs": tabs,
@@ -97,8 +105,17 @@ def question_list(request: ShopRequest) -> HttpResponse:
         # The product menu is outside the results partial: htmx requests need no product query.
         "products": [] if request.htmx else selectors.product_choices(shop=request.shop),
         "kind_urls": [
-            (kind, label, "?" + urlencode({**base_query, "tab": "declined", **({"kind": kind} if kind else {})}))
-            for kind, label in (("", _("All")), (DeclineKind.AUTO, DeclineKind.AUTO.label), (DeclineKind.MANUAL, DeclineKind.MANUAL.label))
+            (
+                kind,
+                label,
+                "?"
+                + urlencode({**base_query, "tab": "declined", **({"kind": kind} if kind else {})}),
+            )
+            for kind, label in (
+                ("", _("All")),
+                (DeclineKind.AUTO, DeclineKind.AUTO.label),
+                (DeclineKind.MANUAL, DeclineKind.MANUAL.label),
+            )
         ],
     }
     template = "questions/list.html#results" if request.htmx else "questions/list.html"
@@ -147,7 +164,12 @@ def _reply(request: ShopRequest, question_id: int, *, decline: bool) -> HttpResp
     form = ReplyForm(request.POST, auto_id=("decline-%s" if decline else "answer-%s"))
     forms_key = "decline_form" if decline else "answer_form"
     if not form.is_valid():
-        return render(request, "questions/detail.html", _detail_context(request, question, **{forms_key: form}), status=400)
+        return render(
+            request,
+            "questions/detail.html",
+            _detail_context(request, question, **{forms_key: form}),
+            status=400,
+        )
     service = services.question_decline if decline else services.question_answer
     try:
         service(
@@ -163,7 +185,11 @@ def _reply(request: ShopRequest, question_id: int, *, decline: bool) -> HttpResp
         context = _detail_context(
             request,
             question,
-            **{forms_key: form, "refusal": report, "refusal_box": "decline" if decline else "answer"},
+            **{
+                forms_key: form,
+                "refusal": report,
+                "refusal_box": "decline" if decline else "answer",
+            },
         )
         return render(request, "questions/detail.html", context, status=400)
     messages.success(request, _("Question declined.") if decline else _("Answer sent."))
@@ -189,7 +215,9 @@ def question_decline(request: ShopRequest, question_id: int) -> HttpResponse:
 @require_GET
 def decision_list(request: ShopRequest) -> HttpResponse:
     return render(
-        request, "questions/decisions.html", {"decisions": selectors.autodecision_list(shop=request.shop)}
+        request,
+        "questions/decisions.html",
+        {"decisions": selectors.autodecision_list(shop=request.shop)},
     )
 
 
@@ -204,7 +232,9 @@ def decision_undo(request: ShopRequest, autodecision_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The automatic decline was undone; the question is New again."))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("questions:decisions")
     return redirect(target)
 
@@ -223,7 +253,8 @@ def _rules_context(request: ShopRequest, **extra) -> dict:
     return {
         "rules": selectors.decline_rules(shop=request.shop),
         "settings": settings,
-        "settings_form": extra.pop("settings_form", None) or QuestionSettingsForm(instance=settings),
+        "settings_form": extra.pop("settings_form", None)
+        or QuestionSettingsForm(instance=settings),
         "import_form": extra.pop("import_form", None) or RulesImportForm(),
         **extra,
     }
@@ -347,7 +378,9 @@ def rules_import(request: ShopRequest) -> HttpResponse:
         else:
             messages.success(request, _("Imported %(count)d rules.") % {"count": len(created)})
             return redirect("questions:rules")
-    return render(request, "questions/rules.html", _rules_context(request, import_form=form), status=400)
+    return render(
+        request, "questions/rules.html", _rules_context(request, import_form=form), status=400
+    )
 
 
 @shop_view(role=Role.MANAGER)
@@ -355,19 +388,26 @@ def rules_import(request: ShopRequest) -> HttpResponse:
 def rules_export(request: ShopRequest) -> HttpResponse:
     data = services.rules_export(shop=request.shop)
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="decline-rules-{request.shop.pk}-{stamp}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="decline-rules-{request.shop.pk}-{stamp}.json"'
+    )
     return response
 
 
 @shop_view(role=Role.MANAGER)
 @require_POST
 def settings_update(request: ShopRequest) -> HttpResponse:
-    form = QuestionSettingsForm(request.POST, instance=selectors.question_settings_get(shop=request.shop))
+    form = QuestionSettingsForm(
+        request.POST, instance=selectors.question_settings_get(shop=request.shop)
+    )
     if form.is_valid():
         services.question_settings_update(shop=request.shop, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("questions:rules")
-    return render(request, "questions/rules.html", _rules_context(request, settings_form=form), status=400)
+    return render(
+        request, "questions/rules.html", _rules_context(request, settings_form=form), status=400
+    )

@@ -15,6 +15,18 @@ class ReviewsConfig(AppConfig):
         from sellerdesk.core.navigation import NavItem
 
         return (
-            NavItem(_("Reviews"), "reviews:list", Role.SELLER, order=30, badge_url_name="reviews:unanswered_badge"),
-            NavItem(_("Review playbooks"), "reviews:settings", Role.MANAGER, order=55, section="settings"),
+            NavItem(
+                _("Reviews"),
+                "reviews:list",
+                Role.SELLER,
+                order=30,
+                badge_url_name="reviews:unanswered_badge",
+            ),
+            NavItem(
+                _("Review playbooks"),
+                "reviews:settings",
+                Role.MANAGER,
+                order=55,
+                section="settings",
+            ),
         )

@@ -15,7 +15,12 @@ class ReviewFilterForm(forms.Form):
     product = forms.IntegerField(label=_("Product"), required=False, min_value=1)
     rating = forms.IntegerField(label=_("Rating"), required=False, min_value=1, max_value=5)
     group = forms.ChoiceField(
-        choices=[("", _("All")), ("negative", _("Negative")), ("mixed", _("Mixed")), ("positive", _("Positive"))],
+        choices=[
+            ("", _("All")),
+            ("negative", _("Negative")),
+            ("mixed", _("Mixed")),
+            ("positive", _("Positive")),
+        ],
         required=False,
     )
     cursor = forms.CharField(required=False, max_length=60)
@@ -24,7 +29,9 @@ class ReviewFilterForm(forms.Form):
 class ReplyForm(forms.Form):
     """The public reply: the textarea is named "text" for the live check and the picker."""
 
-    text = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     warnings_confirmed = forms.BooleanField(required=False)
 
 
@@ -34,12 +41,16 @@ class StepForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    amount = forms.DecimalField(label=_("Coupon amount"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Coupon amount"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
 class ResolveForm(forms.Form):
-    note = forms.CharField(label=_("How it was resolved"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("How it was resolved"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecideForm(forms.Form):

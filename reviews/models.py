@@ -85,16 +85,23 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["shop", "status", "-created_at", "-id"], name="review_shop_status_new"),
+            models.Index(
+                fields=["shop", "status", "-created_at", "-id"], name="review_shop_status_new"
+            ),
             models.Index(fields=["shop", "-created_at", "-id"], name="review_shop_created"),
             models.Index(
-                fields=["shop", "status", "rating", "-created_at", "-id"], name="review_shop_status_rating"
+                fields=["shop", "status", "rating", "-created_at", "-id"],
+                name="review_shop_status_rating",
             ),
             models.Index(fields=["product", "status", "-created_at"], name="review_product_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_5"),
-            models.CheckConstraint(condition=Q(status__in=ReviewStatus.values), name="review_status_valid"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values), name="review_status_valid"
+            ),
             models.UniqueConstraint(
                 fields=["shop", "external_id"],
                 condition=Q(external_id__isnull=False),
@@ -157,11 +164,17 @@ class ReviewSettings(models.Model):
 
     shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="review_settings")
     coupon_min = models.DecimalField(
-        _("smallest coupon"), max_digits=10, decimal_places=2, default=Decimal("100"),
+        _("smallest coupon"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("100"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     coupon_max = models.DecimalField(
-        _("largest coupon without approval"), max_digits=10, decimal_places=2, default=Decimal("500"),
+        _("largest coupon without approval"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("500"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("A larger offer waits for a manager's approval."),
     )
@@ -175,7 +188,8 @@ class ReviewSettings(models.Model):
         verbose_name_plural = _("review settings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(coupon_min__lte=models.F("coupon_max")), name="reviewsettings_min_le_max"
+                condition=Q(coupon_min__lte=models.F("coupon_max")),
+                name="reviewsettings_min_le_max",
             ),
         ]
 
@@ -190,7 +204,9 @@ class SituationRule(models.Model):
     situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices[1:])
     phrases = models.TextField(_("phrases"), help_text=_("One phrase per line; word forms count."))
     exclusions = models.TextField(
-        _("exclusions"), blank=True, help_text=_("One phrase per line; a match here cancels the rule.")
+        _("exclusions"),
+        blank=True,
+        help_text=_("One phrase per line; a match here cancels the rule."),
     )
     fuzzy = models.BooleanField(_("tolerate typos"), default=True)
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -227,7 +243,9 @@ class Case(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="review_cases")
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="case")
     situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices)
-    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -314,8 +332,12 @@ class CompensationOffer(models.Model):
         verbose_name_plural = _("compensation offers")
         ordering = ["case", "requested_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="compensationoffer_amount_positive"),
-            models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="compensationoffer_status_valid"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="compensationoffer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=OfferStatus.values), name="compensationoffer_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -37,8 +37,12 @@ def review_settings_get(*, shop: Shop) -> ReviewSettings:
     found = ReviewSettings.objects.filter(shop=shop).first()
     if found is not None:
         return found
-    coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(shop.default_language, next(iter(DEFAULT_LIMITS.values())))
-    return ReviewSettings(shop=shop, coupon_min=coupon_min, coupon_max=coupon_max, currency=currency)
+    coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(
+        shop.default_language, next(iter(DEFAULT_LIMITS.values()))
+    )
+    return ReviewSettings(
+        shop=shop, coupon_min=coupon_min, coupon_max=coupon_max, currency=currency
+    )
 
 
 # --- The list -----------------------------------------------------------------------------------
@@ -87,7 +91,9 @@ def review_unanswered_count(*, shop: Shop) -> int:
     return Review.objects.for_shop(shop).filter(status=ReviewStatus.UNANSWERED).count()
 
 
-def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: int = PAGE_SIZE) -> KeysetPage[Review]:
+def review_page(
+    *, shop: Shop, filters: ReviewFilters, cursor: str = "", size: int = PAGE_SIZE
+) -> KeysetPage[Review]:
     """One page of a tab, newest first, by keyset (page 4,000 costs what page 1 does)."""
     queryset = _filtered(shop, filters).filter(status=filters.status)
     queryset = keyset_filter_before(queryset, cursor)
@@ -98,7 +104,9 @@ def review_page(*, shop: Shop, filters: ReviewFilters, cursor: str = "", size: i
         newest_first = (Coalesce("created_at", "created_at").desc(), "-id")
     rows = list(
         queryset.select_related("product")
-        .prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")))
+        .prefetch_related(
+            Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
+        )
         .defer("answer_text", "delivery_error", "pros", "cons")
         .order_by(*newest_first)[: size + 1]
     )
@@ -123,12 +131,15 @@ def case_for_review(*, review: Review) -> Case | None:
         Case.objects.filter(review_id=review.pk)
         .select_related("opened_by", "resolved_by")
         .prefetch_related(
-            Prefetch("steps", queryset=CaseStep.objects.select_related("done_by").order_by("position", "id")),
+            Prefetch(
+                "steps",
+                queryset=CaseStep.objects.select_related("done_by").order_by("position", "id"),
+            ),
             Prefetch(
                 "offers",
-                queryset=CompensationOffer.objects.select_related("requested_by", "approved_by").order_by(
-                    "requested_at", "id"
-                ),
+                queryset=CompensationOffer.objects.select_related(
+                    "requested_by", "approved_by"
+                ).order_by("requested_at", "id"),
             ),
         )
         .first()
@@ -157,8 +168,15 @@ def _person(user: AbstractBaseUser | None) -> str:
 
 def checklist(*, situation: str, case: Case | None, lang: str) -> list[ChecklistItem]:
     steps = {step.key: step for step in case.steps.all()} if case is not None else {}
-    keys = [step.key for step in case.steps.all()] if case is not None else list(playbooks.step_keys(situation))
-    return [ChecklistItem(key=key, label=playbooks.step_label(key, lang), step=steps.get(key)) for key in keys]
+    keys = (
+        [step.key for step in case.steps.all()]
+        if case is not None
+        else list(playbooks.step_keys(situation))
+    )
+    return [
+        ChecklistItem(key=key, label=playbooks.step_label(key, lang), step=steps.get(key))
+        for key in keys
+    ]
 
 
 def case_history(*, case: Case, lang: str) -> list[HistoryEntry]:
@@ -177,17 +195,35 @@ def case_history(*, case: Case, lang: str) -> list[HistoryEntry]:
         )
         if needed_approval:
             entries.append(
-                HistoryEntry(offer.requested_at, _person(offer.requested_by), _("asked to approve a coupon of %(amount)s") % {"amount": amount})
+                HistoryEntry(
+                    offer.requested_at,
+                    _person(offer.requested_by),
+                    _("asked to approve a coupon of %(amount)s") % {"amount": amount},
+                )
             )
         else:
             entries.append(
-                HistoryEntry(offer.requested_at, _person(offer.requested_by), _("offered a coupon of %(amount)s") % {"amount": amount})
+                HistoryEntry(
+                    offer.requested_at,
+                    _person(offer.requested_by),
+                    _("offered a coupon of %(amount)s") % {"amount": amount},
+                )
             )
         if offer.decided_at is not None and offer.approved_by_id != offer.requested_by_id:
-            verb = _("approved a coupon of %(amount)s") if offer.status == OfferStatus.APPROVED else _("rejected a coupon of %(amount)s")
-            entries.append(HistoryEntry(offer.decided_at, _person(offer.approved_by), verb % {"amount": amount}))
+            verb = (
+                _("approved a coupon of %(amount)s")
+                if offer.status == OfferStatus.APPROVED
+                else _("rejected a coupon of %(amount)s")
+            )
+            entries.append(
+                HistoryEntry(
+                    offer.decided_at, _person(offer.approved_by), verb % {"amount": amount}
+                )
+            )
     if case.resolved_at is not None:
-        entries.append(HistoryEntry(case.resolved_at, _person(case.resolved_by), _("resolved the case")))
+        entries.append(
+            HistoryEntry(case.resolved_at, _person(case.resolved_by), _("resolved the case"))
+        )
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -212,14 +248,18 @@ def suggested_template(*, shop: Shop, situation: str, rating: int):
     return candidates.get(f"{key}:{language}") or candidates.get(f"{key}:ru")
 
 
-def suggested_text(*, template, shop: Shop, user: AbstractBaseUser, values: dict[str, object]) -> str:
+def suggested_text(
+    *, template, shop: Shop, user: AbstractBaseUser, values: dict[str, object]
+) -> str:
     """The template as the seller would insert it: known values filled, the rest left as {{ name }}."""
     from templates_lib import rendering
     from templates_lib.services import template_context
 
     context = template_context(shop=shop, user=user, values=values)
     try:
-        return rendering.render(template.body, context, rotation=0, salt=str(template.pk), mode="placeholder")
+        return rendering.render(
+            template.body, context, rotation=0, salt=str(template.pk), mode="placeholder"
+        )
     except (rendering.TemplateBodyError, rendering.RenderError):
         return template.body
 

@@ -53,9 +53,12 @@ DEFAULT_LIMITS = {
 
 
 def review_settings_ensure(*, shop: Shop) -> ReviewSettings:
-    coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(shop.default_language, DEFAULT_LIMITS[ReplyLanguage.RU])
+    coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(
+        shop.default_language, DEFAULT_LIMITS[ReplyLanguage.RU]
+    )
     found, _created = ReviewSettings.objects.get_or_create(
-        shop=shop, defaults={"coupon_min": coupon_min, "coupon_max": coupon_max, "currency": currency}
+        shop=shop,
+        defaults={"coupon_min": coupon_min, "coupon_max": coupon_max, "currency": currency},
     )
     return found
 
@@ -69,7 +72,9 @@ def review_settings_update(
     settings.coupon_max = coupon_max
     settings.currency = currency.strip().upper()
     if coupon_min > coupon_max:
-        raise ValidationError({"coupon_max": _("The largest coupon cannot be smaller than the smallest one.")})
+        raise ValidationError(
+            {"coupon_max": _("The largest coupon cannot be smaller than the smallest one.")}
+        )
     settings.full_clean()
     settings.save()
     return settings
@@ -124,7 +129,10 @@ def _rule_fill(rule: SituationRule, fields: dict[str, Any]) -> None:
     unmatchable = [p for p in rule.phrase_list + rule.exclusion_list if not phrase_is_matchable(p)]
     if unmatchable:
         raise ValidationError(
-            {"phrases": _("These lines have no letters and can never match: %(lines)s") % {"lines": ", ".join(unmatchable)}}
+            {
+                "phrases": _("These lines have no letters and can never match: %(lines)s")
+                % {"lines": ", ".join(unmatchable)}
+            }
         )
     rule.full_clean()
 
@@ -157,7 +165,9 @@ def situation_rule_delete(*, rule: SituationRule) -> None:
 @transaction.atomic
 def situation_rule_move(*, rule: SituationRule, offset: int) -> None:
     """Swap with the neighbour above (offset -1) or below (+1); earlier rules win."""
-    rules = list(SituationRule.objects.for_shop(rule.shop_id).select_for_update().order_by("position", "id"))
+    rules = list(
+        SituationRule.objects.for_shop(rule.shop_id).select_for_update().order_by("position", "id")
+    )
     index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
     target = index + offset
     if not 0 <= target < len(rules):
@@ -229,14 +239,18 @@ def review_create(
     for position, photo in enumerate(photos):
         item = ReviewPhoto(review=review, url=photo.url, position=position)
         if photo.content:
-            item.image.save(photo.name or f"photo-{position + 1}.png", ContentFile(photo.content), save=False)
+            item.image.save(
+                photo.name or f"photo-{position + 1}.png", ContentFile(photo.content), save=False
+            )
         item.full_clean()
         item.save()
         count += 1
     if count:
         Review.objects.filter(pk=review.pk).update(photo_count=count)
         review.photo_count = count
-    waiting_started(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at)
+    waiting_started(
+        shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at
+    )
     return review
 
 
@@ -250,11 +264,18 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
     """
     from sellerdesk.core.selectors import product_for_marketplace
 
-    review = Review.objects.for_shop(shop).select_for_update().filter(external_id=item.external_id).first()
+    review = (
+        Review.objects.for_shop(shop)
+        .select_for_update()
+        .filter(external_id=item.external_id)
+        .first()
+    )
     if review is None:
         product = None
         if item.product is not None:
-            product = product_for_marketplace(shop=shop, sku=item.product.sku, external_id=item.product.external_id)
+            product = product_for_marketplace(
+                shop=shop, sku=item.product.sku, external_id=item.product.external_id
+            )
         review = review_create(
             shop=shop,
             rating=item.rating,
@@ -285,7 +306,9 @@ def review_reclassify(*, review: Review) -> Review:
         return review
     found = _classification(review)
     if (found.situation, found.matched) != (review.situation, review.situation_matched):
-        Review.objects.filter(pk=review.pk).update(situation=found.situation, situation_matched=found.matched)
+        Review.objects.filter(pk=review.pk).update(
+            situation=found.situation, situation_matched=found.matched
+        )
         review.situation, review.situation_matched = found.situation, found.matched
     return review
 
@@ -310,7 +333,9 @@ def reviews_reclassify(*, shop_id: int, batch: int = 2000) -> int:
         for review in rows:
             found = situations.classify_text(matcher, review.full_text)
             if (found.situation, found.matched) != (review.situation, review.situation_matched):
-                Review.objects.filter(pk=review.pk).update(situation=found.situation, situation_matched=found.matched)
+                Review.objects.filter(pk=review.pk).update(
+                    situation=found.situation, situation_matched=found.matched
+                )
                 changed += 1
         last = rows[-1].pk
 
@@ -353,10 +378,14 @@ def review_answer(
     review.delivery_error = ""
     review.full_clean()
     review.save()
-    step = CaseStep.objects.filter(case__review_id=review.pk, key="reply_publicly", done_at__isnull=True).first()
+    step = CaseStep.objects.filter(
+        case__review_id=review.pk, key="reply_publicly", done_at__isnull=True
+    ).first()
     if step is not None:
         _step_done(step, user=user, note="")
-    waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now, by_user_id=user.pk)
+    waiting_stopped(
+        shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now, by_user_id=user.pk
+    )
     transaction.on_commit(partial(tasks.review_deliver.delay, review.pk))
     return review
 
@@ -376,9 +405,13 @@ def review_deliver(*, review_id: int) -> None:
             return
         connector = connector_for_item(get_connector(review.shop), remote_ref=review.external_id)
         try:
-            connector.answer_review(shop=review.shop, review_ref=review.ref, text=review.answer_text)
+            connector.answer_review(
+                shop=review.shop, review_ref=review.ref, text=review.answer_text
+            )
         except ConnectorError as error:
-            delivery_error_record(shop=review.shop, error=error)  # a refused token is kept on the account
+            delivery_error_record(
+                shop=review.shop, error=error
+            )  # a refused token is kept on the account
             if error.retryable:
                 raise
             review.delivery_status = DeliveryStatus.FAILED
@@ -409,11 +442,20 @@ def case_open(*, review: Review, user: AbstractBaseUser) -> Case:
     if not review.is_negative_or_mixed:
         raise ValidationError(_("Only negative and mixed reviews get a case."), code="positive")
     situation = review.situation or Situation.OTHER
-    case = Case(shop=review.shop, review=review, situation=situation, opened_by=user, opened_at=timezone.now())
+    case = Case(
+        shop=review.shop,
+        review=review,
+        situation=situation,
+        opened_by=user,
+        opened_at=timezone.now(),
+    )
     case.full_clean()
     case.save()
     CaseStep.objects.bulk_create(
-        [CaseStep(case=case, key=key, position=position) for position, key in enumerate(playbooks.step_keys(situation))]
+        [
+            CaseStep(case=case, key=key, position=position)
+            for position, key in enumerate(playbooks.step_keys(situation))
+        ]
     )
     if review.answered_at is not None:
         CaseStep.objects.filter(case=case, key="reply_publicly").update(
@@ -449,7 +491,9 @@ def case_step_complete(*, case: Case, key: str, user: AbstractBaseUser, note: st
     _ensure_open(case)
     step = CaseStep.objects.filter(case=case, key=key).first()
     if step is None:
-        raise ValidationError(_("This step is not part of the case's playbook."), code="unknown_step")
+        raise ValidationError(
+            _("This step is not part of the case's playbook."), code="unknown_step"
+        )
     if step.is_done:
         return step
     return _step_done(step, user=user, note=note)
@@ -468,13 +512,21 @@ def compensation_offer(
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     if amount < settings.coupon_min:
         raise ValidationError(
-            {"amount": _("The smallest coupon is %(min)s %(currency)s.") % {"min": settings.coupon_min, "currency": settings.currency}}
+            {
+                "amount": _("The smallest coupon is %(min)s %(currency)s.")
+                % {"min": settings.coupon_min, "currency": settings.currency}
+            }
         )
     if CompensationOffer.objects.filter(case=case, status=OfferStatus.NEEDS_APPROVAL).exists():
         raise ValidationError(_("An offer is already waiting for approval."), code="pending")
     now = timezone.now()
     offer = CompensationOffer(
-        case=case, amount=amount, currency=settings.currency, note=note.strip()[:300], requested_by=user, requested_at=now
+        case=case,
+        amount=amount,
+        currency=settings.currency,
+        note=note.strip()[:300],
+        requested_by=user,
+        requested_at=now,
     )
     if amount <= settings.coupon_max:
         offer.status = OfferStatus.PROPOSED
@@ -492,13 +544,17 @@ def compensation_offer(
 
 
 def _coupon_step_done(case: Case, offer: CompensationOffer, user: AbstractBaseUser) -> None:
-    step = CaseStep.objects.filter(case=case, key=playbooks.COUPON_STEP, done_at__isnull=True).first()
+    step = CaseStep.objects.filter(
+        case=case, key=playbooks.COUPON_STEP, done_at__isnull=True
+    ).first()
     if step is not None:
         _step_done(step, user=user, note=f"{offer.amount.normalize():f} {offer.currency}")
 
 
 @transaction.atomic
-def compensation_decide(*, offer: CompensationOffer, approve: bool, user: AbstractBaseUser) -> CompensationOffer:
+def compensation_decide(
+    *, offer: CompensationOffer, approve: bool, user: AbstractBaseUser
+) -> CompensationOffer:
     """A manager approves or rejects an offer above the limit (the view checks the role)."""
     offer = CompensationOffer.objects.select_for_update().select_related("case").get(pk=offer.pk)
     if offer.status != OfferStatus.NEEDS_APPROVAL:

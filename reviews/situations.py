@@ -59,7 +59,9 @@ def compile_rules(rules: Iterable[SituationRule]):
 def matcher_for_shop(shop_id: int, version: int):
     """The compiled rules of the shop at ``version`` (compiled on first use in this process)."""
     return _CACHE.get_or_build(
-        shop_id, version, lambda: compile_rules(SituationRule.objects.for_shop(shop_id).order_by("position", "id"))
+        shop_id,
+        version,
+        lambda: compile_rules(SituationRule.objects.for_shop(shop_id).order_by("position", "id")),
     )
 
 
@@ -70,7 +72,11 @@ def classify_text(matcher, text: str) -> Classification:
         return Classification(situation=Situation.OTHER)
     rule_id, situation = match.label.split(":", 1)
     return Classification(
-        situation=situation, matched=match.text[:200], start=match.start, end=match.end, rule_id=int(rule_id)
+        situation=situation,
+        matched=match.text[:200],
+        start=match.start,
+        end=match.end,
+        rule_id=int(rule_id),
     )
 
 

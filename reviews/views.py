@@ -39,7 +39,9 @@ TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTI
 def review_list(request: ShopRequest) -> HttpResponse:
     form = ReviewFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data  # the valid filters: a bad one (a typed-in product id) drops only itself
+    data = (
+        form.cleaned_data
+    )  # the valid filters: a bad one (a typed-in product id) drops only itself
     filters = selectors.ReviewFilters(
         status=data.get("tab") or ReviewStatus.UNANSWERED,
         search=data.get("q") or "",
@@ -47,7 +49,9 @@ def review_list(request: ShopRequest) -> HttpResponse:
         rating=data.get("rating"),
         rating_group=data.get("group") or "",
     )
-    page = selectors.review_page(shop=request.shop, filters=filters, cursor=data.get("cursor") or "")
+    page = selectors.review_page(
+        shop=request.shop, filters=filters, cursor=data.get("cursor") or ""
+    )
     counts = selectors.review_tab_counts(shop=request.shop, filters=filters)
     base_query = {
         key: value
@@ -70,7 +74,9 @@ def review_list(request: ShopRequest) -> HttpResponse:
         for status in TABS
     ]
     tab_query = {**base_query, "tab": filters.status}
-    next_url = "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    next_url = (
+        "?" + urlencode({**tab_query, "cursor": page.next_cursor}) if page.next_cursor else ""
+    )
     context = {
         "filters": filters,
         "tabs": tabs,
@@ -117,7 +123,9 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
     if review.product is not None:
         picker_variables.update(product_name=review.product.name, sku=review.product.sku)
     suggested = None
-    template = selectors.suggested_template(shop=request.shop, situation=situation, rating=review.rating)
+    template = selectors.suggested_template(
+        shop=request.shop, situation=situation, rating=review.rating
+    )
     if template is not None and review.answered_at is None:
         suggested = {
             "template": template,
@@ -136,7 +144,9 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
         "history": selectors.case_history(case=case, lang=lang) if case is not None else [],
         "settings": settings,
         "suggested": suggested,
-        "chat_url": reverse("chats:inbox") + "?" + urlencode({"q": review.buyer_name}) if review.buyer_name else reverse("chats:inbox"),
+        "chat_url": reverse("chats:inbox") + "?" + urlencode({"q": review.buyer_name})
+        if review.buyer_name
+        else reverse("chats:inbox"),
         "picker_variables": picker_variables,
         "reply_form": extra.pop("reply_form", None) or ReplyForm(auto_id="reply-%s"),
         "offer_form": extra.pop("offer_form", None) or OfferForm(auto_id="offer-%s"),
@@ -159,7 +169,12 @@ def review_answer(request: ShopRequest, review_id: int) -> HttpResponse:
     review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
     form = ReplyForm(request.POST, auto_id="reply-%s")
     if not form.is_valid():
-        return render(request, "reviews/detail.html", _detail_context(request, review, reply_form=form), status=400)
+        return render(
+            request,
+            "reviews/detail.html",
+            _detail_context(request, review, reply_form=form),
+            status=400,
+        )
     try:
         services.review_answer(
             review=review,
@@ -180,7 +195,9 @@ def review_answer(request: ShopRequest, review_id: int) -> HttpResponse:
 # --- The case ----------------------------------------------------------------------------------------
 
 
-def _case_response(request: ShopRequest, review_id: int, *, error: str = "", status: int = 200) -> HttpResponse:
+def _case_response(
+    request: ShopRequest, review_id: int, *, error: str = "", status: int = 200
+) -> HttpResponse:
     """The case panel for htmx, the whole page otherwise (a redirect after success)."""
     if request.htmx:
         review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
@@ -210,7 +227,12 @@ def case_step(request: ShopRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _case_response(request, case.review_id, error=_("Choose a step."), status=400)
     try:
-        services.case_step_complete(case=case, key=form.cleaned_data["key"], user=request.user, note=form.cleaned_data["note"])
+        services.case_step_complete(
+            case=case,
+            key=form.cleaned_data["key"],
+            user=request.user,
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as refused:
         return _case_response(request, case.review_id, error=" ".join(refused.messages), status=400)
     return _case_response(request, case.review_id)
@@ -222,10 +244,16 @@ def case_offer(request: ShopRequest, case_id: int) -> HttpResponse:
     case = get_for_shop(Case, request.shop, pk=case_id)
     form = OfferForm(request.POST)
     if not form.is_valid():
-        return _case_response(request, case.review_id, error=_("Enter the coupon amount."), status=400)
+        return _case_response(
+            request, case.review_id, error=_("Enter the coupon amount."), status=400
+        )
     try:
         offer = services.compensation_offer(
-            case=case, amount=form.cleaned_data["amount"], user=request.user, role=request.role, note=form.cleaned_data["note"]
+            case=case,
+            amount=form.cleaned_data["amount"],
+            user=request.user,
+            role=request.role,
+            note=form.cleaned_data["note"],
         )
     except ValidationError as refused:
         return _case_response(request, case.review_id, error=" ".join(refused.messages), status=400)
@@ -250,14 +278,22 @@ def case_resolve(request: ShopRequest, case_id: int) -> HttpResponse:
 @shop_view(role=Role.MANAGER)
 @require_POST
 def offer_decide(request: ShopRequest, compensationoffer_id: int) -> HttpResponse:
-    offer = get_for_shop(CompensationOffer.objects.select_related("case"), request.shop, pk=compensationoffer_id)
+    offer = get_for_shop(
+        CompensationOffer.objects.select_related("case"), request.shop, pk=compensationoffer_id
+    )
     form = DecideForm(request.POST)
     if not form.is_valid():
-        return _case_response(request, offer.case.review_id, error=_("Approve or reject the offer."), status=400)
+        return _case_response(
+            request, offer.case.review_id, error=_("Approve or reject the offer."), status=400
+        )
     try:
-        services.compensation_decide(offer=offer, approve=form.cleaned_data["decision"] == "approve", user=request.user)
+        services.compensation_decide(
+            offer=offer, approve=form.cleaned_data["decision"] == "approve", user=request.user
+        )
     except ValidationError as refused:
-        return _case_response(request, offer.case.review_id, error=" ".join(refused.messages), status=400)
+        return _case_response(
+            request, offer.case.review_id, error=" ".join(refused.messages), status=400
+        )
     if request.POST.get("next") == "settings":
         return redirect("reviews:settings")
     return _case_response(request, offer.case.review_id)
@@ -280,7 +316,9 @@ def _settings_context(request: ShopRequest, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: ShopRequest) -> HttpResponse:
     if request.method == "POST":
-        form = ReviewSettingsForm(request.POST, instance=selectors.review_settings_get(shop=request.shop))
+        form = ReviewSettingsForm(
+            request.POST, instance=selectors.review_settings_get(shop=request.shop)
+        )
         if form.is_valid():
             try:
                 services.review_settings_update(shop=request.shop, **form.cleaned_data)
@@ -289,7 +327,12 @@ def settings_page(request: ShopRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Compensation limits saved."))
                 return redirect("reviews:settings")
-        return render(request, "reviews/settings.html", _settings_context(request, settings_form=form), status=400)
+        return render(
+            request,
+            "reviews/settings.html",
+            _settings_context(request, settings_form=form),
+            status=400,
+        )
     return render(request, "reviews/settings.html", _settings_context(request))
 
 
@@ -346,5 +389,7 @@ def rule_delete(request: ShopRequest, situationrule_id: int) -> HttpResponse:
 @require_POST
 def rule_move(request: ShopRequest, situationrule_id: int) -> HttpResponse:
     rule = get_for_shop(SituationRule, request.shop, pk=situationrule_id)
-    services.situation_rule_move(rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1)
+    services.situation_rule_move(
+        rule=rule, offset=-1 if request.POST.get("direction") == "up" else 1
+    )
     return redirect("reviews:settings")

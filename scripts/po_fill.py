@@ -27,7 +27,9 @@ def main(locale_dir: str, table_path: str) -> None:
                 entry.msgstr = translation
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
-                    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+                    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = (
+                        None
+                    )
             elif not entry.obsolete and not entry.translated():
                 missing.append(entry.msgid)
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"

@@ -4,6 +4,7 @@ set -u
 BIN=.venv/bin
 status=0
 $BIN/ruff check . || status=1
+$BIN/ruff format --check . || status=1
 DJANGO_SETTINGS_MODULE=sellerdesk.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration: run makemigrations" >&2; status=1; }
 $BIN/pytest -n "${PYTEST_WORKERS:-2}" "$@"

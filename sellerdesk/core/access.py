@@ -42,7 +42,9 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = list(Membership.objects.filter(user=user).select_related("shop").order_by("shop__name", "pk"))
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("shop").order_by("shop__name", "pk")
+    )
     if not memberships:
         return None
     wanted = request.session.get(SESSION_SHOP_KEY)
@@ -79,7 +81,11 @@ def public_view(view: View) -> View:
     return view
 
 
-def get_for_shop(model_or_qs: type[ModelT] | models.QuerySet[ModelT], shop: Shop, **lookup) -> ModelT:
+def get_for_shop(
+    model_or_qs: type[ModelT] | models.QuerySet[ModelT], shop: Shop, **lookup
+) -> ModelT:
     """Fetch one object of ``shop`` or raise 404 — never another shop's object."""
-    queryset = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    queryset = (
+        model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    )
     return get_object_or_404(queryset.for_shop(shop), **lookup)  # type: ignore[attr-defined]

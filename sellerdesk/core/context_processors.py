@@ -8,11 +8,19 @@ def shop_shell(request: HttpRequest) -> dict:
     """What the page shell needs: current shop, the user's other shops, the menu."""
     membership = getattr(request, "membership", None)
     if membership is None:
-        return {"current_shop": None, "current_role": None, "nav_items": [], "nav_settings": [], "user_memberships": []}
+        return {
+            "current_shop": None,
+            "current_role": None,
+            "nav_items": [],
+            "nav_settings": [],
+            "user_memberships": [],
+        }
 
     def memberships():
         return list(
-            Membership.objects.filter(user=request.user).select_related("shop").order_by("shop__name")
+            Membership.objects.filter(user=request.user)
+            .select_related("shop")
+            .order_by("shop__name")
         )
 
     sections = nav_sections_for(membership.role_enum)

@@ -75,14 +75,20 @@ def demo_login(shop: DemoShop, role: Role) -> str:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(login, role, shop) for printing; the password is DEMO_PASSWORD for all."""
-    rows = [(demo_login(shop, role), str(role.label), shop.name) for shop in DEMO_SHOPS for role in Role]
-    rows.append(("owner", "admin (both shops) + Django admin", " & ".join(s.name for s in DEMO_SHOPS)))
+    rows = [
+        (demo_login(shop, role), str(role.label), shop.name) for shop in DEMO_SHOPS for role in Role
+    ]
+    rows.append(
+        ("owner", "admin (both shops) + Django admin", " & ".join(s.name for s in DEMO_SHOPS))
+    )
     return rows
 
 
 def _user(username: str, first_name: str, *, staff: bool = False):
     user_model = get_user_model()
-    user, _created = user_model.objects.get_or_create(username=username, defaults={"first_name": first_name})
+    user, _created = user_model.objects.get_or_create(
+        username=username, defaults={"first_name": first_name}
+    )
     user.set_password(DEMO_PASSWORD)
     user.is_staff = user.is_superuser = staff
     user.save()
@@ -117,7 +123,10 @@ def demo_seed(*, seed: int = 2026) -> list[Shop]:
             continue
         rng = random.Random(f"{seed}-{spec.key}")
         shop = services.shop_create(
-            name=spec.name, marketplace=spec.marketplace, time_zone=spec.time_zone, default_language=spec.language
+            name=spec.name,
+            marketplace=spec.marketplace,
+            time_zone=spec.time_zone,
+            default_language=spec.language,
         )
         members = {}
         for role in Role:

@@ -47,13 +47,19 @@ def validate_time_zone(value: str) -> None:
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=200)
     marketplace = models.CharField(
-        _("marketplace"), max_length=20, choices=Marketplace.choices, default=Marketplace.WILDBERRIES
+        _("marketplace"),
+        max_length=20,
+        choices=Marketplace.choices,
+        default=Marketplace.WILDBERRIES,
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )
     default_language = models.CharField(
-        _("default reply language"), max_length=2, choices=ReplyLanguage.choices, default=ReplyLanguage.RU
+        _("default reply language"),
+        max_length=2,
+        choices=ReplyLanguage.choices,
+        default=ReplyLanguage.RU,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

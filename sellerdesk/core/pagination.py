@@ -39,7 +39,9 @@ def keyset_cursor_decode(text: str | None) -> tuple[datetime, int] | None:
     if not text or len(text) > MAX_CURSOR_LENGTH:
         return None
     micros, separator, pk = text.partition("-")
-    if not separator or not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+    if not separator or not (
+        micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()
+    ):
         return None
     try:
         return EPOCH + timedelta(microseconds=int(micros)), int(pk)
@@ -52,7 +54,9 @@ def keyset_before_q(moment: datetime, pk: int, *, field: str = "created_at") -> 
     return Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
 
 
-def keyset_filter_before(queryset: QuerySet[RowT], cursor: str | None, *, field: str = "created_at") -> QuerySet[RowT]:
+def keyset_filter_before(
+    queryset: QuerySet[RowT], cursor: str | None, *, field: str = "created_at"
+) -> QuerySet[RowT]:
     """``queryset`` from the cursor on; unchanged (the first page) when the cursor does not decode."""
     position = keyset_cursor_decode(cursor)
     if position is None:
@@ -60,7 +64,9 @@ def keyset_filter_before(queryset: QuerySet[RowT], cursor: str | None, *, field:
     return queryset.filter(keyset_before_q(*position, field=field))
 
 
-def keyset_page(rows: list[RowT], *, size: int, field: str = "created_at", **extra: Any) -> KeysetPage[RowT]:
+def keyset_page(
+    rows: list[RowT], *, size: int, field: str = "created_at", **extra: Any
+) -> KeysetPage[RowT]:
     """A page from up to ``size + 1`` rows fetched in order: the extra row only says another page exists."""
     items = rows[:size]
     next_cursor = ""

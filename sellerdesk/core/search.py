@@ -22,7 +22,11 @@ RowT = TypeVar("RowT", bound=Model)
 def wants_word_search(text: str) -> bool:
     """Stemmed word search helps Russian/English words, not SKUs (digits) nor Chinese
     (the parser sees a run of Han characters as one word; the substring search covers it)."""
-    return bool(_WORD_RE.search(text)) and not any(c.isdigit() for c in text) and not _HAN_RE.search(text)
+    return (
+        bool(_WORD_RE.search(text))
+        and not any(c.isdigit() for c in text)
+        and not _HAN_RE.search(text)
+    )
 
 
 def text_search(queryset: QuerySet[RowT], text: str, *, also: Q | None = None) -> QuerySet[RowT]:

@@ -15,7 +15,9 @@ def membership_get_for_user(*, user: AbstractBaseUser, shop_id: int) -> Membersh
 
 
 def member_list(*, shop: Shop) -> QuerySet[Membership]:
-    return Membership.objects.for_shop(shop).select_related("user").order_by("role", "user__username")
+    return (
+        Membership.objects.for_shop(shop).select_related("user").order_by("role", "user__username")
+    )
 
 
 def product_list(*, shop: Shop) -> QuerySet[Product]:
@@ -24,8 +26,13 @@ def product_list(*, shop: Shop) -> QuerySet[Product]:
 
 def product_for_marketplace(*, shop: Shop, sku: str, external_id: str = "") -> Product | None:
     """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
-    candidates = [value for value in (sku, external_id, f"WB-{external_id}" if external_id else "") if value]
+    candidates = [
+        value for value in (sku, external_id, f"WB-{external_id}" if external_id else "") if value
+    ]
     if not candidates:
         return None
-    found = {product.sku: product for product in Product.objects.for_shop(shop).filter(sku__in=candidates)}
+    found = {
+        product.sku: product
+        for product in Product.objects.for_shop(shop).filter(sku__in=candidates)
+    }
     return next((found[value] for value in candidates if value in found), None)

@@ -20,7 +20,9 @@ def shop_create(*, name: str, marketplace: str, time_zone: str, default_language
     An app opts in with ``shop_created_task = "app.tasks.some_task"`` on its AppConfig:
     a Celery task taking the shop id.
     """
-    shop = Shop(name=name, marketplace=marketplace, time_zone=time_zone, default_language=default_language)
+    shop = Shop(
+        name=name, marketplace=marketplace, time_zone=time_zone, default_language=default_language
+    )
     shop.full_clean()
     shop.save()
     for config in apps.get_app_configs():
@@ -34,7 +36,9 @@ def shop_create(*, name: str, marketplace: str, time_zone: str, default_language
 @transaction.atomic
 def membership_grant(*, shop: Shop, user: AbstractBaseUser, role: Role) -> Membership:
     """Give ``user`` ``role`` in ``shop``, creating or updating the membership."""
-    membership, _created = Membership.objects.get_or_create(shop=shop, user=user, defaults={"role": role})
+    membership, _created = Membership.objects.get_or_create(
+        shop=shop, user=user, defaults={"role": role}
+    )
     if membership.role != role:
         membership.role = role
         membership.full_clean()
@@ -48,7 +52,9 @@ def membership_revoke(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_invite(*, shop: Shop, username: str, password: str, role: Role, first_name: str = "") -> Membership:
+def member_invite(
+    *, shop: Shop, username: str, password: str, role: Role, first_name: str = ""
+) -> Membership:
     """Create a login for a new person and add them to the shop."""
     user_model = get_user_model()
     user = user_model(username=username, first_name=first_name)

@@ -77,7 +77,9 @@ def member_update(request: ShopRequest, membership_id: int) -> HttpResponse:
         return redirect("core:member_list")
     form = MemberRoleForm(request.POST)
     if form.is_valid():
-        services.membership_grant(shop=request.shop, user=membership.user, role=Role(form.cleaned_data["role"]))
+        services.membership_grant(
+            shop=request.shop, user=membership.user, role=Role(form.cleaned_data["role"])
+        )
         messages.success(request, _("Role changed."))
     else:
         messages.error(request, _("Choose a valid role."))
@@ -103,4 +105,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # kombu raises transport-specific errors
         status["broker"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in status.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )

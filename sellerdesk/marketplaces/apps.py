@@ -12,4 +12,8 @@ class MarketplacesConfig(AppConfig):
         from sellerdesk.core.models import Role
         from sellerdesk.core.navigation import NavItem
 
-        return (NavItem(_("Marketplace"), "marketplaces:account", Role.MANAGER, order=80, section="settings"),)
+        return (
+            NavItem(
+                _("Marketplace"), "marketplaces:account", Role.MANAGER, order=80, section="settings"
+            ),
+        )

@@ -11,7 +11,12 @@ from sellerdesk.marketplaces.models import MarketplaceAccount
 def wildberries_account_for(shop: Shop) -> MarketplaceAccount | None:
     if shop.marketplace != Marketplace.WILDBERRIES:
         return None
-    return MarketplaceAccount.objects.for_shop(shop).exclude(token_encrypted="").select_related("shop").first()
+    return (
+        MarketplaceAccount.objects.for_shop(shop)
+        .exclude(token_encrypted="")
+        .select_related("shop")
+        .first()
+    )
 
 
 def marketplace_connector_for(shop: Shop) -> base.MarketplaceConnector | None:
@@ -37,7 +42,9 @@ def connector_for_shop(shop: Shop) -> base.MarketplaceConnector:
     return LocalConnector()
 
 
-def connector_for_item(connector: base.MarketplaceConnector, *, remote_ref: str | None) -> base.MarketplaceConnector:
+def connector_for_item(
+    connector: base.MarketplaceConnector, *, remote_ref: str | None
+) -> base.MarketplaceConnector:
     """``connector`` for an item the marketplace knows, the local connector for one it never gave us.
 
     Items created here (demo data, a question typed in by hand) have no address on the

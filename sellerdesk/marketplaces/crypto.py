@@ -30,12 +30,16 @@ class TokenDecryptError(Exception):
 def _fernet(secret_key: str, explicit_key: str) -> Fernet:
     if explicit_key:
         return Fernet(explicit_key.encode())
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(secret_key.encode())
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(
+        secret_key.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def _current_fernet() -> Fernet:
-    explicit = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or os.environ.get("FIELD_ENCRYPTION_KEY", "")
+    explicit = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or os.environ.get(
+        "FIELD_ENCRYPTION_KEY", ""
+    )
     return _fernet(settings.SECRET_KEY, explicit)
 
 

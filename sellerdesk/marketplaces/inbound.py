@@ -33,10 +33,14 @@ logger = logging.getLogger(__name__)
 
 # Per stream: the app's own hook first, then our bridge over the app's public services.
 DEFAULT_HANDLERS = {
-    InboundStream.QUESTION: ("questions.services.question_import_from_marketplace",
-                             "sellerdesk.marketplaces.bridges.question_import"),
-    InboundStream.CHAT_EVENT: ("chats.services.chat_message_import_from_marketplace",
-                               "sellerdesk.marketplaces.bridges.chat_message_import"),
+    InboundStream.QUESTION: (
+        "questions.services.question_import_from_marketplace",
+        "sellerdesk.marketplaces.bridges.question_import",
+    ),
+    InboundStream.CHAT_EVENT: (
+        "chats.services.chat_message_import_from_marketplace",
+        "sellerdesk.marketplaces.bridges.chat_message_import",
+    ),
     InboundStream.FEEDBACK: ("reviews.services.review_import_from_marketplace",),
 }
 

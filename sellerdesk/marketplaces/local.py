@@ -33,18 +33,28 @@ class LocalConnector:
         self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile]
     ) -> str:
         if len(text) > CHAT_MAX_TEXT_LENGTH:
-            raise ConnectorError(f"message longer than {CHAT_MAX_TEXT_LENGTH} characters", retryable=False)
+            raise ConnectorError(
+                f"message longer than {CHAT_MAX_TEXT_LENGTH} characters", retryable=False
+            )
         total = 0
         for item in attachments:
             if item.content_type not in CHAT_ALLOWED_CONTENT_TYPES:
-                raise ConnectorError(f"{item.name}: unsupported type {item.content_type}", retryable=False)
+                raise ConnectorError(
+                    f"{item.name}: unsupported type {item.content_type}", retryable=False
+                )
             if item.size > CHAT_MAX_FILE_BYTES:
                 raise ConnectorError(f"{item.name}: attachment too big", retryable=False)
             total += item.size
         if total > CHAT_MAX_MESSAGE_FILES_BYTES:
             raise ConnectorError("attachments too big in total", retryable=False)
         remote_id = f"local-{uuid.uuid4()}"
-        logger.info("local chat delivery shop=%s chat=%s files=%d id=%s", shop.pk, chat_ref, len(attachments), remote_id)
+        logger.info(
+            "local chat delivery shop=%s chat=%s files=%d id=%s",
+            shop.pk,
+            chat_ref,
+            len(attachments),
+            remote_id,
+        )
         return remote_id
 
     def answer_question(self, *, shop: Shop, question_ref: str, text: str) -> None:

@@ -84,9 +84,13 @@ class InboundRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["shop", "stream", "external_id"], name="inbound_unique_external_id"),
+            models.UniqueConstraint(
+                fields=["shop", "stream", "external_id"], name="inbound_unique_external_id"
+            ),
         ]
-        indexes = [models.Index(fields=["shop", "stream", "imported_at"], name="inbound_pending_idx")]
+        indexes = [
+            models.Index(fields=["shop", "stream", "imported_at"], name="inbound_pending_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.stream}:{self.external_id}"
@@ -104,7 +108,9 @@ class RemoteChat(models.Model):
     objects = ShopScopedManager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["shop", "chat_id"], name="remote_chat_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "chat_id"], name="remote_chat_unique")
+        ]
 
     def __str__(self) -> str:
         return self.chat_id
@@ -133,10 +139,14 @@ class OutboundItem(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=OutboundKind.choices)
-    target_ref = models.CharField(max_length=255, help_text="question/feedback id or chat id at the marketplace")
+    target_ref = models.CharField(
+        max_length=255, help_text="question/feedback id or chat id at the marketplace"
+    )
     payload = models.JSONField(default=dict)
     idempotency_key = models.CharField(max_length=128, unique=True)
-    state = models.CharField(max_length=10, choices=OutboundState.choices, default=OutboundState.QUEUED)
+    state = models.CharField(
+        max_length=10, choices=OutboundState.choices, default=OutboundState.QUEUED
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A claimed item is ours until then; a worker that died leaves it to be reclaimed.
@@ -161,8 +171,12 @@ class OutboundItem(models.Model):
             models.Index(fields=["shop", "kind", "target_ref"], name="outbox_target_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(state__in=OutboundState.values), name="outbox_state_valid"),
-            models.CheckConstraint(condition=models.Q(kind__in=OutboundKind.values), name="outbox_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=OutboundState.values), name="outbox_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OutboundKind.values), name="outbox_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,11 +20,17 @@ def account_for_shop(*, shop: Shop) -> MarketplaceAccount | None:
     return MarketplaceAccount.objects.for_shop(shop).first()
 
 
-def outbound_items_for_targets(*, shop: Shop, kind: str, target_refs: Iterable[str]) -> dict[str, OutboundItem]:
+def outbound_items_for_targets(
+    *, shop: Shop, kind: str, target_refs: Iterable[str]
+) -> dict[str, OutboundItem]:
     """The newest outbound item per target: lets a page show each reply's delivery state."""
     refs = list(target_refs)
     found: dict[str, OutboundItem] = {}
-    for item in OutboundItem.objects.for_shop(shop).filter(kind=kind, target_ref__in=refs).order_by("created_at", "pk"):
+    for item in (
+        OutboundItem.objects.for_shop(shop)
+        .filter(kind=kind, target_ref__in=refs)
+        .order_by("created_at", "pk")
+    ):
         found[item.target_ref] = item
     return found
 
@@ -48,8 +54,13 @@ def outbound_counts(*, shop: Shop) -> list[tuple[str, int]]:
 def inbound_counts(*, shop: Shop) -> list[tuple[str, int, int]]:
     """(stream label, items received, items still waiting for their app) per stream."""
     totals: dict[str, list[int]] = {}
-    for stream, imported in InboundRecord.objects.for_shop(shop).values_list("stream", "imported_at"):
+    for stream, imported in InboundRecord.objects.for_shop(shop).values_list(
+        "stream", "imported_at"
+    ):
         bucket = totals.setdefault(stream, [0, 0])
         bucket[0] += 1
         bucket[1] += imported is None
-    return [(InboundStream(stream).label, total, pending) for stream, (total, pending) in sorted(totals.items())]
+    return [
+        (InboundStream(stream).label, total, pending)
+        for stream, (total, pending) in sorted(totals.items())
+    ]

@@ -62,15 +62,18 @@ def account_token_set(*, shop: Shop, token: str) -> MarketplaceAccount:
     account.last_check_ok = None
     account.full_clean()
     account.save()
-    stuck = list(OutboundItem.objects.for_shop(shop).filter(state=OutboundState.FAILED, error_is_auth=True))
+    stuck = list(
+        OutboundItem.objects.for_shop(shop).filter(state=OutboundState.FAILED, error_is_auth=True)
+    )
     for item in stuck:
         _outbox_requeue(item)
     return account
 
 
 @transaction.atomic
-def account_settings_update(*, shop: Shop, enabled: bool, feedbacks_base_url: str = "",
-                            chat_base_url: str = "") -> MarketplaceAccount:
+def account_settings_update(
+    *, shop: Shop, enabled: bool, feedbacks_base_url: str = "", chat_base_url: str = ""
+) -> MarketplaceAccount:
     account = MarketplaceAccount.objects.select_for_update().get_or_create(shop=shop)[0]
     account.enabled = enabled
     account.feedbacks_base_url = feedbacks_base_url.strip()
@@ -82,7 +85,9 @@ def account_settings_update(*, shop: Shop, enabled: bool, feedbacks_base_url: st
 
 @transaction.atomic
 def account_token_remove(*, shop: Shop) -> None:
-    MarketplaceAccount.objects.for_shop(shop).update(token_encrypted="", token_last4="", last_check_ok=None)
+    MarketplaceAccount.objects.for_shop(shop).update(
+        token_encrypted="", token_last4="", last_check_ok=None
+    )
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,9 @@ def account_connection_test(*, shop: Shop) -> ConnectionCheck:
             client.chats()
         check = ConnectionCheck(True, _("Connected: questions, reviews and chats answer."))
     except WildberriesError as error:
-        check = ConnectionCheck(False, _("Wildberries answered: %(message)s") % {"message": error.message})
+        check = ConnectionCheck(
+            False, _("Wildberries answered: %(message)s") % {"message": error.message}
+        )
         refused = isinstance(error, WildberriesAuthError)
     with transaction.atomic():
         account = MarketplaceAccount.objects.select_for_update().get(pk=account.pk)
@@ -126,7 +133,15 @@ def _account_error_record(account_id: int, message: str, *, auth: bool = False) 
         if auth:
             account.auth_failed = True
             account.last_check_ok = False
-        account.save(update_fields=["last_error", "last_error_at", "auth_failed", "last_check_ok", "updated_at"])
+        account.save(
+            update_fields=[
+                "last_error",
+                "last_error_at",
+                "auth_failed",
+                "last_check_ok",
+                "updated_at",
+            ]
+        )
 
 
 def delivery_error_record(*, shop: Shop, error: ConnectorError) -> None:
@@ -134,7 +149,9 @@ def delivery_error_record(*, shop: Shop, error: ConnectorError) -> None:
     the account exactly as the outbox does it (sync pauses, the settings page asks for a new token)."""
     from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError
 
-    if not (isinstance(error, WildberriesAuthError) or getattr(error, "status", None) in (401, 403)):
+    if not (
+        isinstance(error, WildberriesAuthError) or getattr(error, "status", None) in (401, 403)
+    ):
         return
     account = wildberries_account_for(shop)
     if account is not None:
@@ -194,20 +211,31 @@ def inbound_import_pending(*, shop: Shop | None = None, limit: int = 500) -> int
         handler = handler_for(stream)
         if handler is None:
             continue
-        records = InboundRecord.objects.filter(stream=stream, imported_at__isnull=True).order_by("remote_created_at", "pk")
+        records = InboundRecord.objects.filter(stream=stream, imported_at__isnull=True).order_by(
+            "remote_created_at", "pk"
+        )
         if shop is not None:
             records = records.for_shop(shop)
         for record_id in list(records.values_list("pk", flat=True)[:limit]):
             with transaction.atomic():
-                record = InboundRecord.objects.select_for_update(skip_locked=True).filter(
-                    pk=record_id, imported_at__isnull=True).select_related("shop").first()
+                record = (
+                    InboundRecord.objects.select_for_update(skip_locked=True)
+                    .filter(pk=record_id, imported_at__isnull=True)
+                    .select_related("shop")
+                    .first()
+                )
                 if record is None:
                     continue
                 if stream == InboundStream.CHAT_EVENT:
                     from sellerdesk.marketplaces.models import RemoteChat
 
-                    sign = RemoteChat.objects.for_shop(record.shop).filter(
-                        chat_id=record.payload.get("chatID")).values_list("reply_sign", flat=True).first() or ""
+                    sign = (
+                        RemoteChat.objects.for_shop(record.shop)
+                        .filter(chat_id=record.payload.get("chatID"))
+                        .values_list("reply_sign", flat=True)
+                        .first()
+                        or ""
+                    )
                     item = sync.chat_message_from_payload(record.payload, reply_sign=sign)
                 else:
                     item = converters[stream](record.payload)
@@ -240,7 +268,9 @@ def _validate_payload(kind: str, payload: dict) -> None:
             raise ValidationError({"payload": _("Write a message or attach a file.")})
         for entry in files:
             if not {"name", "content_type", "size", "path"} <= set(entry):
-                raise ValidationError({"payload": "each file needs name, content_type, size and path"})
+                raise ValidationError(
+                    {"payload": "each file needs name, content_type, size and path"}
+                )
     elif not text.strip():
         raise ValidationError({"payload": _("The reply is empty.")})
 
@@ -249,7 +279,9 @@ def _enqueue_send(item: OutboundItem, *, countdown: float | None = None) -> None
     from sellerdesk.marketplaces.tasks import outbox_send
 
     if countdown:
-        transaction.on_commit(partial(outbox_send.apply_async, args=(item.pk,), countdown=countdown))
+        transaction.on_commit(
+            partial(outbox_send.apply_async, args=(item.pk,), countdown=countdown)
+        )
     else:
         transaction.on_commit(partial(outbox_send.delay, item.pk))
 
@@ -259,8 +291,15 @@ def _notify(item: OutboundItem) -> None:
 
 
 @transaction.atomic
-def outbox_enqueue(*, shop: Shop, kind: str, target_ref: str, payload: dict, idempotency_key: str,
-                   created_by_id: int | None = None) -> OutboundItem:
+def outbox_enqueue(
+    *,
+    shop: Shop,
+    kind: str,
+    target_ref: str,
+    payload: dict,
+    idempotency_key: str,
+    created_by_id: int | None = None,
+) -> OutboundItem:
     """Save a reply for delivery; the same ``idempotency_key`` always yields the same item.
 
     ``payload``: ``{"text": ...}``; chat messages may add ``"files": [{"name", "content_type",
@@ -272,9 +311,15 @@ def outbox_enqueue(*, shop: Shop, kind: str, target_ref: str, payload: dict, ide
             raise ValidationError({"idempotency_key": "already used by another shop"})
         return existing
     _validate_payload(kind, payload)
-    item = OutboundItem(shop=shop, kind=kind, target_ref=target_ref, payload=payload,
-                        idempotency_key=idempotency_key, created_by_id=created_by_id,
-                        next_attempt_at=timezone.now())
+    item = OutboundItem(
+        shop=shop,
+        kind=kind,
+        target_ref=target_ref,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        created_by_id=created_by_id,
+        next_attempt_at=timezone.now(),
+    )
     item.full_clean()
     item.save()
     _enqueue_send(item)
@@ -305,7 +350,12 @@ def outbox_retry(*, item: OutboundItem) -> OutboundItem:
 def _claim(item_id: int) -> OutboundItem | None:
     now = timezone.now()
     with transaction.atomic():
-        item = OutboundItem.objects.select_for_update(skip_locked=True).select_related("shop").filter(pk=item_id).first()
+        item = (
+            OutboundItem.objects.select_for_update(skip_locked=True)
+            .select_related("shop")
+            .filter(pk=item_id)
+            .first()
+        )
         if item is None or item.state in (OutboundState.SENT, OutboundState.FAILED):
             return None
         if item.state == OutboundState.SENDING:
@@ -325,8 +375,12 @@ def _claim(item_id: int) -> OutboundItem | None:
 
 def _files(item: OutboundItem) -> list[OutgoingFile]:
     return [
-        OutgoingFile(name=entry["name"], content_type=entry["content_type"], size=int(entry["size"]),
-                     open=partial(default_storage.open, entry["path"], "rb"))
+        OutgoingFile(
+            name=entry["name"],
+            content_type=entry["content_type"],
+            size=int(entry["size"]),
+            open=partial(default_storage.open, entry["path"], "rb"),
+        )
         for entry in item.payload.get("files") or []
     ]
 
@@ -346,8 +400,9 @@ def _deliver(connector, item: OutboundItem) -> str:
     options = {}
     if item.outcome_unknown and item.last_attempt_started_at and _accepts_sent_after(connector):
         options["sent_after_ms"] = int(item.last_attempt_started_at.timestamp() * 1000)
-    return connector.send_chat_message(shop=shop, chat_ref=item.target_ref, text=text,
-                                       attachments=_files(item), **options)
+    return connector.send_chat_message(
+        shop=shop, chat_ref=item.target_ref, text=text, attachments=_files(item), **options
+    )
 
 
 def _accepts_sent_after(connector) -> bool:
@@ -357,7 +412,9 @@ def _accepts_sent_after(connector) -> bool:
 
 
 def outbox_backoff(attempts: int, retry_after: float | None = None) -> float:
-    delay = min(OUTBOX_BACKOFF_MAX, OUTBOX_BACKOFF_BASE * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
+    delay = min(
+        OUTBOX_BACKOFF_MAX, OUTBOX_BACKOFF_BASE * 2 ** max(0, attempts - 1)
+    ) * random.uniform(0.8, 1.2)
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
@@ -399,7 +456,9 @@ def outbox_deliver(*, item_id: int) -> OutboundItem | None:
             from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError
 
             item.last_error = error.message[:2000]
-            item.outcome_unknown = item.outcome_unknown or bool(getattr(error, "outcome_unknown", False))
+            item.outcome_unknown = item.outcome_unknown or bool(
+                getattr(error, "outcome_unknown", False)
+            )
             if error.retryable and item.attempts < OUTBOX_MAX_ATTEMPTS:
                 delay = outbox_backoff(item.attempts, getattr(error, "retry_after", None))
                 item.state = OutboundState.QUEUED
@@ -422,10 +481,13 @@ def outbox_requeue_due(*, limit: int = 500) -> int:
     """Safety net for lost task messages: re-enqueue due items and items whose worker died."""
     now = timezone.now()
     due = list(
-        OutboundItem.objects.filter(state=OutboundState.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30))
-        .values_list("pk", flat=True)[:limit]
+        OutboundItem.objects.filter(
+            state=OutboundState.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30)
+        ).values_list("pk", flat=True)[:limit]
     ) + list(
-        OutboundItem.objects.filter(state=OutboundState.SENDING, lease_until__lt=now).values_list("pk", flat=True)[:limit]
+        OutboundItem.objects.filter(state=OutboundState.SENDING, lease_until__lt=now).values_list(
+            "pk", flat=True
+        )[:limit]
     )
     from sellerdesk.marketplaces.tasks import outbox_send
 

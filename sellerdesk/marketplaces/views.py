@@ -34,11 +34,15 @@ def account(request: ShopRequest) -> HttpResponse:
         action = request.POST.get("action")
         if action == "token" and token_form.is_valid():
             try:
-                services.account_token_set(shop=request.shop, token=token_form.cleaned_data["token"])
+                services.account_token_set(
+                    shop=request.shop, token=token_form.cleaned_data["token"]
+                )
             except ValidationError as error:
                 token_form.add_error("token", error.message_dict.get("token", error.messages))
             else:
-                messages.success(request, _("Token saved. Test the connection to make sure it works."))
+                messages.success(
+                    request, _("Token saved. Test the connection to make sure it works.")
+                )
                 return redirect("marketplaces:account")
         elif action == "settings" and settings_form.is_valid():
             services.account_settings_update(shop=request.shop, **settings_form.cleaned_data)

@@ -65,7 +65,9 @@ class _Lexicon:
 @cache
 def _lexicon(lang: str) -> _Lexicon:
     def words(name: str) -> frozenset[str]:
-        return frozenset(line.lower().replace("ё", "е") for line in read_lines(lang, f"rating_{name}"))
+        return frozenset(
+            line.lower().replace("ё", "е") for line in read_lines(lang, f"rating_{name}")
+        )
 
     return _Lexicon(
         change=words("change_verbs"),
@@ -170,9 +172,11 @@ def _object_after(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[in
             return None
         if word.is_in(lexicon.objects):
             # "5-star rating", "star review": the phrase ends at the last rating word.
-            while ahead + 1 < len(words) and words[ahead + 1].sentence == sentence and words[
-                ahead + 1
-            ].is_in(lexicon.objects):
+            while (
+                ahead + 1 < len(words)
+                and words[ahead + 1].sentence == sentence
+                and words[ahead + 1].is_in(lexicon.objects)
+            ):
                 ahead += 1
             return ahead, positive or word.is_in(lexicon.positive)
         if not _is_filler(word, lexicon):
@@ -220,13 +224,17 @@ def _word_spans(folded: str, words: list[_Word]) -> list[tuple[int, int]]:
     return spans
 
 
-def _object_first(folded: str, words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, int] | None:
+def _object_first(
+    folded: str, words: list[_Word], index: int, lexicon: _Lexicon
+) -> tuple[int, int] | None:
     """«отзыв удалите», «5 звёзд в обмен», "5 stars in exchange"."""
     word = words[index]
     sentence = word.sentence
     following = [w for w in words[index + 1 : index + 2 + _MAX_GAP] if w.sentence == sentence]
     texts = [w.text for w in following]
-    if texts[:2] in (["в", "обмен"], ["in", "exchange"], ["in", "return"]) or texts[:1] == ["взамен"]:
+    if texts[:2] in (["в", "обмен"], ["in", "exchange"], ["in", "return"]) or texts[:1] == [
+        "взамен"
+    ]:
         return word.start, following[1 if texts[0] != "взамен" else 0].end
     if word.lang != "ru":
         return None
@@ -253,7 +261,12 @@ def _exchange(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, i
         after = index + 1 if index + 1 < len(words) and words[index + 1].text == "на" else index
         found = _object_after(words, after, lexicon)
         return (word.start, words[found[0]].end) if found else None
-    if word.lang == "en" and text in ("exchange", "return") and index >= 1 and words[index - 1].text == "in":
+    if (
+        word.lang == "en"
+        and text in ("exchange", "return")
+        and index >= 1
+        and words[index - 1].text == "in"
+    ):
         after = index + 1 if index + 1 < len(words) and words[index + 1].text == "for" else index
         found = _object_after(words, after, lexicon)
         return (words[index - 1].start, words[found[0]].end) if found else None
@@ -262,7 +275,11 @@ def _exchange(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, i
         if found is None or _thanked_before(words, index, lexicon):
             return None
         target, positive = found
-        if positive or _inherently_positive(words[target]) or _sentence_has(words, index, lexicon.reward):
+        if (
+            positive
+            or _inherently_positive(words[target])
+            or _sentence_has(words, index, lexicon.reward)
+        ):
             return word.start, words[target].end
     return None
 

@@ -13,6 +13,14 @@ class ReplycheckConfig(AppConfig):
         from sellerdesk.core.navigation import NavItem
 
         self.nav_items = (
-            NavItem(_("Reply rules"), "replycheck:policy_settings", Role.MANAGER, order=60, section="settings"),
-            NavItem(_("Reply check"), "replycheck:playground", Role.SELLER, order=65, section="settings"),
+            NavItem(
+                _("Reply rules"),
+                "replycheck:policy_settings",
+                Role.MANAGER,
+                order=60,
+                section="settings",
+            ),
+            NavItem(
+                _("Reply check"), "replycheck:playground", Role.SELLER, order=65, section="settings"
+            ),
         )

@@ -94,7 +94,9 @@ def _fix_for(finding: dict[str, Any]) -> Fix | None:
             action="insert", text=suggestion, start=start, end=end, label=str(INSERT_LABELS[code])
         )
     if code in REMOVABLE and end > start:
-        return Fix(action="remove", start=start, end=end, label=str(pgettext_lazy("reply fix", "Remove")))
+        return Fix(
+            action="remove", start=start, end=end, label=str(pgettext_lazy("reply fix", "Remove"))
+        )
     if code in REPLACEABLE and suggestion and end > start:
         label = _("Replace with “%(text)s”") % {"text": suggestion.strip()}
         return Fix(action="replace", text=suggestion, start=start, end=end, label=str(label))

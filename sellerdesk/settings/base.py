@@ -116,7 +116,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env(
+            "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The marketplace accepts up to 30 MB per message; leave room for form fields.
@@ -126,7 +130,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -160,12 +166,32 @@ CELERY_TIMEZONE = "UTC"
 # Apps add their periodic tasks here (task name -> schedule).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
-    "sla-sweep": {"task": "sellerdesk.sla.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
-    "sla-reminders": {"task": "sellerdesk.sla.tasks.sla_send_reminders", "schedule": 300.0, "options": {"expires": 290}},
+    "sla-sweep": {
+        "task": "sellerdesk.sla.tasks.sla_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sla-reminders": {
+        "task": "sellerdesk.sla.tasks.sla_send_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Marketplaces: pull new questions/reviews/chat events; re-enqueue due or orphaned outbox items.
-    "marketplaces-sync": {"task": "marketplaces.sync_all", "schedule": 60.0, "options": {"expires": 55}},
-    "marketplaces-outbox-sweep": {"task": "marketplaces.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}},
-    "marketplaces-inbound-import": {"task": "marketplaces.inbound_import_pending", "schedule": 300.0, "options": {"expires": 290}},
+    "marketplaces-sync": {
+        "task": "marketplaces.sync_all",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "marketplaces-outbox-sweep": {
+        "task": "marketplaces.outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "marketplaces-inbound-import": {
+        "task": "marketplaces.inbound_import_pending",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -15,5 +15,11 @@ class SlaConfig(AppConfig):
         return (
             NavItem(_("SLA"), "sla:dashboard", Role.ADMIN, order=70),
             NavItem(_("SLA settings"), "sla:policies", Role.MANAGER, order=72, section="settings"),
-            NavItem(_("Reminders"), "sla:reminders", Role.SELLER, order=75, badge_url_name="sla:reminder_badge"),
+            NavItem(
+                _("Reminders"),
+                "sla:reminders",
+                Role.SELLER,
+                order=75,
+                badge_url_name="sla:reminder_badge",
+            ),
         )

@@ -82,7 +82,9 @@ class WeeklySchedule:
         return not any(self.days)
 
 
-def _raw_intervals(first_day: date, schedule: WeeklySchedule, holidays: Iterable[date] | set[date], tz: ZoneInfo) -> Iterator[tuple[datetime, datetime]]:
+def _raw_intervals(
+    first_day: date, schedule: WeeklySchedule, holidays: Iterable[date] | set[date], tz: ZoneInfo
+) -> Iterator[tuple[datetime, datetime]]:
     holiday_set = set(holidays)
     day = first_day
     last_day = first_day + _SEARCH_LIMIT
@@ -97,7 +99,9 @@ def _raw_intervals(first_day: date, schedule: WeeklySchedule, holidays: Iterable
         day += timedelta(days=1)
 
 
-def working_intervals(since: datetime, schedule: WeeklySchedule, holidays: Iterable[date], tz: ZoneInfo) -> Iterator[tuple[datetime, datetime]]:
+def working_intervals(
+    since: datetime, schedule: WeeklySchedule, holidays: Iterable[date], tz: ZoneInfo
+) -> Iterator[tuple[datetime, datetime]]:
     """Merged, ordered UTC intervals of working time that end after ``since``."""
     if schedule.is_empty:
         raise ValueError("the schedule has no working hours")

@@ -51,8 +51,12 @@ def _response_minutes(rng: random.Random, median: float) -> float:
 
 def _local_start(rng: random.Random, day: date, tz: ZoneInfo) -> datetime:
     # Buyers write mostly in the daytime and evening.
-    hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 1, 2, 4, 6, 8, 9, 9, 9, 9, 9, 8, 8, 8, 9, 9, 8, 6, 4, 2])[0]
-    return datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=tz)
+    hour = rng.choices(
+        range(24), weights=[1, 1, 1, 1, 1, 1, 2, 4, 6, 8, 9, 9, 9, 9, 9, 8, 8, 8, 9, 9, 8, 6, 4, 2]
+    )[0]
+    return datetime(
+        day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=tz
+    )
 
 
 def seed(*, shop: Shop, products, members: dict, rng: random.Random) -> None:
@@ -111,16 +115,38 @@ def seed(*, shop: Shop, products, members: dict, rng: random.Random) -> None:
 
     events: list[SlaEvent] = []
     for clock, answered, seller in plans:
+
         def event(kind, at, seconds=None, seller=None, clock=clock):
-            return SlaEvent(shop=shop, clock=clock, channel=clock.channel, item_id=clock.item_id, kind=kind, at=at,
-                            duration_seconds=seconds, elapsed_seconds=seconds, seller=seller)
+            return SlaEvent(
+                shop=shop,
+                clock=clock,
+                channel=clock.channel,
+                item_id=clock.item_id,
+                kind=kind,
+                at=at,
+                duration_seconds=seconds,
+                elapsed_seconds=seconds,
+                seller=seller,
+            )
 
         events.append(event(EventKind.STARTED, clock.period_started_at))
         if clock.warned_at:
-            events.append(event(EventKind.WARNED, clock.warned_at, int((clock.warned_at - clock.period_started_at).total_seconds())))
+            events.append(
+                event(
+                    EventKind.WARNED,
+                    clock.warned_at,
+                    int((clock.warned_at - clock.period_started_at).total_seconds()),
+                )
+            )
         response = int((answered - clock.period_started_at).total_seconds())
         if clock.state == ClockState.BREACHED:
-            events.append(event(EventKind.BREACHED, clock.sla_due_at, int((clock.sla_due_at - clock.period_started_at).total_seconds())))
+            events.append(
+                event(
+                    EventKind.BREACHED,
+                    clock.sla_due_at,
+                    int((clock.sla_due_at - clock.period_started_at).total_seconds()),
+                )
+            )
             events.append(event(EventKind.ANSWERED_LATE, answered, response, seller))
         else:
             events.append(event(EventKind.MET, answered, response, seller))

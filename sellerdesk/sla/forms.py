@@ -26,10 +26,17 @@ _WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*$")
 
 class DashboardFilterForm(forms.Form):
     shops = forms.ModelMultipleChoiceField(
-        label=_("Shops"), queryset=Shop.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Shops"),
+        queryset=Shop.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices]
     )
@@ -37,7 +44,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data, *, shops: list[Shop], today: date) -> None:
         super().__init__(data)
         # Only shops where the viewer is an admin can be chosen; anything else is invalid.
-        self.fields["shops"].queryset = Shop.objects.filter(pk__in=[shop.pk for shop in shops]).order_by("name")
+        self.fields["shops"].queryset = Shop.objects.filter(
+            pk__in=[shop.pk for shop in shops]
+        ).order_by("name")
         self.today = today
 
     def clean(self) -> dict:
@@ -59,7 +68,9 @@ class PolicyForm(forms.Form):
         label=_("First-response target, minutes"), min_value=1, max_value=60 * 24 * 30
     )
     # xgettext:no-python-format
-    warn_percent = forms.IntegerField(label=_("Warn at, % of the target"), min_value=1, max_value=99)
+    warn_percent = forms.IntegerField(
+        label=_("Warn at, % of the target"), min_value=1, max_value=99
+    )
     business_hours = forms.BooleanField(label=_("Count business hours only"), required=False)
 
 
@@ -93,7 +104,9 @@ class CalendarForm(forms.Form):
             self.fields[f"day_{weekday}"] = forms.CharField(
                 label=name,
                 required=False,
-                help_text=_("e.g. 09:00-18:00; a window ending before it starts runs overnight; empty = day off"),
+                help_text=_(
+                    "e.g. 09:00-18:00; a window ending before it starts runs overnight; empty = day off"
+                ),
             )
 
     @classmethod
@@ -110,13 +123,17 @@ class CalendarForm(forms.Form):
         return [self[f"day_{weekday}"] for weekday in range(7)]
 
     def clean_check_times(self) -> list[str]:
-        values = [chunk.strip() for chunk in self.cleaned_data["check_times"].split(",") if chunk.strip()]
+        values = [
+            chunk.strip() for chunk in self.cleaned_data["check_times"].split(",") if chunk.strip()
+        ]
         result = []
         for value in values:
             try:
                 result.append(f"{parse_time(value):%H:%M}")
             except ValueError as exc:
-                raise ValidationError(_("Not a valid time: %(value)s"), params={"value": value}) from exc
+                raise ValidationError(
+                    _("Not a valid time: %(value)s"), params={"value": value}
+                ) from exc
         return sorted(set(result))
 
     def clean(self) -> dict:

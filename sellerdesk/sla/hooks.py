@@ -37,12 +37,16 @@ def waiting_started(*, shop: Shop, channel: str, item_id: int, since: datetime) 
         logger.exception("SLA clock not started for %s #%s", channel, item_id)
 
 
-def waiting_stopped(*, shop: Shop, channel: str, item_id: int, at: datetime, by_user_id: int | None = None) -> None:
+def waiting_stopped(
+    *, shop: Shop, channel: str, item_id: int, at: datetime, by_user_id: int | None = None
+) -> None:
     """The seller answered (or the item was declined): the current waiting period ends."""
     from sellerdesk.sla import services
 
     try:
         with transaction.atomic():
-            services.sla_waiting_stop(shop=shop, channel=channel, item_id=item_id, at=at, by_user_id=by_user_id)
+            services.sla_waiting_stop(
+                shop=shop, channel=channel, item_id=item_id, at=at, by_user_id=by_user_id
+            )
     except Exception:
         logger.exception("SLA clock not stopped for %s #%s", channel, item_id)

@@ -36,7 +36,8 @@ class SlaPolicy(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="sla_policies")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target_minutes = models.PositiveIntegerField(
-        _("first-response target, minutes"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)]
+        _("first-response target, minutes"),
+        validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)],
     )
     warn_percent = models.PositiveSmallIntegerField(
         # "% o" looks like a format directive to xgettext; the label is never %-formatted.
@@ -48,7 +49,9 @@ class SlaPolicy(models.Model):
     business_hours = models.BooleanField(
         _("count business hours only"),
         default=False,
-        help_text=_("Off: the clock runs around the clock. On: only the shop's working hours count."),
+        help_text=_(
+            "Off: the clock runs around the clock. On: only the shop's working hours count."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,8 +61,12 @@ class SlaPolicy(models.Model):
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
         constraints = [
-            models.UniqueConstraint(fields=["shop", "channel"], name="sla_policy_unique_shop_channel"),
-            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="sla_policy_channel_valid"),
+            models.UniqueConstraint(
+                fields=["shop", "channel"], name="sla_policy_unique_shop_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="sla_policy_channel_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +111,9 @@ class SlaCalendar(models.Model):
     weekly_hours = models.JSONField(
         _("working hours"), default=dict, validators=[validate_weekly_hours]
     )
-    check_times = models.JSONField(_("reminder check times"), default=list, validators=[validate_check_times])
+    check_times = models.JSONField(
+        _("reminder check times"), default=list, validators=[validate_check_times]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShopScopedManager()
@@ -132,7 +141,9 @@ class Holiday(models.Model):
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["shop", "date"], name="sla_holiday_unique_shop_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "date"], name="sla_holiday_unique_shop_date")
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}".strip()
@@ -159,7 +170,9 @@ class SlaClock(models.Model):
     period_started_at = models.DateTimeField(_("waiting since"))
     sla_warn_at = models.DateTimeField(_("warning at"))
     sla_due_at = models.DateTimeField(_("due at"))
-    state = models.CharField(_("state"), max_length=10, choices=ClockState.choices, default=ClockState.WAITING)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.WAITING
+    )
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -178,11 +191,15 @@ class SlaClock(models.Model):
                 condition=Q(answered_at__isnull=True),
                 name="sla_clock_one_open_period",
             ),
-            models.CheckConstraint(condition=Q(state__in=ClockState.values), name="sla_clock_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=ClockState.values), name="sla_clock_state_valid"
+            ),
         ]
         indexes = [
             # The sweep: waiting clocks past their due/warning time.
-            models.Index(fields=["sla_due_at"], condition=Q(state="waiting"), name="sla_clock_waiting_due"),
+            models.Index(
+                fields=["sla_due_at"], condition=Q(state="waiting"), name="sla_clock_waiting_due"
+            ),
             models.Index(
                 fields=["sla_warn_at"],
                 condition=Q(state="waiting", warned_at__isnull=True),
@@ -191,7 +208,9 @@ class SlaClock(models.Model):
             # Dashboard lists, both small slices of a shop's open periods: at risk
             # (waiting, past the warning time) and breached but still unanswered.
             models.Index(
-                fields=["shop", "sla_warn_at"], condition=Q(state="waiting"), name="sla_clock_shop_waiting_warn"
+                fields=["shop", "sla_warn_at"],
+                condition=Q(state="waiting"),
+                name="sla_clock_shop_waiting_warn",
             ),
             models.Index(
                 fields=["shop", "sla_due_at"],
@@ -241,7 +260,9 @@ class SlaEvent(models.Model):
     kind = models.CharField(_("event"), max_length=15, choices=EventKind.choices)
     at = models.DateTimeField(_("at"))
     duration_seconds = models.PositiveIntegerField(_("duration, s"), null=True, blank=True)
-    elapsed_seconds = models.PositiveIntegerField(_("wall-clock duration, s"), null=True, blank=True)
+    elapsed_seconds = models.PositiveIntegerField(
+        _("wall-clock duration, s"), null=True, blank=True
+    )
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -255,7 +276,9 @@ class SlaEvent(models.Model):
         constraints = [
             # One of each kind per period: warnings and breaches are recorded once.
             models.UniqueConstraint(fields=["clock", "kind"], name="sla_event_once_per_period"),
-            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="sla_event_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="sla_event_kind_valid"
+            ),
         ]
         indexes = [
             # For the dashboard. On PostgreSQL migration 0002 builds it as a covering
@@ -265,13 +288,17 @@ class SlaEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.channel} #{self.item_id} @ {self.at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.get_kind_display()} {self.channel} #{self.item_id} @ {self.at:%Y-%m-%d %H:%M}"
+        )
 
 
 class Reminder(models.Model):
     """An in-app note to a member: chats are waiting for an answer."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_reminders"
+    )
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(_("text"), max_length=300)
     # Which check time produced it ("2026-11-24 09:00" shop time): one per person and slot.
@@ -286,10 +313,16 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "shop", "slot"], name="sla_reminder_once_per_slot"),
+            models.UniqueConstraint(
+                fields=["user", "shop", "slot"], name="sla_reminder_once_per_slot"
+            ),
         ]
         indexes = [
-            models.Index(fields=["user", "shop"], condition=Q(read_at__isnull=True), name="sla_reminder_unread"),
+            models.Index(
+                fields=["user", "shop"],
+                condition=Q(read_at__isnull=True),
+                name="sla_reminder_unread",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,9 @@ from sellerdesk.sla.models import ClockState, EventKind, Reminder, SlaClock, Sla
 # --- For chats / questions --------------------------------------------------------------------
 
 
-def due_at_map(channel: str, item_ids: Iterable[int], *, shop: Shop | None = None) -> dict[int, tuple[datetime, str, datetime]]:
+def due_at_map(
+    channel: str, item_ids: Iterable[int], *, shop: Shop | None = None
+) -> dict[int, tuple[datetime, str, datetime]]:
     """``{item_id: (due_at, state, warn_at)}`` for the open periods of these items, in one query.
 
     Items without an open period (answered, never waiting) are absent.
@@ -45,7 +47,9 @@ def due_at_map(channel: str, item_ids: Iterable[int], *, shop: Shop | None = Non
         clocks = clocks.for_shop(shop)
     return {
         item_id: (due_at, state, warn_at)
-        for item_id, due_at, state, warn_at in clocks.values_list("item_id", "sla_due_at", "state", "sla_warn_at")
+        for item_id, due_at, state, warn_at in clocks.values_list(
+            "item_id", "sla_due_at", "state", "sla_warn_at"
+        )
     }
 
 
@@ -91,7 +95,12 @@ class DuePage:
 
 
 def open_clock_page(
-    *, shop: Shop, channel: str, items: QuerySet | None = None, cursor: str | None = None, limit: int = 30
+    *,
+    shop: Shop,
+    channel: str,
+    items: QuerySet | None = None,
+    cursor: str | None = None,
+    limit: int = 30,
 ) -> DuePage:
     """The shop's open periods of ``channel``, most urgent first, one page (one query).
 
@@ -109,9 +118,9 @@ def open_clock_page(
         due_at, item_id = position
         clocks = clocks.filter(Q(sla_due_at__gt=due_at) | Q(sla_due_at=due_at, item_id__gt=item_id))
     rows = list(
-        clocks.order_by("sla_due_at", "item_id").values_list("item_id", "sla_due_at", "state", "sla_warn_at")[
-            : limit + 1
-        ]
+        clocks.order_by("sla_due_at", "item_id").values_list(
+            "item_id", "sla_due_at", "state", "sla_warn_at"
+        )[: limit + 1]
     )
     next_cursor = ""
     if len(rows) > limit:
@@ -210,12 +219,16 @@ def admin_shops(*, user) -> list[Shop]:
     """Shops where this person is an admin: the only ones the dashboard may show."""
     return [
         membership.shop
-        for membership in Membership.objects.filter(user=user, role=Role.ADMIN).select_related("shop").order_by("shop__name")
+        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
+        .select_related("shop")
+        .order_by("shop__name")
     ]
 
 
 def _events(flt: DashboardFilter) -> QuerySet[SlaEvent]:
-    events = SlaEvent.objects.filter(shop__in=[shop.pk for shop in flt.shops], at__gte=flt.start_at, at__lt=flt.end_at)
+    events = SlaEvent.objects.filter(
+        shop__in=[shop.pk for shop in flt.shops], at__gte=flt.start_at, at__lt=flt.end_at
+    )
     if flt.channel:
         events = events.filter(channel=flt.channel)
     return events
@@ -251,8 +264,13 @@ def dashboard_summary(flt: DashboardFilter) -> Summary:
         median, p90 = row["median"], row["p90"]
     else:
         median, p90 = _percentiles_fallback(events.filter(answered))
-    return Summary(met=row["met"], breached=row["breached"], answered=row["answered"],
-                   median_seconds=median, p90_seconds=p90)
+    return Summary(
+        met=row["met"],
+        breached=row["breached"],
+        answered=row["answered"],
+        median_seconds=median,
+        p90_seconds=p90,
+    )
 
 
 def dashboard_breach_chart(flt: DashboardFilter) -> Chart:
@@ -268,7 +286,12 @@ def dashboard_breach_chart(flt: DashboardFilter) -> Chart:
     per_day = {row["day"]: row["count"] for row in rows}
     days = (flt.end - flt.start).days + 1
     chart = Chart()
-    chart.bars = [DayBar(day=flt.start + timedelta(days=n), count=per_day.get(flt.start + timedelta(days=n), 0)) for n in range(days)]
+    chart.bars = [
+        DayBar(
+            day=flt.start + timedelta(days=n), count=per_day.get(flt.start + timedelta(days=n), 0)
+        )
+        for n in range(days)
+    ]
     chart.max_count = max((bar.count for bar in chart.bars), default=0)
     chart.bar_width = chart.width / max(days, 1)
     plot_height = chart.height - 20
@@ -303,7 +326,9 @@ def dashboard_per_seller(flt: DashboardFilter) -> list[SellerRow]:
         median = row.get("median")
         p90 = row.get("p90")
         if not postgres:
-            median, p90 = _percentiles_fallback(answers.filter(seller_id=row["seller_id"], duration_seconds__isnull=False))
+            median, p90 = _percentiles_fallback(
+                answers.filter(seller_id=row["seller_id"], duration_seconds__isnull=False)
+            )
         result.append(
             SellerRow(
                 seller_id=row["seller_id"],
@@ -318,18 +343,25 @@ def dashboard_per_seller(flt: DashboardFilter) -> list[SellerRow]:
     return result
 
 
-def clocks_at_risk(*, shops: Iterable[Shop], channel: str = "", now: datetime | None = None, limit: int = 50) -> list[SlaClock]:
+def clocks_at_risk(
+    *, shops: Iterable[Shop], channel: str = "", now: datetime | None = None, limit: int = 50
+) -> list[SlaClock]:
     """Open, not yet breached periods past their warning time, soonest deadline first."""
     now = now or timezone.now()
     clocks = SlaClock.objects.filter(
-        shop__in=[shop.pk for shop in shops], answered_at__isnull=True, state=ClockState.WAITING, sla_warn_at__lte=now
+        shop__in=[shop.pk for shop in shops],
+        answered_at__isnull=True,
+        state=ClockState.WAITING,
+        sla_warn_at__lte=now,
     )
     if channel:
         clocks = clocks.filter(channel=channel)
     return list(clocks.select_related("shop").order_by("sla_due_at")[:limit])
 
 
-def clocks_breached_open(*, shops: Iterable[Shop], channel: str = "", limit: int = 50) -> list[SlaClock]:
+def clocks_breached_open(
+    *, shops: Iterable[Shop], channel: str = "", limit: int = 50
+) -> list[SlaClock]:
     """Breached periods still waiting for an answer, the longest-overdue first."""
     clocks = SlaClock.objects.filter(
         shop__in=[shop.pk for shop in shops], answered_at__isnull=True, state=ClockState.BREACHED
@@ -341,10 +373,7 @@ def clocks_breached_open(*, shops: Iterable[Shop], channel: str = "", limit: int
 
 def events_for_export(flt: DashboardFilter) -> Iterator[SlaEvent]:
     return (
-        _events(flt)
-        .select_related("shop", "seller")
-        .order_by("at", "pk")
-        .iterator(chunk_size=2000)
+        _events(flt).select_related("shop", "seller").order_by("at", "pk").iterator(chunk_size=2000)
     )
 
 
@@ -361,4 +390,3 @@ def reminders_for(*, shop: Shop, user, limit: int = 50) -> list[Reminder]:
 
 def unread_reminder_count(*, shop: Shop, user) -> int:
     return Reminder.objects.for_shop(shop).filter(user=user, read_at__isnull=True).count()
-

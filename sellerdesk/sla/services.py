@@ -107,7 +107,9 @@ def policy_get(*, shop: Shop, channel: str) -> SlaPolicy:
 def calendar_get(*, shop: Shop) -> SlaCalendar:
     calendar = SlaCalendar.objects.for_shop(shop).first()
     if calendar is None:
-        calendar = SlaCalendar(shop=shop, weekly_hours=DEFAULT_WEEKLY_HOURS, check_times=list(DEFAULT_CHECK_TIMES))
+        calendar = SlaCalendar(
+            shop=shop, weekly_hours=DEFAULT_WEEKLY_HOURS, check_times=list(DEFAULT_CHECK_TIMES)
+        )
     return calendar
 
 
@@ -163,8 +165,15 @@ def _open_clock_for_update(*, channel: str, item_id: int) -> SlaClock | None:
     )
 
 
-def _record(clock: SlaClock, *, kind: EventKind, at: datetime, duration: timedelta | None = None,
-            elapsed: timedelta | None = None, seller_id: int | None = None) -> bool:
+def _record(
+    clock: SlaClock,
+    *,
+    kind: EventKind,
+    at: datetime,
+    duration: timedelta | None = None,
+    elapsed: timedelta | None = None,
+    seller_id: int | None = None,
+) -> bool:
     """Append an event; False if this period already has one of that kind."""
     try:
         with transaction.atomic():
@@ -233,9 +242,23 @@ def sla_waiting_stop(
     elapsed = at - clock.period_started_at
     if clock.state == ClockState.WAITING:
         clock.state = ClockState.MET
-        _record(clock, kind=EventKind.MET, at=at, duration=response, elapsed=elapsed, seller_id=by_user_id)
+        _record(
+            clock,
+            kind=EventKind.MET,
+            at=at,
+            duration=response,
+            elapsed=elapsed,
+            seller_id=by_user_id,
+        )
     else:
-        _record(clock, kind=EventKind.ANSWERED_LATE, at=at, duration=response, elapsed=elapsed, seller_id=by_user_id)
+        _record(
+            clock,
+            kind=EventKind.ANSWERED_LATE,
+            at=at,
+            duration=response,
+            elapsed=elapsed,
+            seller_id=by_user_id,
+        )
     clock.answered_at = at
     clock.answered_by_id = by_user_id
     clock.save(update_fields=["state", "answered_at", "answered_by", "breached_at"])
@@ -287,7 +310,9 @@ def sla_mark_breached(*, clock_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def sla_check_clock(*, clock_id: int, kind: str, target: datetime, now: datetime | None = None) -> str:
+def sla_check_clock(
+    *, clock_id: int, kind: str, target: datetime, now: datetime | None = None
+) -> str:
     """What an ETA timer does: mark, re-arm if it fired early, or drop if the deadline moved."""
     from sellerdesk.sla.tasks import sla_check_clock as task
 
@@ -301,7 +326,11 @@ def sla_check_clock(*, clock_id: int, kind: str, target: datetime, now: datetime
     if now < target:
         task.apply_async(args=[clock_id, kind, target.isoformat()], eta=target)
         return "early"
-    marked = sla_mark_warned(clock_id=clock_id, now=now) if kind == WARN else sla_mark_breached(clock_id=clock_id, now=now)
+    marked = (
+        sla_mark_warned(clock_id=clock_id, now=now)
+        if kind == WARN
+        else sla_mark_breached(clock_id=clock_id, now=now)
+    )
     return "marked" if marked else "noop"
 
 
@@ -309,7 +338,11 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> dict[
     """Backstop for lost timers, run every minute: mark what is overdue, arm what is near."""
     now = now or timezone.now()
     waiting = SlaClock.objects.filter(state=ClockState.WAITING)
-    overdue = list(waiting.filter(sla_due_at__lte=now).order_by("sla_due_at").values_list("pk", flat=True)[:batch])
+    overdue = list(
+        waiting.filter(sla_due_at__lte=now)
+        .order_by("sla_due_at")
+        .values_list("pk", flat=True)[:batch]
+    )
     breached = sum(sla_mark_breached(clock_id=pk, now=now) for pk in overdue)
     unwarned = list(
         waiting.filter(warned_at__isnull=True, sla_warn_at__lte=now)
@@ -341,7 +374,9 @@ def _recompute_open_clocks(*, shop: Shop, channels: list[str]) -> int:
     )
     works = {channel: clockwork_for(shop=shop, channel=channel) for channel in channels}
     for clock in clocks:
-        clock.sla_warn_at, clock.sla_due_at = works[clock.channel].deadlines(clock.period_started_at)
+        clock.sla_warn_at, clock.sla_due_at = works[clock.channel].deadlines(
+            clock.period_started_at
+        )
     SlaClock.objects.bulk_update(clocks, ["sla_warn_at", "sla_due_at"], batch_size=500)
     _arm_timers(clocks, now=now)
     return len(clocks)
@@ -444,14 +479,18 @@ def sla_send_reminders(*, now: datetime | None = None) -> int:
         if slot is None:
             continue
         count = waiting_chats[shop.pk]
-        with translation.override(shop.default_language if shop.default_language != "zh" else "zh-hans"):
+        with translation.override(
+            shop.default_language if shop.default_language != "zh" else "zh-hans"
+        ):
             text = ngettext(
                 "%(count)d chat is waiting for an answer.",
                 "%(count)d chats are waiting for an answer.",
                 count,
             ) % {"count": count}
         user_ids = Membership.objects.for_shop(shop).values_list("user_id", flat=True)
-        reminders = [Reminder(user_id=user_id, shop=shop, text=text, slot=slot) for user_id in user_ids]
+        reminders = [
+            Reminder(user_id=user_id, shop=shop, text=text, slot=slot) for user_id in user_ids
+        ]
         before = Reminder.objects.for_shop(shop).filter(slot=slot).count()
         Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
         created += Reminder.objects.for_shop(shop).filter(slot=slot).count() - before

@@ -36,12 +36,16 @@ def _dashboard_filter(request: ShopRequest) -> tuple[DashboardFilterForm, Dashbo
     if form.is_valid():
         data = form.cleaned_data
         shops = tuple(data["shops"]) or (request.shop,)
-        flt = DashboardFilter(shops=shops, start=data["start"], end=data["end"], channel=data["channel"], tz=tz)
+        flt = DashboardFilter(
+            shops=shops, start=data["start"], end=data["end"], channel=data["channel"], tz=tz
+        )
     else:
         empty = DashboardFilterForm({}, shops=allowed, today=today)
         empty.is_valid()
         data = empty.cleaned_data
-        flt = DashboardFilter(shops=(request.shop,), start=data["start"], end=data["end"], channel="", tz=tz)
+        flt = DashboardFilter(
+            shops=(request.shop,), start=data["start"], end=data["end"], channel="", tz=tz
+        )
     return form, flt
 
 
@@ -52,7 +56,9 @@ def _with_links(clocks: list[SlaClock], request: ShopRequest) -> list[tuple[SlaC
     for clock in clocks:
         link = None
         if clock.shop_id == request.shop.pk:
-            link = item_url(clock.channel, clock.item_id) or reverse("sla:clock", kwargs={"slaclock_id": clock.pk})
+            link = item_url(clock.channel, clock.item_id) or reverse(
+                "sla:clock", kwargs={"slaclock_id": clock.pk}
+            )
         rows.append((clock, link))
     return rows
 
@@ -67,8 +73,12 @@ def dashboard(request: ShopRequest) -> HttpResponse:
         "summary": selectors.dashboard_summary(flt),
         "chart": selectors.dashboard_breach_chart(flt),
         "sellers": selectors.dashboard_per_seller(flt),
-        "at_risk": _with_links(selectors.clocks_at_risk(shops=flt.shops, channel=flt.channel), request),
-        "breached": _with_links(selectors.clocks_breached_open(shops=flt.shops, channel=flt.channel), request),
+        "at_risk": _with_links(
+            selectors.clocks_at_risk(shops=flt.shops, channel=flt.channel), request
+        ),
+        "breached": _with_links(
+            selectors.clocks_breached_open(shops=flt.shops, channel=flt.channel), request
+        ),
         "query": request.GET.urlencode(),
         "multi_shop": len(flt.shops) > 1,
     }
@@ -89,7 +99,16 @@ def export_csv(request: ShopRequest) -> StreamingHttpResponse:
 
     def rows() -> Iterator[str]:
         yield writer.writerow(
-            ["shop", "channel", "item_id", "event", "at", "duration_seconds", "elapsed_seconds", "seller"]
+            [
+                "shop",
+                "channel",
+                "item_id",
+                "event",
+                "at",
+                "duration_seconds",
+                "elapsed_seconds",
+                "seller",
+            ]
         )
         for event in selectors.events_for_export(flt):
             yield writer.writerow(
@@ -143,7 +162,9 @@ def policies(request: ShopRequest) -> HttpResponse:
         for policy in [services.policy_get(shop=shop, channel=channel)]
     }
     calendar = services.calendar_get(shop=shop)
-    calendar_form = CalendarForm(request.POST or None, prefix="calendar", initial=CalendarForm.initial_for(calendar))
+    calendar_form = CalendarForm(
+        request.POST or None, prefix="calendar", initial=CalendarForm.initial_for(calendar)
+    )
     # Validate every form (not short-circuit) so all errors show at once.
     valid = [form.is_valid() for form in (*policy_forms.values(), calendar_form)]
     if request.method == "POST" and all(valid):
@@ -159,7 +180,9 @@ def policies(request: ShopRequest) -> HttpResponse:
         request,
         "sla/policies.html",
         {
-            "policy_forms": [(Channel(channel).label, form) for channel, form in policy_forms.items()],
+            "policy_forms": [
+                (Channel(channel).label, form) for channel, form in policy_forms.items()
+            ],
             "calendar_form": calendar_form,
             "holiday_form": HolidayForm(),
             "holidays": Holiday.objects.for_shop(shop).order_by("date"),
@@ -176,7 +199,9 @@ def holiday_add(request: ShopRequest) -> HttpResponse:
         if Holiday.objects.for_shop(request.shop).filter(date=form.cleaned_data["date"]).exists():
             messages.error(request, _("That day is already a holiday."))
         else:
-            services.sla_holiday_add(shop=request.shop, day=form.cleaned_data["date"], name=form.cleaned_data["name"])
+            services.sla_holiday_add(
+                shop=request.shop, day=form.cleaned_data["date"], name=form.cleaned_data["name"]
+            )
             messages.success(request, _("Holiday added."))
     else:
         messages.error(request, _("Enter a valid date."))

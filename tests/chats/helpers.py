@@ -25,7 +25,9 @@ def conversation_with(
     conversation = services.conversation_create(shop=shop, buyer_name=buyer, product=product)
     moment = at or timezone.now() - timedelta(hours=1)
     for offset, text in enumerate(texts):
-        services.buyer_message_receive(conversation=conversation, text=text, created_at=moment + timedelta(seconds=offset))
+        services.buyer_message_receive(
+            conversation=conversation, text=text, created_at=moment + timedelta(seconds=offset)
+        )
     conversation.refresh_from_db()
     return conversation
 
@@ -48,7 +50,11 @@ def jpeg_bytes() -> bytes:
 
 def fake_pdf_upload(name: str = "contract.pdf") -> SimpleUploadedFile:
     # A text file wearing a PDF name and content type: only its bytes give it away.
-    return SimpleUploadedFile(name, b"just some text, not a document\n" * 10, content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"just some text, not a document\n" * 10, content_type="application/pdf"
+    )
 
 
-GOOD_REPLY = "Здравствуйте, Анна! Спасибо за вопрос. Заказ уже в пути и приедет завтра. Хорошего дня!"
+GOOD_REPLY = (
+    "Здравствуйте, Анна! Спасибо за вопрос. Заказ уже в пути и приедет завтра. Хорошего дня!"
+)

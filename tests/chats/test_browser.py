@@ -25,8 +25,12 @@ def inbox(page):
     member(shop, Role.SELLER, username="olga-chats")
     plaid = ProductFactory(shop=shop, sku="WB-118871", name="Плед флисовый")
     kettle = ProductFactory(shop=shop, sku="WB-150320", name="Чайник стеклянный")
-    anna = conversation_with(shop, buyer="Анна", product=kettle, texts=("Здравствуйте! Чайник пришёл с трещиной.",))
-    boris = conversation_with(shop, buyer="Борис Орлов", product=plaid, texts=("Можно ли стирать плед?",))
+    anna = conversation_with(
+        shop, buyer="Анна", product=kettle, texts=("Здравствуйте! Чайник пришёл с трещиной.",)
+    )
+    boris = conversation_with(
+        shop, buyer="Борис Орлов", product=plaid, texts=("Можно ли стирать плед?",)
+    )
     vera = conversation_with(shop, buyer="Вера", product=plaid, texts=("Есть плед побольше?",))
     services.conversation_mark_read(conversation=vera)
     browser_login(page, "olga-chats")
@@ -49,7 +53,7 @@ def test_unread_counter_drops_after_opening_a_conversation(page, inbox):
 
     expect(counter).to_have_text("1")
     expect(page).to_have_title(re.compile(r"^\(1\) Чаты"))
-    expect(page.locator(".shell-nav .nav-badge[hx-get=\"/chats/unread/\"]")).to_have_text("1")
+    expect(page.locator('.shell-nav .nav-badge[hx-get="/chats/unread/"]')).to_have_text("1")
 
 
 def test_search_by_sku_and_by_buyer_name(page, inbox):
@@ -72,7 +76,9 @@ def test_group_by_product(page, inbox):
     plaid = page.locator(".conv-group", has_text="WB-118871")
     expect(plaid.locator(".conv-group-title .count").first).to_have_text("2")
     expect(plaid.locator("[data-conv-row]")).to_have_count(2)
-    expect(page.locator(".conv-group", has_text="WB-150320").locator("[data-conv-row]")).to_have_count(1)
+    expect(
+        page.locator(".conv-group", has_text="WB-150320").locator("[data-conv-row]")
+    ).to_have_count(1)
 
 
 def test_reply_with_a_pdf_is_sent(page, inbox, monkeypatch):
@@ -84,7 +90,12 @@ def test_reply_with_a_pdf_is_sent(page, inbox, monkeypatch):
     page.goto(page.base_url + "/chats/")
     _open(page, "Анна")
     page.fill("#reply-text", GOOD_REPLY)
-    page.set_input_files("#reply-files", files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": demo_pdf("invoice")}])
+    page.set_input_files(
+        "#reply-files",
+        files=[
+            {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": demo_pdf("invoice")}
+        ],
+    )
     page.click("#reply-send")
 
     sent = page.locator(".msg-out").last
@@ -123,7 +134,14 @@ def test_fake_pdf_is_refused_and_the_text_is_kept(page, inbox):
     _open(page, "Анна")
     page.fill("#reply-text", GOOD_REPLY)
     page.set_input_files(
-        "#reply-files", files=[{"name": "contract.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf at all\n" * 20}]
+        "#reply-files",
+        files=[
+            {
+                "name": "contract.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"not a pdf at all\n" * 20,
+            }
+        ],
     )
     page.click("#reply-send")
 
@@ -148,7 +166,9 @@ def test_keyboard_moves_between_conversations_and_focuses_search(page, inbox):
 
 def test_search_inside_a_conversation_steps_with_enter(page, inbox):
     conversation = conversation_with(
-        inbox["shop"], buyer="Глеб", texts=("Где посылка?", "Жду ответа", "Посылка так и не пришла", "Алло")
+        inbox["shop"],
+        buyer="Глеб",
+        texts=("Где посылка?", "Жду ответа", "Посылка так и не пришла", "Алло"),
     )
     page.goto(page.base_url + f"/chats/{conversation.pk}/")
     page.fill("#thread-find-q", "посылка")

@@ -28,7 +28,11 @@ class FlakyConnector:
             self.failures -= 1
             raise ConnectorError("marketplace unavailable (503)", retryable=self.retryable)
         self.sent.append(
-            {"chat_ref": chat_ref, "text": text, "files": [(f.name, f.content_type, f.open().read()[:5]) for f in attachments]}
+            {
+                "chat_ref": chat_ref,
+                "text": text,
+                "files": [(f.name, f.content_type, f.open().read()[:5]) for f in attachments],
+            }
         )
         return "remote-42"
 
@@ -38,7 +42,10 @@ def queued(shops, monkeypatch):
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_a: None)
     conversation = conversation_with(shops.mine)
     return services.chat_message_send(
-        conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY, files=[pdf_upload()]
+        conversation=conversation,
+        author=shops.users[Role.SELLER],
+        text=GOOD_REPLY,
+        files=[pdf_upload()],
     )
 
 
@@ -80,7 +87,9 @@ def test_task_gives_up_after_the_last_retry_and_keeps_the_text(queued, monkeypat
     assert queued.text == GOOD_REPLY
 
 
-def test_permanent_error_fails_at_once_and_manual_retry_sends(queued, monkeypatch, django_capture_on_commit_callbacks):
+def test_permanent_error_fails_at_once_and_manual_retry_sends(
+    queued, monkeypatch, django_capture_on_commit_callbacks
+):
     use(monkeypatch, FlakyConnector(1, retryable=False))
     message = services.chat_message_deliver(message_id=queued.pk)
     assert message.delivery_status == DeliveryStatus.FAILED and message.attempts == 1
@@ -90,7 +99,9 @@ def test_permanent_error_fails_at_once_and_manual_retry_sends(queued, monkeypatc
     with django_capture_on_commit_callbacks(execute=True):
         services.chat_message_retry(message=message)
     assert enqueued == [message.pk]
-    assert services.chat_message_deliver(message_id=message.pk).delivery_status == DeliveryStatus.SENT
+    assert (
+        services.chat_message_deliver(message_id=message.pk).delivery_status == DeliveryStatus.SENT
+    )
 
 
 def test_delivering_twice_is_harmless(queued, monkeypatch):

@@ -17,7 +17,9 @@ def test_demo_conversations_answered_by_the_seller_are_not_waiting(db):
     waiting = Conversation.objects.for_shop(shop).filter(last_message_direction=Direction.INCOMING)
     assert answered.exists() and waiting.exists()
     open_clocks = set(
-        SlaClock.objects.filter(channel="chat", answered_at__isnull=True).values_list("item_id", flat=True)
+        SlaClock.objects.filter(channel="chat", answered_at__isnull=True).values_list(
+            "item_id", flat=True
+        )
     )
     assert not open_clocks & set(answered.values_list("pk", flat=True))
     assert answered.filter(first_unanswered_at__isnull=False).count() == 0

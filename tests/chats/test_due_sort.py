@@ -20,11 +20,16 @@ INBOX = reverse("chats:inbox")
 
 
 def _rows(body: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'class="conv-row[^"]*" data-conv-row\s+href="[^"]*/(\d+)/', body)]
+    return [
+        int(pk)
+        for pk in re.findall(r'class="conv-row[^"]*" data-conv-row\s+href="[^"]*/(\d+)/', body)
+    ]
 
 
 def _due_in(conversation: Conversation, minutes: int) -> None:
-    SlaClock.objects.filter(channel="chat", item_id=conversation.pk, answered_at__isnull=True).update(
+    SlaClock.objects.filter(
+        channel="chat", item_id=conversation.pk, answered_at__isnull=True
+    ).update(
         sla_due_at=timezone.now() + timedelta(minutes=minutes),
         sla_warn_at=timezone.now() + timedelta(minutes=minutes - 10),
     )
@@ -53,8 +58,12 @@ def test_rows_carry_sla_badges(shops, seller_client, waiting):
 def test_answered_conversation_has_no_badge(shops, seller_client, monkeypatch):
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_a: None)
     conversation = conversation_with(shops.mine)
-    services.chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY,
-                               warnings_confirmed=True)
+    services.chat_message_send(
+        conversation=conversation,
+        author=shops.users[Role.SELLER],
+        text=GOOD_REPLY,
+        warnings_confirmed=True,
+    )
     assert "sla-badge " not in seller_client.get(INBOX).content.decode()
 
 
@@ -78,7 +87,9 @@ def test_due_order_keeps_the_tab_filter_and_search(shops, seller_client, waiting
     Conversation.objects.filter(pk=urgent.pk).update(unread_count=0)  # read, still waiting
     due = seller_client.get(INBOX, {"tab": "unread", "sort": "due"}).content.decode()
     assert _rows(due) == [middle.pk, relaxed.pk]
-    found = seller_client.get(INBOX, {"tab": "unread", "sort": "due", "q": "Спокойная"}).content.decode()
+    found = seller_client.get(
+        INBOX, {"tab": "unread", "sort": "due", "q": "Спокойная"}
+    ).content.decode()
     assert _rows(found) == [relaxed.pk]
 
 

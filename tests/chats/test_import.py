@@ -44,16 +44,30 @@ def test_portal_reply_answers_and_our_own_reply_is_not_duplicated(shops):
     services.chat_message_import_from_marketplace(shop=shops.mine, item=_event())
     conversation = Conversation.objects.get()
     own = Message.objects.create(
-        conversation=conversation, shop=shops.mine, direction=Direction.OUTGOING, text="Ответ",
-        created_at=timezone.now(), delivery_status=DeliveryStatus.SENT, external_id="remote-7",
+        conversation=conversation,
+        shop=shops.mine,
+        direction=Direction.OUTGOING,
+        text="Ответ",
+        created_at=timezone.now(),
+        delivery_status=DeliveryStatus.SENT,
+        external_id="remote-7",
     )
     services.chat_message_import_from_marketplace(
-        shop=shops.mine, item=_event(message_external_id="ev-2", sender="seller", text="Ответ", remote_send_ref=own.external_id)
+        shop=shops.mine,
+        item=_event(
+            message_external_id="ev-2",
+            sender="seller",
+            text="Ответ",
+            remote_send_ref=own.external_id,
+        ),
     )
     assert Message.objects.count() == 2
 
     services.chat_message_import_from_marketplace(
-        shop=shops.mine, item=_event(message_external_id="ev-3", sender="seller", text="Ответили с портала", chat_ref="")
+        shop=shops.mine,
+        item=_event(
+            message_external_id="ev-3", sender="seller", text="Ответили с портала", chat_ref=""
+        ),
     )
     conversation.refresh_from_db()
     assert conversation.first_unanswered_at is None

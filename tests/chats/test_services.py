@@ -33,7 +33,9 @@ def sla_calls(monkeypatch):
 def test_buyer_messages_count_unread_and_start_the_sla_clock_once(shops, sla_calls):
     product = ProductFactory(shop=shops.mine, sku="WB-1", name="Плед")
     first_at = timezone.now() - timedelta(minutes=30)
-    conversation = conversation_with(shops.mine, product=product, texts=("Здравствуйте", "Где заказ?"), at=first_at)
+    conversation = conversation_with(
+        shops.mine, product=product, texts=("Здравствуйте", "Где заказ?"), at=first_at
+    )
 
     assert conversation.unread_count == 2
     assert conversation.first_unanswered_at == first_at
@@ -52,7 +54,10 @@ def test_seller_reply_is_queued_answers_the_buyer_and_delivers_after_commit(
 
     with django_capture_on_commit_callbacks(execute=True):
         message = services.chat_message_send(
-            conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY, files=[pdf_upload(), png_upload()]
+            conversation=conversation,
+            author=shops.users[Role.SELLER],
+            text=GOOD_REPLY,
+            files=[pdf_upload(), png_upload()],
         )
 
     message.refresh_from_db()
@@ -69,11 +74,19 @@ def test_seller_reply_is_queued_answers_the_buyer_and_delivers_after_commit(
     assert [name for name, _kw in sla_calls] == ["started", "stopped"]
 
 
-def test_nothing_is_saved_or_enqueued_when_a_file_is_fake(shops, django_capture_on_commit_callbacks):
+def test_nothing_is_saved_or_enqueued_when_a_file_is_fake(
+    shops, django_capture_on_commit_callbacks
+):
     conversation = conversation_with(shops.mine)
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ValidationError) as refused,
+    ):
         services.chat_message_send(
-            conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY, files=[fake_pdf_upload()]
+            conversation=conversation,
+            author=shops.users[Role.SELLER],
+            text=GOOD_REPLY,
+            files=[fake_pdf_upload()],
         )
     assert "contract.pdf" in refused.value.messages[0]
     assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
@@ -85,17 +98,26 @@ def test_policy_warnings_need_confirmation_and_errors_block(shops):
     conversation = conversation_with(shops.mine)
     seller = shops.users[Role.SELLER]
     with pytest.raises(ReplyNeedsConfirmation):
-        services.chat_message_send(conversation=conversation, author=seller, text="Заказ приедет завтра.")
+        services.chat_message_send(
+            conversation=conversation, author=seller, text="Заказ приедет завтра."
+        )
     message = services.chat_message_send(
-        conversation=conversation, author=seller, text="Заказ приедет завтра.", warnings_confirmed=True
+        conversation=conversation,
+        author=seller,
+        text="Заказ приедет завтра.",
+        warnings_confirmed=True,
     )
     assert message.delivery_status == DeliveryStatus.QUEUED
 
-    with_phone = "Здравствуйте, Анна! Спасибо за вопрос. Позвоните нам: +7 916 123-45-67. Хорошего дня!"
+    with_phone = (
+        "Здравствуйте, Анна! Спасибо за вопрос. Позвоните нам: +7 916 123-45-67. Хорошего дня!"
+    )
     assert services.chat_message_send(conversation=conversation, author=seller, text=with_phone).pk
     shop_policy_update(shop=shops.mine, data={"allow_contacts_in_chat": False})
     with pytest.raises(ReplyBlocked):
-        services.chat_message_send(conversation=conversation, author=seller, text=with_phone, warnings_confirmed=True)
+        services.chat_message_send(
+            conversation=conversation, author=seller, text=with_phone, warnings_confirmed=True
+        )
 
 
 def test_empty_and_too_long_replies_are_refused(shops):
@@ -104,7 +126,9 @@ def test_empty_and_too_long_replies_are_refused(shops):
     with pytest.raises(ValidationError):
         services.chat_message_send(conversation=conversation, author=seller, text="   ")
     with pytest.raises(ValidationError) as too_long:
-        services.chat_message_send(conversation=conversation, author=seller, text="Здравствуйте! " + "а" * 1000)
+        services.chat_message_send(
+            conversation=conversation, author=seller, text="Здравствуйте! " + "а" * 1000
+        )
     assert "1000" in too_long.value.messages[0]
 
 
@@ -123,7 +147,9 @@ def test_product_of_another_shop_is_refused(shops):
 
 def test_summary_refresh_recomputes_denormalised_fields(shops):
     conversation = conversation_with(shops.mine, texts=("Первое", "Второе"))
-    Conversation.objects.filter(pk=conversation.pk).update(unread_count=0, last_message_excerpt="", first_unanswered_at=None)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        unread_count=0, last_message_excerpt="", first_unanswered_at=None
+    )
     conversation.refresh_from_db()
     services.conversation_summary_refresh(conversation=conversation)
     assert conversation.unread_count == 2
@@ -137,7 +163,10 @@ def test_marketplace_files_are_typed_by_their_bytes_not_their_label(shops, recor
     from chats.demo import demo_png
 
     conversation = conversation_with(shops.mine)
-    files = [("page.png", "image/png", b"<html><script>alert(1)</script></html>"), ("photo.bin", "", demo_png(1, (1, 2, 3)))]
+    files = [
+        ("page.png", "image/png", b"<html><script>alert(1)</script></html>"),
+        ("photo.bin", "", demo_png(1, (1, 2, 3))),
+    ]
     if record == "buyer":
         message = services.buyer_message_receive(conversation=conversation, text="Вот", files=files)
     else:

@@ -33,9 +33,20 @@ def _queries(client, url: str) -> int:
 def _fill(shop, count: int, *, start: int = 0) -> None:
     for i in range(start, start + count):
         product = ProductFactory(shop=shop, sku=f"WB-{7000 + i}", name=f"Товар номер {i}")
-        conversation = conversation_with(shop, buyer=f"Покупатель {i}", product=product, texts=("Здравствуйте, вопрос по заказу", "Фото"))
+        conversation = conversation_with(
+            shop,
+            buyer=f"Покупатель {i}",
+            product=product,
+            texts=("Здравствуйте, вопрос по заказу", "Фото"),
+        )
         message = Message.objects.filter(conversation=conversation).last()
-        services._store_attachment(message=message, name="p.pdf", content_type="application/pdf", data=pdf_upload(), size=10)
+        services._store_attachment(
+            message=message,
+            name="p.pdf",
+            content_type="application/pdf",
+            data=pdf_upload(),
+            size=10,
+        )
 
 
 # Session, user, membership, shell memberships, unread count, the list (+ matching products
@@ -43,8 +54,16 @@ def _fill(shop, count: int, *, start: int = 0) -> None:
 # of the page (one due_at_map; in due-soon mode the clock page is the list's first query), savepoints.
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", 9), ("?tab=unread", 9), ("?q=WB-7001", 11), ("?q=Покупатель", 11), ("?q=заказу", 11), ("?group=1", 10),
-     ("?tab=unread&sort=due", 9), ("?tab=unread&sort=due&q=заказу", 11)],
+    [
+        ("", 9),
+        ("?tab=unread", 9),
+        ("?q=WB-7001", 11),
+        ("?q=Покупатель", 11),
+        ("?q=заказу", 11),
+        ("?group=1", 10),
+        ("?tab=unread&sort=due", 9),
+        ("?tab=unread&sort=due&q=заказу", 11),
+    ],
     ids=["all", "unread", "sku", "buyer", "word", "grouped", "due", "due-search"],
 )
 def test_list_runs_a_constant_number_of_queries(shops, seller_client, query, expected):
@@ -59,23 +78,33 @@ def test_list_runs_a_constant_number_of_queries(shops, seller_client, query, exp
 def test_conversation_view_runs_a_constant_number_of_queries(shops, seller_client):
     product = ProductFactory(shop=shops.mine)
     short = conversation_with(shops.mine, product=product, texts=("Один",))
-    long = conversation_with(shops.mine, product=product, texts=tuple(f"Сообщение {i}" for i in range(120)))
+    long = conversation_with(
+        shops.mine, product=product, texts=tuple(f"Сообщение {i}" for i in range(120))
+    )
     for conversation in (short, long):
         message = conversation.messages.first()
-        services._store_attachment(message=message, name="p.png", content_type="image/png", data=png_upload(), size=10)
-    counts = {_queries(seller_client, reverse("chats:conversation", args=[c.pk])) for c in (short, long)}
+        services._store_attachment(
+            message=message, name="p.png", content_type="image/png", data=png_upload(), size=10
+        )
+    counts = {
+        _queries(seller_client, reverse("chats:conversation", args=[c.pk])) for c in (short, long)
+    }
     assert len(counts) == 1, counts
     assert counts.pop() == 16  # 12 statements (incl. the list's SLA badges) + 4 savepoints
 
 
 def test_long_conversation_renders_only_the_latest_page_and_pages_upward(shops, seller_client):
-    conversation = conversation_with(shops.mine, texts=tuple(f"Сообщение номер {i:03d}" for i in range(300)))
+    conversation = conversation_with(
+        shops.mine, texts=tuple(f"Сообщение номер {i:03d}" for i in range(300))
+    )
     html = seller_client.get(reverse("chats:conversation", args=[conversation.pk])).content.decode()
     assert html.count('class="msg msg-in') == 40
     assert "Сообщение номер 299" in html and "Сообщение номер 259" not in html
     assert "older-loader" in html
 
-    older_url = html.split('id="older-loader">')[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    older_url = (
+        html.split('id="older-loader">')[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    )
     older = seller_client.get(older_url, HTTP_HX_REQUEST="true").content.decode()
     assert "Сообщение номер 259" in older and "Сообщение номер 299" not in older
 
@@ -86,7 +115,11 @@ def test_opening_a_conversation_marks_it_read_and_the_counter_drops(shops, selle
     badge = reverse("chats:unread_badge")
     assert seller_client.get(badge).content.decode().strip() == "2"
 
-    response = seller_client.get(reverse("chats:conversation", args=[first.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="thread")
+    response = seller_client.get(
+        reverse("chats:conversation", args=[first.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="thread",
+    )
     assert "chats:read" in response["HX-Trigger"]
     assert seller_client.get(badge).content.decode().strip() == "1"
     unread_page = seller_client.get(reverse("chats:inbox") + "?tab=unread").content.decode()
@@ -96,7 +129,9 @@ def test_opening_a_conversation_marks_it_read_and_the_counter_drops(shops, selle
 
 def test_search_finds_by_word_form_sku_and_buyer_and_highlights(shops, seller_client):
     kettle = ProductFactory(shop=shops.mine, sku="WB-150320", name="Чайник стеклянный")
-    conversation_with(shops.mine, buyer="Ирина Смирнова", product=kettle, texts=("Чайник пришёл с трещиной",))
+    conversation_with(
+        shops.mine, buyer="Ирина Смирнова", product=kettle, texts=("Чайник пришёл с трещиной",)
+    )
     conversation_with(shops.mine, buyer="Олег", texts=("Когда привезут мои заказы?",))
     other_shop = conversation_with(shops.other, buyer="Ирина Чужая", texts=("Чужие заказы",))
 
@@ -145,11 +180,16 @@ def test_search_inside_a_conversation_steps_through_hits(shops, seller_client):
     assert "2 / 2" in older and "Где <mark>посылка</mark>?" in older
 
 
-def test_send_with_a_pdf_redirects_and_queues(shops, seller_client, django_capture_on_commit_callbacks, monkeypatch):
+def test_send_with_a_pdf_redirects_and_queues(
+    shops, seller_client, django_capture_on_commit_callbacks, monkeypatch
+):
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
     conversation = conversation_with(shops.mine)
     with django_capture_on_commit_callbacks(execute=True):
-        response = seller_client.post(reverse("chats:send", args=[conversation.pk]), {"text": GOOD_REPLY, "files": [pdf_upload()]})
+        response = seller_client.post(
+            reverse("chats:send", args=[conversation.pk]),
+            {"text": GOOD_REPLY, "files": [pdf_upload()]},
+        )
     assert response.status_code == 302
     message = Message.objects.get(direction=Direction.OUTGOING)
     assert message.delivery_status == DeliveryStatus.QUEUED
@@ -181,11 +221,17 @@ def test_contacts_refused_when_the_shop_forbids_them(shops, seller_client):
     assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
 
 
-def test_failed_message_shows_and_can_be_sent_again(shops, seller_client, monkeypatch, django_capture_on_commit_callbacks):
+def test_failed_message_shows_and_can_be_sent_again(
+    shops, seller_client, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
     conversation = conversation_with(shops.mine)
-    message = services.chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY)
-    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.FAILED, failure_reason="HTTP 503")
+    message = services.chat_message_send(
+        conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY
+    )
+    Message.objects.filter(pk=message.pk).update(
+        delivery_status=DeliveryStatus.FAILED, failure_reason="HTTP 503"
+    )
     page = seller_client.get(reverse("chats:conversation", args=[conversation.pk])).content.decode()
     assert "Не отправлено" in page and "HTTP 503" in page and "Отправить ещё раз" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -197,9 +243,13 @@ def test_failed_message_shows_and_can_be_sent_again(shops, seller_client, monkey
 def test_attachment_files_are_served_only_to_their_shop(shops, seller_client):
     conversation = conversation_with(shops.other)
     message = conversation.messages.get()
-    attachment = services._store_attachment(message=message, name="p.pdf", content_type="application/pdf", data=pdf_upload(), size=10)
+    attachment = services._store_attachment(
+        message=message, name="p.pdf", content_type="application/pdf", data=pdf_upload(), size=10
+    )
     assert seller_client.get(reverse("chats:attachment", args=[attachment.pk])).status_code == 404
-    assert seller_client.get(reverse("chats:conversation", args=[conversation.pk])).status_code == 404
+    assert (
+        seller_client.get(reverse("chats:conversation", args=[conversation.pk])).status_code == 404
+    )
 
 
 def test_empty_inbox_says_so(shops, seller_client):
@@ -214,7 +264,9 @@ def test_list_pages_with_a_cursor(shops, seller_client):
     first = seller_client.get(reverse("chats:inbox")).content.decode()
     assert first.count("data-conv-row") == 30
     more = first.split('id="list-more" href="')[1].split('"')[0].replace("&amp;", "&")
-    second = seller_client.get(more, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-more").content.decode()
+    second = seller_client.get(
+        more, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-more"
+    ).content.decode()
     assert second.count("data-conv-row") == 3
     assert "Покупатель 00" in second and "list-more" not in second
 
@@ -226,7 +278,9 @@ def test_warnings_can_be_confirmed_and_sent(shops, seller_client, monkeypatch):
     refused = seller_client.post(url, {"text": "Заказ приедет завтра."}, HTTP_HX_REQUEST="true")
     assert 'name="warnings_confirmed"' in refused.content.decode()
     assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
-    sent = seller_client.post(url, {"text": "Заказ приедет завтра.", "warnings_confirmed": "1"}, HTTP_HX_REQUEST="true")
+    sent = seller_client.post(
+        url, {"text": "Заказ приедет завтра.", "warnings_confirmed": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert sent.status_code == 200 and "Заказ приедет завтра." in sent.content.decode()
     assert Message.objects.filter(direction=Direction.OUTGOING).count() == 1
 
@@ -234,9 +288,13 @@ def test_warnings_can_be_confirmed_and_sent(shops, seller_client, monkeypatch):
 def test_queued_message_fragment_polls_until_delivered(shops, seller_client, monkeypatch):
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
     conversation = conversation_with(shops.mine)
-    message = services.chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY)
+    message = services.chat_message_send(
+        conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY
+    )
     url = reverse("chats:message", args=[message.pk])
-    assert 'hx-trigger="every 3s"' in seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        'hx-trigger="every 3s"' in seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    )
     services.chat_message_deliver(message_id=message.pk)
     delivered = seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "every 3s" not in delivered and "Отправлено" in delivered
@@ -245,7 +303,9 @@ def test_queued_message_fragment_polls_until_delivered(shops, seller_client, mon
 def test_incoming_file_with_a_false_label_is_only_offered_as_a_download(shops, seller_client):
     conversation = services.conversation_create(shop=shops.mine, buyer_name="Анна")
     services.buyer_message_receive(
-        conversation=conversation, text="Смотрите", files=[("photo.jpg", "image/jpeg", b"<html><script>alert(1)</script>")]
+        conversation=conversation,
+        text="Смотрите",
+        files=[("photo.jpg", "image/jpeg", b"<html><script>alert(1)</script>")],
     )
     attachment = conversation.messages.get().attachments.get()
     assert attachment.content_type == "application/octet-stream"
@@ -258,7 +318,8 @@ def test_a_reply_with_a_nul_character_is_refused_with_a_message(shops, seller_cl
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
     conversation = conversation_with(shops.mine)
     response = seller_client.post(
-        reverse("chats:send", args=[conversation.pk]), {"text": "Здравствуйте!\x00 Спасибо", "warnings_confirmed": "1"}
+        reverse("chats:send", args=[conversation.pk]),
+        {"text": "Здравствуйте!\x00 Спасибо", "warnings_confirmed": "1"},
     )
     assert response.status_code == 400
     assert 'id="reply-errors"' in response.content.decode()

@@ -27,7 +27,9 @@ def worker() -> Iterator[None]:
 
 def test_reply_posted_through_the_view_is_delivered_by_the_worker(shops, seller_client, worker):
     conversation = conversation_with(shops.mine)
-    response = seller_client.post(reverse("chats:send", args=[conversation.pk]), {"text": GOOD_REPLY, "files": [pdf_upload()]})
+    response = seller_client.post(
+        reverse("chats:send", args=[conversation.pk]), {"text": GOOD_REPLY, "files": [pdf_upload()]}
+    )
     assert response.status_code == 302
 
     message = Message.objects.get(direction=Direction.OUTGOING)

@@ -52,7 +52,9 @@ ROUTES = list(_walk(get_resolver().url_patterns))
 
 def _model_for_kwarg(kwarg: str):
     if not kwarg.endswith("_id"):
-        raise AssertionError(f"URL kwarg {kwarg!r}: name object ids <model>_id so access can be checked")
+        raise AssertionError(
+            f"URL kwarg {kwarg!r}: name object ids <model>_id so access can be checked"
+        )
     wanted = kwarg[: -len("_id")].replace("_", "")
     matches = [model for model in apps.get_models() if model._meta.model_name == wanted]
     assert len(matches) == 1, f"URL kwarg {kwarg!r} names no unique model ({wanted!r})"
@@ -91,7 +93,9 @@ def demo_data(django_db_setup, django_db_blocker):
 def demo(demo_data, db):
     user_model = get_user_model()
     mine, other = (Shop.objects.get(name=spec.name) for spec in DEMO_SHOPS)
-    users = {role: user_model.objects.get(username=demo_login(DEMO_SHOPS[0], role)) for role in Role}
+    users = {
+        role: user_model.objects.get(username=demo_login(DEMO_SHOPS[0], role)) for role in Role
+    }
     return mine, other, users
 
 
@@ -132,4 +136,6 @@ def test_route_access(route: Route, demo):
         client = Client()
         client.force_login(users[Role.ADMIN])
         response = _request(client, foreign_url)
-        assert response.status_code == 404, f"admin of {mine} on {foreign_url} -> {response.status_code}"
+        assert response.status_code == 404, (
+            f"admin of {mine} on {foreign_url} -> {response.status_code}"
+        )

@@ -28,7 +28,9 @@ def listed(shops):
         "question": question_create(shop=shops.mine, text="Можно стирать плед?", product=product),
         "other_question": question_create(shop=shops.mine, text="Когда будет кофемолка?"),
         "review": review_create(shop=shops.mine, rating=5, text="Отличный плед", buyer_name="Анна"),
-        "other_review": review_create(shop=shops.mine, rating=4, text="Кофемолка шумит", buyer_name="Олег"),
+        "other_review": review_create(
+            shop=shops.mine, rating=4, text="Кофемолка шумит", buyer_name="Олег"
+        ),
         "conversation": conversation_with(shops.mine, buyer="Борис Орлов", product=product),
         "other_conversation": conversation_with(shops.mine, buyer="Вера Котова"),
     }
@@ -49,7 +51,9 @@ def _conversations(body: str) -> tuple[int, bool, bool]:
 def test_a_bad_number_drops_only_its_own_filter(seller_client, listed, bad):
     questions = _get(seller_client, "questions:list", {"q": "плед", "product": bad})
     assert f'data-question="{listed["question"].pk}"' in questions
-    assert f'data-question="{listed["other_question"].pk}"' not in questions  # the search still applies
+    assert (
+        f'data-question="{listed["other_question"].pk}"' not in questions
+    )  # the search still applies
 
     reviews = _get(seller_client, "reviews:list", {"q": "плед", "product": bad, "rating": bad})
     assert listed["review"].text in reviews and listed["other_review"].text not in reviews
@@ -88,5 +92,10 @@ def test_a_nul_character_in_a_search_is_no_server_error(seller_client, listed):
 
 @pytest.mark.parametrize("bad", NOT_NUMBERS)
 def test_a_bad_hit_number_opens_the_first_hit(seller_client, listed, bad):
-    page = _get(seller_client, "chats:conversation", {"find": "заказ", "hit": bad}, listed["conversation"].pk)
+    page = _get(
+        seller_client,
+        "chats:conversation",
+        {"find": "заказ", "hit": bad},
+        listed["conversation"].pk,
+    )
     assert 'id="hit-counter"' in page and "1 / 1" in page

@@ -71,7 +71,9 @@ def test_pages_walk_every_row_once_when_rows_share_a_moment(shops):
     moment = datetime(2026, 5, 1, 10, 0, 0, 123_457, tzinfo=UTC)
     # Seven questions, five of them in the same microsecond: only the pk tells them apart.
     created = [
-        question_create(shop=shops.mine, text=f"Вопрос {n}", created_at=moment - timedelta(microseconds=n // 5))
+        question_create(
+            shop=shops.mine, text=f"Вопрос {n}", created_at=moment - timedelta(microseconds=n // 5)
+        )
         for n in range(7)
     ]
     newest_first = sorted(created, key=lambda q: (q.created_at, q.pk), reverse=True)

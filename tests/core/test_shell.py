@@ -47,12 +47,20 @@ def test_member_without_shop_sees_explanation(client, db):
 
 def test_admin_adds_member_and_bad_input_keeps_form(admin_client_shop, shops):
     url = reverse("core:member_list")
-    bad = admin_client_shop.post(url, {"username": "mine-seller", "password": "x", "role": "seller"})
+    bad = admin_client_shop.post(
+        url, {"username": "mine-seller", "password": "x", "role": "seller"}
+    )
     assert bad.status_code == 200
     text = bad.content.decode()
     assert "занят" in text  # login taken, in Russian
     ok = admin_client_shop.post(
-        url, {"username": "new-person", "first_name": "Анна", "password": "a-Long-pass-42", "role": "manager"}
+        url,
+        {
+            "username": "new-person",
+            "first_name": "Анна",
+            "password": "a-Long-pass-42",
+            "role": "manager",
+        },
     )
     assert ok.status_code == 302
     assert shops.mine.memberships.filter(user__username="new-person", role=Role.MANAGER).exists()
@@ -100,7 +108,12 @@ def test_new_shop_gets_default_templates_after_commit(db, django_capture_on_comm
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            shop = shop_create(name="Новый магазин", marketplace="ozon", time_zone="Europe/Moscow", default_language="ru")
+            shop = shop_create(
+                name="Новый магазин",
+                marketplace="ozon",
+                time_zone="Europe/Moscow",
+                default_language="ru",
+            )
             assert not ReplyTemplate.objects.filter(shop=shop).exists()  # nothing before the commit
     finally:
         app.conf.task_always_eager = False

@@ -43,8 +43,9 @@ def _connect(shops, wb_fake, wb_token):
     shop = shops.mine
     shop.marketplace = Marketplace.WILDBERRIES
     shop.save()
-    services.account_settings_update(shop=shop, enabled=True, feedbacks_base_url=wb_fake.url,
-                                     chat_base_url=wb_fake.url)
+    services.account_settings_update(
+        shop=shop, enabled=True, feedbacks_base_url=wb_fake.url, chat_base_url=wb_fake.url
+    )
     return services.account_token_set(shop=shop, token=wb_token)
 
 

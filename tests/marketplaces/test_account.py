@@ -33,18 +33,27 @@ def test_the_settings_page_never_shows_the_token(shops, manager_client):
 
 
 def test_a_manager_saves_a_token_through_the_form(shops, manager_client):
-    response = manager_client.post(reverse("marketplaces:account"), {"action": "token", "token": SECRET})
+    response = manager_client.post(
+        reverse("marketplaces:account"), {"action": "token", "token": SECRET}
+    )
     assert response.status_code == 302
     assert token_decrypt(MarketplaceAccount.objects.get(shop=shops.mine).token_encrypted) == SECRET
-    bad = manager_client.post(reverse("marketplaces:account"), {"action": "token", "token": "two words"})
-    assert bad.status_code == 200 and token_decrypt(MarketplaceAccount.objects.get(shop=shops.mine).token_encrypted) == SECRET
+    bad = manager_client.post(
+        reverse("marketplaces:account"), {"action": "token", "token": "two words"}
+    )
+    assert (
+        bad.status_code == 200
+        and token_decrypt(MarketplaceAccount.objects.get(shop=shops.mine).token_encrypted) == SECRET
+    )
 
 
 def test_a_seller_cannot_open_the_connection_settings(shops, seller_client):
     assert seller_client.get(reverse("marketplaces:account")).status_code == 403
 
 
-def test_connection_test_against_the_fake_and_with_a_wrong_token(wb_fake, wb_account, manager_client, caplog, wb_token):
+def test_connection_test_against_the_fake_and_with_a_wrong_token(
+    wb_fake, wb_account, manager_client, caplog, wb_token
+):
     caplog.set_level(logging.DEBUG)
     ok = manager_client.post(reverse("marketplaces:test_connection"), HTTP_HX_REQUEST="true")
     assert "Connected" in ok.content.decode() or "Подключено" in ok.content.decode()
@@ -66,8 +75,13 @@ def test_sync_and_send_never_log_the_token(wb_fake, wb_account, wb_token, caplog
     wb_fake.inject("500", path="/api/v1/questions", method="PATCH")
     services.account_sync(account_id=wb_account.pk)
     question = next(iter(wb_fake.questions))
-    item = services.outbox_enqueue(shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER, target_ref=question,
-                                   payload={"text": "Ответ"}, idempotency_key="log-check")
+    item = services.outbox_enqueue(
+        shop=wb_account.shop,
+        kind=OutboundKind.QUESTION_ANSWER,
+        target_ref=question,
+        payload={"text": "Ответ"},
+        idempotency_key="log-check",
+    )
     services.outbox_deliver(item_id=item.pk)
     assert caplog.records
     assert wb_token not in caplog.text
@@ -75,17 +89,26 @@ def test_sync_and_send_never_log_the_token(wb_fake, wb_account, wb_token, caplog
     assert wb_token not in item.last_error
 
 
-def test_manager_page_lists_outgoing_replies_with_retry(wb_fake, wb_account, shops, manager_client, seller_client):
+def test_manager_page_lists_outgoing_replies_with_retry(
+    wb_fake, wb_account, shops, manager_client, seller_client
+):
     from sellerdesk.marketplaces.models import OutboundKind, OutboundState
 
-    item = services.outbox_enqueue(shop=wb_account.shop, kind=OutboundKind.CHAT_MESSAGE, target_ref="bad-sign",
-                                   payload={"text": "Добрый день"}, idempotency_key="page-check")
+    item = services.outbox_enqueue(
+        shop=wb_account.shop,
+        kind=OutboundKind.CHAT_MESSAGE,
+        target_ref="bad-sign",
+        payload={"text": "Добрый день"},
+        idempotency_key="page-check",
+    )
     services.outbox_deliver(item_id=item.pk)
     item.refresh_from_db()
     assert item.state == OutboundState.FAILED
     html = manager_client.get(reverse("marketplaces:account")).content.decode()
     assert "Добрый день" in html and "Invalid signature" in html
-    response = seller_client.post(reverse("marketplaces:outbox_retry", args=[item.pk]), HTTP_HX_REQUEST="true")
+    response = seller_client.post(
+        reverse("marketplaces:outbox_retry", args=[item.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.state == OutboundState.QUEUED

@@ -32,15 +32,18 @@ def tasks_inline():
 @pytest.mark.django_db
 def test_one_resolution_marketplace_connector_else_local(wb_account_apps, shops):
     assert isinstance(base.get_connector(wb_account_apps.shop), WildberriesConnector)
-    assert isinstance(get_connector(wb_account_apps.shop), WildberriesConnector)  # the package's name too
+    assert isinstance(
+        get_connector(wb_account_apps.shop), WildberriesConnector
+    )  # the package's name too
     assert isinstance(base.get_connector(shops.other), LocalConnector)
     assert isinstance(base.get_connector(ShopFactory()), LocalConnector)
     services.account_token_remove(shop=wb_account_apps.shop)
     assert isinstance(base.get_connector(wb_account_apps.shop), LocalConnector)
 
 
-def test_chat_reply_and_question_answer_land_in_the_fake(wb_fake, wb_account_apps, shops, tasks_inline,
-                                                          django_capture_on_commit_callbacks):
+def test_chat_reply_and_question_answer_land_in_the_fake(
+    wb_fake, wb_account_apps, shops, tasks_inline, django_capture_on_commit_callbacks
+):
     shop = wb_account_apps.shop
     remote_question = wb_fake.add_question("Есть ли гарантия на кофемолку?")
     chat = wb_fake.add_chat("Ирина")
@@ -51,13 +54,21 @@ def test_chat_reply_and_question_answer_land_in_the_fake(wb_fake, wb_account_app
     seller = shops.users[Role.SELLER]
 
     with django_capture_on_commit_callbacks(execute=True):
-        question_answer(question=question, text="Да, гарантия один год.", user=seller, warnings_confirmed=True)
+        question_answer(
+            question=question, text="Да, гарантия один год.", user=seller, warnings_confirmed=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        reply = chat_message_send(conversation=conversation, author=seller, text="Доставим в четверг.",
-                                  warnings_confirmed=True)
+        reply = chat_message_send(
+            conversation=conversation,
+            author=seller,
+            text="Доставим в четверг.",
+            warnings_confirmed=True,
+        )
 
     assert wb_fake.questions[remote_question["id"]]["answer"]["text"] == "Да, гарантия один год."
-    assert [e["message"]["text"] for e in wb_fake.seller_messages(chat["chatID"])] == ["Доставим в четверг."]
+    assert [e["message"]["text"] for e in wb_fake.seller_messages(chat["chatID"])] == [
+        "Доставим в четверг."
+    ]
     question.refresh_from_db()
     reply.refresh_from_db()
     assert question.delivery_status == QuestionDelivery.SENT
@@ -65,13 +76,20 @@ def test_chat_reply_and_question_answer_land_in_the_fake(wb_fake, wb_account_app
     assert reply.external_id.startswith(chat["chatID"])  # Wildberries' reference, not a local one
 
 
-def test_question_retry_waits_as_long_as_wildberries_asks(wb_fake, wb_account_apps, shops, monkeypatch,
-                                                         tasks_inline, django_capture_on_commit_callbacks):
+def test_question_retry_waits_as_long_as_wildberries_asks(
+    wb_fake, wb_account_apps, shops, monkeypatch, tasks_inline, django_capture_on_commit_callbacks
+):
     shop = wb_account_apps.shop
     remote_question = wb_fake.add_question("Какой вес?")
     services.account_sync(account_id=wb_account_apps.pk)
     question = Question.objects.for_shop(shop).get(external_id=remote_question["id"])
-    wb_fake.inject("429", path="/api/v1/questions", method="PATCH", times=10, retry_headers={"X-Ratelimit-Retry": "120"})
+    wb_fake.inject(
+        "429",
+        path="/api/v1/questions",
+        method="PATCH",
+        times=10,
+        retry_headers={"X-Ratelimit-Retry": "120"},
+    )
     countdowns: list[int] = []
 
     class Stop(Exception):
@@ -83,14 +101,17 @@ def test_question_retry_waits_as_long_as_wildberries_asks(wb_fake, wb_account_ap
 
     monkeypatch.setattr(question_tasks.question_deliver, "retry", retry)
     with pytest.raises(Stop), django_capture_on_commit_callbacks(execute=True):
-        question_answer(question=question, text="1,2 кг", user=shops.users[Role.SELLER], warnings_confirmed=True)
+        question_answer(
+            question=question, text="1,2 кг", user=shops.users[Role.SELLER], warnings_confirmed=True
+        )
     assert countdowns == [120]  # not the 15 s of the first backoff step
     question.refresh_from_db()
     assert question.delivery_status == QuestionDelivery.PENDING
 
 
-def test_chat_retry_waits_as_long_as_wildberries_asks(wb_fake, wb_account_apps, shops, monkeypatch,
-                                                     django_capture_on_commit_callbacks):
+def test_chat_retry_waits_as_long_as_wildberries_asks(
+    wb_fake, wb_account_apps, shops, monkeypatch, django_capture_on_commit_callbacks
+):
     from chats import tasks as chat_tasks
 
     chat = wb_fake.add_chat("Олег")
@@ -98,9 +119,15 @@ def test_chat_retry_waits_as_long_as_wildberries_asks(wb_fake, wb_account_apps, 
     services.account_sync(account_id=wb_account_apps.pk)
     conversation = Conversation.objects.for_shop(wb_account_apps.shop).get()
     monkeypatch.setattr(chat_tasks.chat_message_deliver_task, "delay", lambda *_a: None)
-    reply = chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text="Здравствуйте!",
-                              warnings_confirmed=True)
-    wb_fake.inject("429", path="/api/v1/seller/message", times=10, retry_headers={"X-Ratelimit-Retry": "90"})
+    reply = chat_message_send(
+        conversation=conversation,
+        author=shops.users[Role.SELLER],
+        text="Здравствуйте!",
+        warnings_confirmed=True,
+    )
+    wb_fake.inject(
+        "429", path="/api/v1/seller/message", times=10, retry_headers={"X-Ratelimit-Retry": "90"}
+    )
     countdowns: list[int] = []
 
     class Stop(Exception):
@@ -118,8 +145,9 @@ def test_chat_retry_waits_as_long_as_wildberries_asks(wb_fake, wb_account_apps, 
     assert reply.delivery_status == DeliveryStatus.QUEUED and reply.failure_reason
 
 
-def test_a_refused_token_marks_the_account_for_a_new_one(wb_fake, wb_account_apps, shops,
-                                                         django_capture_on_commit_callbacks, monkeypatch):
+def test_a_refused_token_marks_the_account_for_a_new_one(
+    wb_fake, wb_account_apps, shops, django_capture_on_commit_callbacks, monkeypatch
+):
     from chats import services as chat_services
 
     chat = wb_fake.add_chat("Анна")
@@ -127,16 +155,21 @@ def test_a_refused_token_marks_the_account_for_a_new_one(wb_fake, wb_account_app
     services.account_sync(account_id=wb_account_apps.pk)
     conversation = Conversation.objects.for_shop(wb_account_apps.shop).get()
     monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_a: None)
-    reply = chat_message_send(conversation=conversation, author=shops.users[Role.SELLER], text="Добрый день!",
-                              warnings_confirmed=True)
+    reply = chat_message_send(
+        conversation=conversation,
+        author=shops.users[Role.SELLER],
+        text="Добрый день!",
+        warnings_confirmed=True,
+    )
     wb_fake.revoke(next(iter(wb_fake.valid_tokens)))
     message = chat_services.chat_message_deliver(message_id=reply.pk)
     assert message.delivery_status == DeliveryStatus.FAILED
     assert MarketplaceAccount.objects.get(pk=wb_account_apps.pk).auth_failed
 
 
-def test_items_the_marketplace_never_gave_us_are_delivered_locally(wb_fake, wb_account_apps, shops, tasks_inline,
-                                                                   django_capture_on_commit_callbacks):
+def test_items_the_marketplace_never_gave_us_are_delivered_locally(
+    wb_fake, wb_account_apps, shops, tasks_inline, django_capture_on_commit_callbacks
+):
     """Demo data or a question typed in by hand has no address on Wildberries: nothing goes there."""
     from chats.services import conversation_create
     from questions.services import question_create
@@ -146,10 +179,17 @@ def test_items_the_marketplace_never_gave_us_are_delivered_locally(wb_fake, wb_a
     with django_capture_on_commit_callbacks(execute=True):
         question = question_create(shop=shop, text="Есть ли доставка в Казань?")
     with django_capture_on_commit_callbacks(execute=True):
-        question_answer(question=question, text="Да, доставляем по всей России.", user=seller, warnings_confirmed=True)
+        question_answer(
+            question=question,
+            text="Да, доставляем по всей России.",
+            user=seller,
+            warnings_confirmed=True,
+        )
     conversation = conversation_create(shop=shop, buyer_name="Пётр")
     with django_capture_on_commit_callbacks(execute=True):
-        reply = chat_message_send(conversation=conversation, author=seller, text="Здравствуйте!", warnings_confirmed=True)
+        reply = chat_message_send(
+            conversation=conversation, author=seller, text="Здравствуйте!", warnings_confirmed=True
+        )
     question.refresh_from_db()
     reply.refresh_from_db()
     assert question.delivery_status == QuestionDelivery.SENT

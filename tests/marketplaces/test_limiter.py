@@ -48,9 +48,13 @@ def test_several_workers_on_one_token_never_get_a_429(wb_fake, wb_token):
     errors: list[Exception] = []
 
     def worker() -> None:
-        client = WildberriesClient(token=wb_token, feedbacks_base_url=wb_fake.url, chat_base_url=wb_fake.url,
-                                   limiter=rate.RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL)),
-                                   max_429_retries=0)
+        client = WildberriesClient(
+            token=wb_token,
+            feedbacks_base_url=wb_fake.url,
+            chat_base_url=wb_fake.url,
+            limiter=rate.RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL)),
+            max_429_retries=0,
+        )
         try:
             for _ in range(4):
                 client.has_new()
@@ -72,16 +76,21 @@ def test_several_workers_on_one_token_never_get_a_429(wb_fake, wb_token):
 def test_a_429_with_a_retry_header_is_waited_out_and_shared(wb_fake, wb_token):
     limiter = rate.RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL))
     wb_fake.inject("429", retry_headers={"X-Ratelimit-Retry": "1"})
-    client = WildberriesClient(token=wb_token, feedbacks_base_url=wb_fake.url, chat_base_url=wb_fake.url,
-                               limiter=limiter)
+    client = WildberriesClient(
+        token=wb_token, feedbacks_base_url=wb_fake.url, chat_base_url=wb_fake.url, limiter=limiter
+    )
     assert client.has_new() == {"hasNewQuestions": False, "hasNewFeedbacks": False}
     assert len(wb_fake.requests) == 2  # the 429, then one successful retry
 
 
 def test_a_long_retry_hint_is_handed_to_the_caller(wb_fake, wb_token):
     wb_fake.inject("429", retry_headers={"X-Ratelimit-Retry": "120"})
-    client = WildberriesClient(token=wb_token, feedbacks_base_url=wb_fake.url, chat_base_url=wb_fake.url,
-                               limiter=rate.LocalRateLimiter())
+    client = WildberriesClient(
+        token=wb_token,
+        feedbacks_base_url=wb_fake.url,
+        chat_base_url=wb_fake.url,
+        limiter=rate.LocalRateLimiter(),
+    )
     with pytest.raises(WildberriesRateLimited) as caught:
         client.has_new()
     assert caught.value.retry_after == 120 and caught.value.retryable
@@ -92,7 +101,9 @@ def test_the_fake_enforces_the_documented_burst(wb_fake, wb_token):
     import httpx
 
     with httpx.Client(headers={"Authorization": wb_token}) as http:
-        statuses = [http.get(f"{wb_fake.url}/api/v1/new-feedbacks-questions").status_code for _ in range(20)]
+        statuses = [
+            http.get(f"{wb_fake.url}/api/v1/new-feedbacks-questions").status_code for _ in range(20)
+        ]
     assert statuses[:6] == [200] * 6
     assert 429 in statuses[6:]
     assert wb_fake.rate_limited == statuses.count(429)
@@ -102,10 +113,15 @@ def test_the_fake_validates_documented_parameters(wb_fake, wb_token):
     import httpx
 
     headers = {"Authorization": wb_token}
-    missing = httpx.get(f"{wb_fake.url}/api/v1/questions", params={"take": 10, "skip": 0}, headers=headers)
+    missing = httpx.get(
+        f"{wb_fake.url}/api/v1/questions", params={"take": 10, "skip": 0}, headers=headers
+    )
     assert missing.status_code == 400 and missing.json()["error"] is True
-    too_far = httpx.get(f"{wb_fake.url}/api/v1/questions", params={"isAnswered": "false", "take": 9000, "skip": 2000},
-                        headers=headers)
+    too_far = httpx.get(
+        f"{wb_fake.url}/api/v1/questions",
+        params={"isAnswered": "false", "take": 9000, "skip": 2000},
+        headers=headers,
+    )
     assert too_far.status_code == 400
     zero = httpx.get(f"{wb_fake.url}/api/v1/seller/events", params={"next": 0}, headers=headers)
     assert zero.status_code == 400 and zero.json()["detail"] == 'Invalid value for "next"'

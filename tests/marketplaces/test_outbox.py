@@ -16,14 +16,21 @@ from sellerdesk.marketplaces.selectors import outbound_items_for_targets
 
 
 def _enqueue(shop, kind, target, text, key=None, **payload):
-    return services.outbox_enqueue(shop=shop, kind=kind, target_ref=target, payload={"text": text, **payload},
-                                   idempotency_key=key or f"{kind}:{hashlib.sha1(f'{target}:{text}'.encode()).hexdigest()}")
+    return services.outbox_enqueue(
+        shop=shop,
+        kind=kind,
+        target_ref=target,
+        payload={"text": text, **payload},
+        idempotency_key=key or f"{kind}:{hashlib.sha1(f'{target}:{text}'.encode()).hexdigest()}",
+    )
 
 
 def _deliver_until_settled(item, limit=6):
     """What the task queue does: run due attempts (we skip the backoff wait)."""
     for _ in range(limit):
-        OutboundItem.objects.filter(pk=item.pk, state=OutboundState.QUEUED).update(next_attempt_at=timezone.now())
+        OutboundItem.objects.filter(pk=item.pk, state=OutboundState.QUEUED).update(
+            next_attempt_at=timezone.now()
+        )
         services.outbox_deliver(item_id=item.pk)
         item.refresh_from_db()
         if item.state in (OutboundState.SENT, OutboundState.FAILED):
@@ -31,7 +38,9 @@ def _deliver_until_settled(item, limit=6):
     return item
 
 
-def test_answers_declines_review_replies_and_chat_messages_reach_the_marketplace(wb_fake, wb_account, recorded):
+def test_answers_declines_review_replies_and_chat_messages_reach_the_marketplace(
+    wb_fake, wb_account, recorded
+):
     wb_fake.populate(questions=2, feedbacks=1, chats=1)
     services.account_sync(account_id=wb_account.pk)
     shop = wb_account.shop
@@ -44,9 +53,20 @@ def test_answers_declines_review_replies_and_chat_messages_reach_the_marketplace
         _enqueue(shop, OutboundKind.QUESTION_ANSWER, first, "Да, подходит для эспрессо."),
         _enqueue(shop, OutboundKind.QUESTION_DECLINE, second, "Вопрос не о товаре."),
         _enqueue(shop, OutboundKind.FEEDBACK_ANSWER, feedback, "Спасибо за отзыв!"),
-        _enqueue(shop, OutboundKind.CHAT_MESSAGE, chat["replySign"], "Отправили чек во вложении.",
-                 files=[{"name": "receipt.pdf", "content_type": "application/pdf", "size": 13,
-                         "path": "outbox-test/receipt.pdf"}]),
+        _enqueue(
+            shop,
+            OutboundKind.CHAT_MESSAGE,
+            chat["replySign"],
+            "Отправили чек во вложении.",
+            files=[
+                {
+                    "name": "receipt.pdf",
+                    "content_type": "application/pdf",
+                    "size": 13,
+                    "path": "outbox-test/receipt.pdf",
+                }
+            ],
+        ),
     ]
     for item in items:
         assert _deliver_until_settled(item).state == OutboundState.SENT
@@ -68,8 +88,12 @@ def test_answers_declines_review_replies_and_chat_messages_reach_the_marketplace
 
 def test_the_same_idempotency_key_never_makes_a_second_item(wb_fake, wb_account):
     question = wb_fake.add_question("Какой размер?")
-    one = _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "M", key="answer-42")
-    two = _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "M", key="answer-42")
+    one = _enqueue(
+        wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "M", key="answer-42"
+    )
+    two = _enqueue(
+        wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "M", key="answer-42"
+    )
     assert one.pk == two.pk
     _deliver_until_settled(one)
     services.outbox_deliver(item_id=one.pk)  # a duplicate task message
@@ -85,9 +109,30 @@ def test_a_lost_response_is_checked_before_resending(fault, wb_fake, wb_account)
     wb_fake.add_buyer_message(chat, "Здравствуйте!")
     services.account_sync(account_id=wb_account.pk)
     cases = [
-        ("PATCH", "/api/v1/questions", OutboundKind.QUESTION_ANSWER, question["id"], "Да, доставляем.", "question_answer"),
-        ("POST", "/api/v1/feedbacks/answer", OutboundKind.FEEDBACK_ANSWER, feedback["id"], "Рады, что понравился!", "feedback_answer"),
-        ("POST", "/api/v1/seller/message", OutboundKind.CHAT_MESSAGE, chat["replySign"], "Добрый день!", "chat_message"),
+        (
+            "PATCH",
+            "/api/v1/questions",
+            OutboundKind.QUESTION_ANSWER,
+            question["id"],
+            "Да, доставляем.",
+            "question_answer",
+        ),
+        (
+            "POST",
+            "/api/v1/feedbacks/answer",
+            OutboundKind.FEEDBACK_ANSWER,
+            feedback["id"],
+            "Рады, что понравился!",
+            "feedback_answer",
+        ),
+        (
+            "POST",
+            "/api/v1/seller/message",
+            OutboundKind.CHAT_MESSAGE,
+            chat["replySign"],
+            "Добрый день!",
+            "chat_message",
+        ),
     ]
     for method, path, kind, target, text, write_kind in cases:
         wb_fake.inject(fault, path=path, method=method, apply=True, delay=1.5)
@@ -102,10 +147,18 @@ def test_a_lost_response_is_checked_before_resending(fault, wb_fake, wb_account)
 
 
 @pytest.mark.parametrize("fault", ["500", "timeout", "429"])
-def test_a_request_that_failed_before_reaching_the_marketplace_is_sent_on_retry(fault, wb_fake, wb_account):
+def test_a_request_that_failed_before_reaching_the_marketplace_is_sent_on_retry(
+    fault, wb_fake, wb_account
+):
     question = wb_fake.add_question("Сколько весит?")
-    wb_fake.inject(fault, path="/api/v1/questions", method="PATCH", times=4 if fault == "429" else 1,
-                   delay=1.5, retry_headers={"X-Ratelimit-Retry": "7"})
+    wb_fake.inject(
+        fault,
+        path="/api/v1/questions",
+        method="PATCH",
+        times=4 if fault == "429" else 1,
+        delay=1.5,
+        retry_headers={"X-Ratelimit-Retry": "7"},
+    )
     item = _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "1,2 кг")
     before = timezone.now()
     services.outbox_deliver(item_id=item.pk)
@@ -120,7 +173,9 @@ def test_a_request_that_failed_before_reaching_the_marketplace_is_sent_on_retry(
 
 def test_a_refusal_fails_with_the_marketplace_message_and_the_seller_can_retry(wb_fake, wb_account):
     chat = wb_fake.add_chat("Павел")
-    item = _enqueue(wb_account.shop, OutboundKind.CHAT_MESSAGE, "1:not-a-real-signature", "Здравствуйте")
+    item = _enqueue(
+        wb_account.shop, OutboundKind.CHAT_MESSAGE, "1:not-a-real-signature", "Здравствуйте"
+    )
     item = _deliver_until_settled(item)
     assert item.state == OutboundState.FAILED
     assert item.last_error == "Invalid signature"
@@ -136,8 +191,12 @@ def test_a_refusal_fails_with_the_marketplace_message_and_the_seller_can_retry(w
 
 def test_answer_to_a_question_answered_elsewhere_fails_without_overwriting(wb_fake, wb_account):
     question = wb_fake.add_question("Цвет как на фото?")
-    question.update(state="wbRu", answer={"text": "Да", "editable": True, "createDate": "2026-01-01T00:00:00Z"})
-    item = _deliver_until_settled(_enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "Да, как на фото"))
+    question.update(
+        state="wbRu", answer={"text": "Да", "editable": True, "createDate": "2026-01-01T00:00:00Z"}
+    )
+    item = _deliver_until_settled(
+        _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "Да, как на фото")
+    )
     assert item.state == OutboundState.FAILED and "already answered" in item.last_error
     assert wb_fake.writes == []
 
@@ -145,7 +204,9 @@ def test_answer_to_a_question_answered_elsewhere_fails_without_overwriting(wb_fa
 def test_revoked_token_fails_replies_which_go_out_after_a_new_token(wb_fake, wb_account):
     question = wb_fake.add_question("Есть ли гарантия?")
     wb_fake.revoke(wb_account_token := next(iter(wb_fake.valid_tokens)))
-    item = _deliver_until_settled(_enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "Год"))
+    item = _deliver_until_settled(
+        _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "Год")
+    )
     assert item.state == OutboundState.FAILED and item.error_is_auth
     assert wb_account_token not in item.last_error
 
@@ -161,7 +222,9 @@ def test_worker_killed_while_sending_does_not_send_twice(wb_fake, wb_account):
     chat = wb_fake.add_chat("Наталья")
     wb_fake.add_buyer_message(chat, "Где мой заказ?")
     services.account_sync(account_id=wb_account.pk)
-    item = _enqueue(wb_account.shop, OutboundKind.CHAT_MESSAGE, chat["replySign"], "Заказ уже в пути.")
+    item = _enqueue(
+        wb_account.shop, OutboundKind.CHAT_MESSAGE, chat["replySign"], "Заказ уже в пути."
+    )
     # The worker claimed the item, the message went out, then the process died.
     from sellerdesk.marketplaces.services import _claim
     from sellerdesk.marketplaces.wildberries.connector import client_for_account
@@ -169,7 +232,9 @@ def test_worker_killed_while_sending_does_not_send_twice(wb_fake, wb_account):
     _claim(item.pk)
     with client_for_account(wb_account) as client:
         client.send_message(reply_sign=chat["replySign"], text="Заказ уже в пути.")
-    OutboundItem.objects.filter(pk=item.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    OutboundItem.objects.filter(pk=item.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
 
     assert services.outbox_requeue_due() == 1  # the sweep notices the orphan
     item = _deliver_until_settled(item)
@@ -180,12 +245,18 @@ def test_worker_killed_while_sending_does_not_send_twice(wb_fake, wb_account):
 def test_delivery_state_selector_shows_each_reply(wb_fake, wb_account):
     question = wb_fake.add_question("Вопрос")
     item = _enqueue(wb_account.shop, OutboundKind.QUESTION_ANSWER, question["id"], "Ответ")
-    states = outbound_items_for_targets(shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER,
-                                        target_refs=[question["id"]])
+    states = outbound_items_for_targets(
+        shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER, target_refs=[question["id"]]
+    )
     assert states[question["id"]].state == OutboundState.QUEUED
     _deliver_until_settled(item)
-    states = outbound_items_for_targets(shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER,
-                                        target_refs=[question["id"]])
+    states = outbound_items_for_targets(
+        shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER, target_refs=[question["id"]]
+    )
     assert states[question["id"]].state == OutboundState.SENT
-    assert outbound_items_for_targets(shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER,
-                                      target_refs=["other-shop-id"]) == {}
+    assert (
+        outbound_items_for_targets(
+            shop=wb_account.shop, kind=OutboundKind.QUESTION_ANSWER, target_refs=["other-shop-id"]
+        )
+        == {}
+    )

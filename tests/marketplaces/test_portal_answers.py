@@ -16,15 +16,20 @@ from sellerdesk.sla.models import SlaClock
 
 def _age_staged_questions(shop, minutes: int = 60) -> None:
     InboundRecord.objects.for_shop(shop).filter(stream="question").update(
-        updated_at=timezone.now() - timedelta(minutes=minutes))
+        updated_at=timezone.now() - timedelta(minutes=minutes)
+    )
 
 
 def _open_clock(question) -> bool:
-    return SlaClock.objects.filter(channel="question", item_id=question.pk, answered_at__isnull=True).exists()
+    return SlaClock.objects.filter(
+        channel="question", item_id=question.pk, answered_at__isnull=True
+    ).exists()
 
 
 @pytest.mark.parametrize("portal_state", ["wbRu", "none"], ids=["answered", "declined"])
-def test_a_portal_reply_settles_the_question_after_a_recheck(wb_fake, wb_account_apps, portal_state):
+def test_a_portal_reply_settles_the_question_after_a_recheck(
+    wb_fake, wb_account_apps, portal_state
+):
     shop = wb_account_apps.shop
     remote = wb_fake.add_question("Какой гарантийный срок?")
     untouched = wb_fake.add_question("А цвет какой?")
@@ -33,11 +38,17 @@ def test_a_portal_reply_settles_the_question_after_a_recheck(wb_fake, wb_account
     assert question.status == QuestionStatus.NEW and _open_clock(question)
 
     with wb_fake.lock:
-        remote["answer"] = {"text": "Год гарантии.", "editable": False, "createDate": remote["createdDate"]}
+        remote["answer"] = {
+            "text": "Год гарантии.",
+            "editable": False,
+            "createDate": remote["createdDate"],
+        }
         remote["state"] = portal_state
     services.account_sync(account_id=wb_account_apps.pk)
     question.refresh_from_db()
-    assert question.status == QuestionStatus.NEW  # checked again only after a while: no read per sync
+    assert (
+        question.status == QuestionStatus.NEW
+    )  # checked again only after a while: no read per sync
 
     _age_staged_questions(shop)
     services.account_sync(account_id=wb_account_apps.pk)
@@ -68,6 +79,10 @@ def test_rechecks_are_few_per_run_and_rotate(wb_fake, wb_account_apps, monkeypat
     services.account_sync(account_id=wb_account_apps.pk)
     assert len(reads) == 2
     _age_staged_questions(wb_account_apps.shop, minutes=30)
-    InboundRecord.objects.filter(external_id__in=reads).update(updated_at=timezone.now() - timedelta(minutes=20))
+    InboundRecord.objects.filter(external_id__in=reads).update(
+        updated_at=timezone.now() - timedelta(minutes=20)
+    )
     services.account_sync(account_id=wb_account_apps.pk)
-    assert len(reads) == 4 and len(set(reads[2:]) - set(reads[:2])) == 1  # the unchecked one comes first
+    assert (
+        len(reads) == 4 and len(set(reads[2:]) - set(reads[:2])) == 1
+    )  # the unchecked one comes first

@@ -37,19 +37,34 @@ def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps,
     assert incoming[0].attachments.count() == 1
     # The feedback goes to the reviews app's hook; while that hook is missing it waits in staging.
     feedback = InboundRecord.objects.for_shop(shop).get(stream="feedback")
-    assert (feedback.imported_at is not None) == (handler_for("feedback") is not None), feedback.import_error
+    assert (feedback.imported_at is not None) == (handler_for("feedback") is not None), (
+        feedback.import_error
+    )
 
     seller = shops.users[Role.SELLER]
-    answered = question_answer(question=questions[0], text="Да, мелет для эспрессо мелко и ровно.", user=seller,
-                               warnings_confirmed=True)
+    answered = question_answer(
+        question=questions[0],
+        text="Да, мелет для эспрессо мелко и ровно.",
+        user=seller,
+        warnings_confirmed=True,
+    )
     question_deliver(question_id=answered.pk)
-    reply = chat_message_send(conversation=conversation, author=seller, text="Да, обменяем, пришлите фото ярлыка.",
-                              warnings_confirmed=True)
+    reply = chat_message_send(
+        conversation=conversation,
+        author=seller,
+        text="Да, обменяем, пришлите фото ярлыка.",
+        warnings_confirmed=True,
+    )
     chat_message_deliver(message_id=reply.pk)
 
     sent = wb_fake.questions[questions[0].external_id]
-    assert sent["state"] == "wbRu" and sent["answer"]["text"] == "Да, мелет для эспрессо мелко и ровно."
-    assert [e["message"]["text"] for e in wb_fake.seller_messages(chat["chatID"])] == ["Да, обменяем, пришлите фото ярлыка."]
+    assert (
+        sent["state"] == "wbRu"
+        and sent["answer"]["text"] == "Да, мелет для эспрессо мелко и ровно."
+    )
+    assert [e["message"]["text"] for e in wb_fake.seller_messages(chat["chatID"])] == [
+        "Да, обменяем, пришлите фото ярлыка."
+    ]
     assert len(wb_fake.writes) == 2
 
     # The seller's message comes back as an event: it is not imported a second time.
@@ -63,8 +78,12 @@ def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(wb_fake, wb_accoun
     wb_fake.add_buyer_message(chat, "Когда отправите?")
     services.account_sync(account_id=wb_account_apps.pk)
     conversation = Conversation.objects.for_shop(wb_account_apps.shop).get()
-    reply = chat_message_send(conversation=conversation, author=shops.users[Role.SELLER],
-                              text="Отправим завтра утром.", warnings_confirmed=True)
+    reply = chat_message_send(
+        conversation=conversation,
+        author=shops.users[Role.SELLER],
+        text="Отправим завтра утром.",
+        warnings_confirmed=True,
+    )
     wb_fake.inject("timeout", path="/api/v1/seller/message", apply=True, delay=1.5)
     first = chat_message_deliver(message_id=reply.pk)
     assert first.delivery_status == "queued" and first.failure_reason

@@ -14,8 +14,10 @@ def _sync(account):
 
 
 def _counts(shop):
-    return {stream: InboundRecord.objects.for_shop(shop).filter(stream=stream).count()
-            for stream in ("question", "feedback", "chat_event")}
+    return {
+        stream: InboundRecord.objects.for_shop(shop).filter(stream=stream).count()
+        for stream in ("question", "feedback", "chat_event")
+    }
 
 
 def test_first_sync_brings_questions_feedbacks_and_chats_once(wb_fake, wb_account, recorded):
@@ -26,9 +28,14 @@ def test_first_sync_brings_questions_feedbacks_and_chats_once(wb_fake, wb_accoun
     assert stats.errors == []
     assert sorted(recorded.ids("question")) == sorted(wb_fake.questions)
     assert sorted(recorded.ids("feedback")) == sorted(wb_fake.feedbacks)
-    assert sorted(recorded.ids("chat_event")) == sorted(event["eventID"] for event in wb_fake.events)
+    assert sorted(recorded.ids("chat_event")) == sorted(
+        event["eventID"] for event in wb_fake.events
+    )
     first = recorded.calls["chat_event"][0]
-    assert first.sender == "buyer" and first.chat_ref == wb_fake.chats[first.chat_external_id]["replySign"]
+    assert (
+        first.sender == "buyer"
+        and first.chat_ref == wb_fake.chats[first.chat_external_id]["replySign"]
+    )
     assert _counts(wb_account.shop) == {"question": 7, "feedback": 4, "chat_event": 6}
 
 
@@ -38,7 +45,8 @@ def test_repeated_and_overlapping_syncs_duplicate_nothing(wb_fake, wb_account, r
     _sync(wb_account)
     # Forget every cursor: the whole history overlaps what we already hold.
     MarketplaceAccount.objects.filter(pk=wb_account.pk).update(
-        questions_cursor=None, feedbacks_cursor=None, chat_events_cursor=None)
+        questions_cursor=None, feedbacks_cursor=None, chat_events_cursor=None
+    )
     _sync(wb_account)
 
     assert len(recorded.ids("question")) == len(set(recorded.ids("question"))) == 5
@@ -61,7 +69,9 @@ def test_new_items_after_a_sync_arrive_on_the_next_one(wb_fake, wb_account, reco
     assert len(recorded.ids("question")) == 3
 
 
-def test_a_question_answered_elsewhere_is_handed_over_again(wb_fake, wb_account, recorded, monkeypatch):
+def test_a_question_answered_elsewhere_is_handed_over_again(
+    wb_fake, wb_account, recorded, monkeypatch
+):
     """Changed remote copy → the app hook sees the new state (it must be idempotent)."""
     wb_fake.populate(questions=1, feedbacks=0, chats=0)
     _sync(wb_account)
@@ -86,11 +96,15 @@ def test_small_pages_and_many_items_in_one_second(wb_fake, wb_account, recorded,
 
 
 @pytest.mark.parametrize("fault", ["500", "malformed", "timeout", "disconnect", "429"])
-def test_a_fault_mid_sync_loses_nothing_and_duplicates_nothing(fault, wb_fake, wb_account, recorded, monkeypatch):
+def test_a_fault_mid_sync_loses_nothing_and_duplicates_nothing(
+    fault, wb_fake, wb_account, recorded, monkeypatch
+):
     monkeypatch.setattr(sync, "QUESTIONS_PAGE", 2)
     wb_fake.populate(questions=7, feedbacks=2, chats=2)
     # The second page of questions fails (a 429 five times in a row outlasts the client's own retries).
-    wb_fake.inject(fault, path="/api/v1/questions", skip=1, times=5 if fault == "429" else 1, delay=1.5)
+    wb_fake.inject(
+        fault, path="/api/v1/questions", skip=1, times=5 if fault == "429" else 1, delay=1.5
+    )
 
     first = _sync(wb_account)
     assert first.errors, "the fault must surface"
@@ -131,7 +145,9 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even except-Exception handlers."""
 
 
-def test_worker_killed_mid_sync_resumes_from_the_committed_cursor(wb_fake, wb_account, recorded, monkeypatch):
+def test_worker_killed_mid_sync_resumes_from_the_committed_cursor(
+    wb_fake, wb_account, recorded, monkeypatch
+):
     wb_fake.events_page_size = 3
     wb_fake.populate(questions=0, feedbacks=0, chats=4, messages_per_chat=2)  # 8 events, 3 pages
     real_commit = sync._commit_page
@@ -143,6 +159,7 @@ def test_worker_killed_mid_sync_resumes_from_the_committed_cursor(wb_fake, wb_ac
             # Die inside the second page's transaction, after the hooks ran.
             def die(account, payloads):
                 raise WorkerKilled
+
             kwargs["before_import"] = die
         return real_commit(**kwargs)
 
@@ -153,7 +170,9 @@ def test_worker_killed_mid_sync_resumes_from_the_committed_cursor(wb_fake, wb_ac
     monkeypatch.setattr(sync, "_commit_page", real_commit)
 
     _sync(wb_account)  # the "restarted worker"
-    assert sorted(recorded.ids("chat_event")) == sorted(event["eventID"] for event in wb_fake.events)
+    assert sorted(recorded.ids("chat_event")) == sorted(
+        event["eventID"] for event in wb_fake.events
+    )
     assert len(recorded.ids("chat_event")) == 8
     assert RemoteChat.objects.for_shop(wb_account.shop).exclude(reply_sign="").count() == 4
 
@@ -163,7 +182,10 @@ def test_items_wait_in_staging_until_the_app_hook_exists(wb_fake, wb_account, re
     wb_fake.populate(questions=3, feedbacks=1, chats=1)
     _sync(wb_account)
     assert recorded.calls == {}
-    assert InboundRecord.objects.for_shop(wb_account.shop).filter(imported_at__isnull=True).count() == 6
+    assert (
+        InboundRecord.objects.for_shop(wb_account.shop).filter(imported_at__isnull=True).count()
+        == 6
+    )
 
     from tests.marketplaces.conftest import HANDLERS
 

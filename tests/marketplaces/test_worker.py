@@ -44,9 +44,25 @@ def start_worker_process() -> subprocess.Popen:
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sellerdesk.celery", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sellerdesk.celery",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -57,7 +73,9 @@ def stop(worker: subprocess.Popen, sig: int) -> None:
 
 
 def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, wb_account_apps):
-    wb_fake.events_page_size = 2  # many small pages: the chat limit (1/s after a burst) stretches the sync
+    wb_fake.events_page_size = (
+        2  # many small pages: the chat limit (1/s after a burst) stretches the sync
+    )
     wb_fake.populate(questions=6, feedbacks=2, chats=15, messages_per_chat=2)  # 30 events, 15 pages
     buyer_events = len(wb_fake.events)
     app.control.purge()
@@ -87,12 +105,16 @@ def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, w
         stop(second, signal.SIGTERM)
 
     assert Message.objects.count() == buyer_events
-    assert sorted(Message.objects.values_list("external_id", flat=True)) == sorted(e["eventID"] for e in wb_fake.events)
+    assert sorted(Message.objects.values_list("external_id", flat=True)) == sorted(
+        e["eventID"] for e in wb_fake.events
+    )
     assert Question.objects.count() == 7
     assert InboundRecord.objects.filter(stream="feedback").count() == 2
 
 
-def test_outbox_task_retries_a_server_error_and_delivers_once(wb_fake, wb_account_apps, monkeypatch):
+def test_outbox_task_retries_a_server_error_and_delivers_once(
+    wb_fake, wb_account_apps, monkeypatch
+):
     """Enqueue through the service (task on commit), a 500 on the first try, a worker does the rest."""
     from celery.contrib.testing.worker import start_worker
 
@@ -104,10 +126,16 @@ def test_outbox_task_retries_a_server_error_and_delivers_once(wb_fake, wb_accoun
     wb_fake.inject("500", path="/api/v1/questions", method="PATCH", apply=True)
     app.control.purge()
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        item = services.outbox_enqueue(shop=wb_account_apps.shop, kind=OutboundKind.QUESTION_ANSWER,
-                                       target_ref=question["id"], payload={"text": "Да, можно."},
-                                       idempotency_key="worker-outbox-1")
-        assert wait_for(lambda: OutboundItem.objects.get(pk=item.pk).state == OutboundState.SENT, 30)
+        item = services.outbox_enqueue(
+            shop=wb_account_apps.shop,
+            kind=OutboundKind.QUESTION_ANSWER,
+            target_ref=question["id"],
+            payload={"text": "Да, можно."},
+            idempotency_key="worker-outbox-1",
+        )
+        assert wait_for(
+            lambda: OutboundItem.objects.get(pk=item.pk).state == OutboundState.SENT, 30
+        )
     item.refresh_from_db()
     assert item.attempts == 2
     assert [w["text"] for w in wb_fake.writes_for("question_answer")] == ["Да, можно."]

@@ -70,7 +70,9 @@ class Fault:
     retry_headers: dict[str, str] = field(default_factory=dict)
 
     def matches(self, method: str, path: str) -> bool:
-        return (not self.path or path.startswith(self.path)) and (not self.method or self.method == method)
+        return (not self.path or path.startswith(self.path)) and (
+            not self.method or self.method == method
+        )
 
 
 class _Bucket:
@@ -94,7 +96,13 @@ class _Bucket:
 class WildberriesFake:
     """State plus the server. Use as a context manager or call start()/stop()."""
 
-    def __init__(self, *, tokens: tuple[str, ...] = ("test-token",), enforce_rate_limits: bool = True, seed: int = 7) -> None:
+    def __init__(
+        self,
+        *,
+        tokens: tuple[str, ...] = ("test-token",),
+        enforce_rate_limits: bool = True,
+        seed: int = 7,
+    ) -> None:
         self.valid_tokens = set(tokens)
         self.revoked_tokens: set[str] = set()
         self.enforce_rate_limits = enforce_rate_limits
@@ -121,7 +129,9 @@ class WildberriesFake:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="wb-fake", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="wb-fake", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -170,10 +180,19 @@ class WildberriesFake:
         if self.realtime:  # live demo traffic happens now, after anything the seller sent
             self._clock = max(self._clock, datetime.now(UTC))
             return self._clock
-        self._clock += timedelta(seconds=seconds if seconds is not None else self.rng.randint(20, 900))
+        self._clock += timedelta(
+            seconds=seconds if seconds is not None else self.rng.randint(20, 900)
+        )
         return self._clock
 
-    def add_question(self, text: str, *, nm_id: int = 14917842, product_name: str = "Кофемолка", created: datetime | None = None) -> dict:
+    def add_question(
+        self,
+        text: str,
+        *,
+        nm_id: int = 14917842,
+        product_name: str = "Кофемолка",
+        created: datetime | None = None,
+    ) -> dict:
         with self.lock:
             created = created or self._tick()
             question = {
@@ -182,29 +201,69 @@ class WildberriesFake:
                 "createdDate": _iso(created),
                 "state": "suppliersPortalSynch",
                 "answer": None,
-                "productDetails": {"imtId": nm_id // 10, "nmId": nm_id, "productName": product_name,
-                                   "supplierArticle": f"A-{nm_id}", "supplierName": "ИП Демо", "brandName": "Демо"},
+                "productDetails": {
+                    "imtId": nm_id // 10,
+                    "nmId": nm_id,
+                    "productName": product_name,
+                    "supplierArticle": f"A-{nm_id}",
+                    "supplierName": "ИП Демо",
+                    "brandName": "Демо",
+                },
                 "wasViewed": False,
                 "isWarned": False,
             }
             self.questions[question["id"]] = question
             return question
 
-    def add_feedback(self, text: str, *, rating: int = 5, user_name: str = "Покупатель", nm_id: int = 14917842,
-                     product_name: str = "Кофемолка", created: datetime | None = None) -> dict:
+    def add_feedback(
+        self,
+        text: str,
+        *,
+        rating: int = 5,
+        user_name: str = "Покупатель",
+        nm_id: int = 14917842,
+        product_name: str = "Кофемолка",
+        created: datetime | None = None,
+    ) -> dict:
         with self.lock:
             created = created or self._tick()
             feedback = {
-                "id": _random_id(self.rng), "text": text, "pros": "", "cons": "", "productValuation": rating,
-                "createdDate": _iso(created), "answer": None, "state": "none",
-                "productDetails": {"imtId": nm_id // 10, "nmId": nm_id, "productName": product_name,
-                                   "supplierArticle": f"A-{nm_id}", "supplierName": "ИП Демо", "brandName": "Демо", "size": "0"},
-                "video": None, "wasViewed": False, "photoLinks": None, "userName": user_name, "matchingSize": "",
-                "isAbleSupplierFeedbackValuation": False, "supplierFeedbackValuation": 0,
-                "isAbleSupplierProductValuation": False, "supplierProductValuation": 0,
-                "isAbleReturnProductOrders": False, "returnProductOrdersDate": None, "bables": None,
-                "lastOrderShkId": 0, "lastOrderCreatedAt": _iso(created - timedelta(days=7)), "color": "",
-                "subjectId": 0, "subjectName": "", "parentFeedbackId": None, "childFeedbackId": None,
+                "id": _random_id(self.rng),
+                "text": text,
+                "pros": "",
+                "cons": "",
+                "productValuation": rating,
+                "createdDate": _iso(created),
+                "answer": None,
+                "state": "none",
+                "productDetails": {
+                    "imtId": nm_id // 10,
+                    "nmId": nm_id,
+                    "productName": product_name,
+                    "supplierArticle": f"A-{nm_id}",
+                    "supplierName": "ИП Демо",
+                    "brandName": "Демо",
+                    "size": "0",
+                },
+                "video": None,
+                "wasViewed": False,
+                "photoLinks": None,
+                "userName": user_name,
+                "matchingSize": "",
+                "isAbleSupplierFeedbackValuation": False,
+                "supplierFeedbackValuation": 0,
+                "isAbleSupplierProductValuation": False,
+                "supplierProductValuation": 0,
+                "isAbleReturnProductOrders": False,
+                "returnProductOrdersDate": None,
+                "bables": None,
+                "lastOrderShkId": 0,
+                "lastOrderCreatedAt": _iso(created - timedelta(days=7)),
+                "color": "",
+                "subjectId": 0,
+                "subjectName": "",
+                "parentFeedbackId": None,
+                "childFeedbackId": None,
             }
             self.feedbacks[feedback["id"]] = feedback
             return feedback
@@ -217,14 +276,23 @@ class WildberriesFake:
                 "replySign": f"{chat_id}:{self.rng.randint(10**7, 10**8)}:{secrets.token_hex(32)}",
                 "clientID": str(self.rng.randint(10**5, 10**6)),
                 "clientName": client_name,
-                "goodCard": {"date": _iso(self._clock), "nmID": nm_id, "price": 500, "priceCurrency": "RUB",
-                             "rid": uuid.uuid4().hex, "size": "0", "statusID": 11},
+                "goodCard": {
+                    "date": _iso(self._clock),
+                    "nmID": nm_id,
+                    "price": 500,
+                    "priceCurrency": "RUB",
+                    "rid": uuid.uuid4().hex,
+                    "size": "0",
+                    "statusID": 11,
+                },
                 "lastMessage": None,
             }
             self.chats[chat_id] = chat
             return chat
 
-    def add_buyer_message(self, chat: dict, text: str, *, image: bytes | None = None, at: datetime | None = None) -> dict:
+    def add_buyer_message(
+        self, chat: dict, text: str, *, image: bytes | None = None, at: datetime | None = None
+    ) -> dict:
         with self.lock:
             at = at or self._tick()
             is_new = not any(event["chatID"] == chat["chatID"] for event in self.events)
@@ -234,13 +302,25 @@ class WildberriesFake:
             if image is not None:
                 download_id = str(uuid.uuid4())
                 self.files[download_id] = ("image/jpeg", image)
-                attachments["images"] = [{"date": _iso(at), "downloadID": download_id,
-                                          "url": f"{self.url}/api/v1/seller/download/{download_id}"}]
+                attachments["images"] = [
+                    {
+                        "date": _iso(at),
+                        "downloadID": download_id,
+                        "url": f"{self.url}/api/v1/seller/download/{download_id}",
+                    }
+                ]
             event = {
-                "chatID": chat["chatID"], "eventID": str(uuid.uuid4()), "eventType": "message", "isNewChat": is_new,
-                "message": {"attachments": attachments, "text": text}, "source": "rusite",
-                "addTimestamp": _ms(at), "addTime": _iso(at).split(".")[0].rstrip("Z") + "Z",
-                "sender": "client", "clientID": chat["clientID"], "clientName": chat["clientName"],
+                "chatID": chat["chatID"],
+                "eventID": str(uuid.uuid4()),
+                "eventType": "message",
+                "isNewChat": is_new,
+                "message": {"attachments": attachments, "text": text},
+                "source": "rusite",
+                "addTimestamp": _ms(at),
+                "addTime": _iso(at).split(".")[0].rstrip("Z") + "Z",
+                "sender": "client",
+                "clientID": chat["clientID"],
+                "clientName": chat["clientName"],
             }
             if is_new:
                 event["replySign"] = chat["replySign"]
@@ -251,27 +331,55 @@ class WildberriesFake:
         self.events.append(event)
         self.events.sort(key=lambda item: item["addTimestamp"])
         chat = self.chats[event["chatID"]]
-        chat["lastMessage"] = {"text": event.get("message", {}).get("text", ""), "addTimestamp": event["addTimestamp"]}
+        chat["lastMessage"] = {
+            "text": event.get("message", {}).get("text", ""),
+            "addTimestamp": event["addTimestamp"],
+        }
 
-    def populate(self, *, questions: int = 5, feedbacks: int = 5, chats: int = 3, messages_per_chat: int = 2) -> None:
+    def populate(
+        self, *, questions: int = 5, feedbacks: int = 5, chats: int = 3, messages_per_chat: int = 2
+    ) -> None:
         """Generated buyer traffic (Russian), for tests and the demo."""
-        products = [(104233, "Кофемолка электрическая, 200 Вт"), (118871, "Плед флисовый 150×200, серый"),
-                    (150320, "Чайник стеклянный с подсветкой, 1,7 л")]
-        asks = ["Подойдёт ли для зёрен эспрессо?", "Какая длина шнура?", "Есть ли гарантия и сколько?",
-                "Можно стирать в машинке при 40 градусах?", "Пахнет ли пластиком при первом включении?",
-                "Будет ли в продаже другой цвет?", "Какой вес с упаковкой?"]
-        opinions = [("Всё отлично, работает тихо.", 5), ("Пришёл с царапиной на крышке.", 3),
-                    ("Мягкий, но после стирки немного скатался.", 4), ("Не включился, оформила возврат.", 1)]
+        products = [
+            (104233, "Кофемолка электрическая, 200 Вт"),
+            (118871, "Плед флисовый 150×200, серый"),
+            (150320, "Чайник стеклянный с подсветкой, 1,7 л"),
+        ]
+        asks = [
+            "Подойдёт ли для зёрен эспрессо?",
+            "Какая длина шнура?",
+            "Есть ли гарантия и сколько?",
+            "Можно стирать в машинке при 40 градусах?",
+            "Пахнет ли пластиком при первом включении?",
+            "Будет ли в продаже другой цвет?",
+            "Какой вес с упаковкой?",
+        ]
+        opinions = [
+            ("Всё отлично, работает тихо.", 5),
+            ("Пришёл с царапиной на крышке.", 3),
+            ("Мягкий, но после стирки немного скатался.", 4),
+            ("Не включился, оформила возврат.", 1),
+        ]
         names = ["Алёна", "Дмитрий", "Наталья", "Сергей", "Ирина", "Павел"]
-        lines = ["Здравствуйте! Когда отправите заказ?", "Можно поменять цвет на серый?",
-                 "Товар пришёл без инструкции.", "Спасибо, получила!"]
+        lines = [
+            "Здравствуйте! Когда отправите заказ?",
+            "Можно поменять цвет на серый?",
+            "Товар пришёл без инструкции.",
+            "Спасибо, получила!",
+        ]
         for _ in range(questions):
             nm_id, name = self.rng.choice(products)
             self.add_question(self.rng.choice(asks), nm_id=nm_id, product_name=name)
         for _ in range(feedbacks):
             nm_id, name = self.rng.choice(products)
             text, rating = self.rng.choice(opinions)
-            self.add_feedback(text, rating=rating, user_name=self.rng.choice(names), nm_id=nm_id, product_name=name)
+            self.add_feedback(
+                text,
+                rating=rating,
+                user_name=self.rng.choice(names),
+                nm_id=nm_id,
+                product_name=name,
+            )
         for _ in range(chats):
             chat = self.add_chat(self.rng.choice(names), nm_id=self.rng.choice(products)[0])
             for _ in range(messages_per_chat):
@@ -280,12 +388,19 @@ class WildberriesFake:
     # --- what the seller sent ---------------------------------------------------------------
     def seller_messages(self, chat_id: str | None = None) -> list[dict]:
         with self.lock:
-            return [event for event in self.events
-                    if event["sender"] == "seller" and (chat_id is None or event["chatID"] == chat_id)]
+            return [
+                event
+                for event in self.events
+                if event["sender"] == "seller" and (chat_id is None or event["chatID"] == chat_id)
+            ]
 
     def writes_for(self, kind: str, target: str | None = None) -> list[dict]:
         with self.lock:
-            return [write for write in self.writes if write["kind"] == kind and (target is None or write["target"] == target)]
+            return [
+                write
+                for write in self.writes
+                if write["kind"] == kind and (target is None or write["target"] == target)
+            ]
 
     # --- rate limits -----------------------------------------------------------------------
     def _rate_wait(self, token: str, group: str) -> float:
@@ -302,8 +417,15 @@ class WildberriesFake:
 
 
 class _Reply(Exception):
-    def __init__(self, status: int, body: object = None, *, content_type: str = "application/json",
-                 headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        body: object = None,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> None:
         self.status = status
         self.body = body
         self.content_type = content_type
@@ -312,20 +434,47 @@ class _Reply(Exception):
 
 
 def _feedback_error(status: int, text: str) -> _Reply:
-    return _Reply(status, {"data": None, "error": True, "errorText": text, "additionalErrors": None,
-                           "requestId": uuid.uuid4().hex})
+    return _Reply(
+        status,
+        {
+            "data": None,
+            "error": True,
+            "errorText": text,
+            "additionalErrors": None,
+            "requestId": uuid.uuid4().hex,
+        },
+    )
 
 
 def _chat_error(status: int, detail: str, *, title: str = "Bad Request") -> _Reply:
-    return _Reply(status, {"status": status, "title": title, "origin": "proxy-chats", "detail": detail,
-                           "requestId": uuid.uuid4().hex, "error": detail}, content_type="application/problem+json")
+    return _Reply(
+        status,
+        {
+            "status": status,
+            "title": title,
+            "origin": "proxy-chats",
+            "detail": detail,
+            "requestId": uuid.uuid4().hex,
+            "error": detail,
+        },
+        content_type="application/problem+json",
+    )
 
 
 def _gateway_error(status: int, title: str, detail: str) -> _Reply:
-    return _Reply(status, {"title": title, "detail": detail, "code": "fake", "requestId": uuid.uuid4().hex,
-                           "origin": "s2s-api-auth-catalog", "status": status,
-                           "statusText": {401: "Unauthorized", 429: "Too Many Requests"}.get(status, ""),
-                           "timestamp": _iso(datetime.now(UTC)).split(".")[0] + "Z"})
+    return _Reply(
+        status,
+        {
+            "title": title,
+            "detail": detail,
+            "code": "fake",
+            "requestId": uuid.uuid4().hex,
+            "origin": "s2s-api-auth-catalog",
+            "status": status,
+            "statusText": {401: "Unauthorized", 429: "Too Many Requests"}.get(status, ""),
+            "timestamp": _iso(datetime.now(UTC)).split(".")[0] + "Z",
+        },
+    )
 
 
 def _ok(data: object) -> _Reply:
@@ -358,7 +507,9 @@ def _int_param(query: dict, name: str, *, required: bool, minimum: int = 0) -> i
     return number
 
 
-def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], list[tuple[str, str, bytes]]]:
+def _parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, str], list[tuple[str, str, bytes]]]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
@@ -409,9 +560,15 @@ class _Handler(BaseHTTPRequestHandler):
             if fault and fault.kind == "revoke":
                 fake.revoke(token)
             if token not in fake.valid_tokens or token in fake.revoked_tokens:
-                raise _gateway_error(401, "unauthorized", "token problem; token is revoked or malformed")
+                raise _gateway_error(
+                    401, "unauthorized", "token problem; token is revoked or malformed"
+                )
             if fault and fault.kind == "429":
-                raise _Reply(429, _gateway_error(429, "too many requests", "limited by fake").body, headers=fault.retry_headers)
+                raise _Reply(
+                    429,
+                    _gateway_error(429, "too many requests", "limited by fake").body,
+                    headers=fault.retry_headers,
+                )
             wait = fake._rate_wait(token, group)
             if wait > 0:
                 with fake.lock:
@@ -437,7 +594,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if fault.kind == "500":
-            self._send(_Reply(500, {"title": "internal server error", "detail": "fake failure", "status": 500}))
+            self._send(
+                _Reply(
+                    500, {"title": "internal server error", "detail": "fake failure", "status": 500}
+                )
+            )
             return
         if fault.kind == "malformed":
             self._send(_Reply(200, raw=b'{"data": {"questions": [ {"id": "tru'))
@@ -464,17 +625,38 @@ class _Handler(BaseHTTPRequestHandler):
     def _json_body(self, body: bytes, *, standardized: bool = False) -> dict:
         content_type = self.headers.get("Content-Type", "")
         if standardized and not content_type:
-            raise _Reply(400, {"title": "bad request", "origin": "fbapi", "detail": "content-type header not specified",
-                               "requestId": uuid.uuid4().hex})
+            raise _Reply(
+                400,
+                {
+                    "title": "bad request",
+                    "origin": "fbapi",
+                    "detail": "content-type header not specified",
+                    "requestId": uuid.uuid4().hex,
+                },
+            )
         if standardized and not content_type.startswith("application/json"):
-            raise _Reply(400, {"title": "bad request", "origin": "fbapi",
-                               "detail": f"not a json content-type: {content_type}", "requestId": uuid.uuid4().hex})
+            raise _Reply(
+                400,
+                {
+                    "title": "bad request",
+                    "origin": "fbapi",
+                    "detail": f"not a json content-type: {content_type}",
+                    "requestId": uuid.uuid4().hex,
+                },
+            )
         try:
             parsed = json.loads(body or b"null")
         except ValueError:
             if standardized:
-                raise _Reply(400, {"title": "bad request", "origin": "fbapi", "detail": "Неверный синтаксис JSON",
-                                   "requestId": uuid.uuid4().hex}) from None
+                raise _Reply(
+                    400,
+                    {
+                        "title": "bad request",
+                        "origin": "fbapi",
+                        "detail": "Неверный синтаксис JSON",
+                        "requestId": uuid.uuid4().hex,
+                    },
+                ) from None
             raise _feedback_error(400, "failed to decode JSON request.") from None
         if not isinstance(parsed, dict):
             raise _feedback_error(400, "failed to decode JSON request.")
@@ -506,17 +688,29 @@ class _Handler(BaseHTTPRequestHandler):
     # --- questions -------------------------------------------------------------------------
     def _new_feedbacks_questions(self, **_) -> _Reply:
         fake = self.fake
-        return _ok({"hasNewQuestions": any(not q["wasViewed"] for q in fake.questions.values()),
-                    "hasNewFeedbacks": any(not f["wasViewed"] for f in fake.feedbacks.values())})
+        return _ok(
+            {
+                "hasNewQuestions": any(not q["wasViewed"] for q in fake.questions.values()),
+                "hasNewFeedbacks": any(not f["wasViewed"] for f in fake.feedbacks.values()),
+            }
+        )
 
     def _questions_count_unanswered(self, **_) -> _Reply:
-        unanswered = [q for q in self.fake.questions.values() if q["state"] == "suppliersPortalSynch"]
+        unanswered = [
+            q for q in self.fake.questions.values() if q["state"] == "suppliersPortalSynch"
+        ]
         today = datetime.now(UTC).date().isoformat()
-        return _ok({"countUnanswered": len(unanswered),
-                    "countUnansweredToday": sum(q["createdDate"].startswith(today) for q in unanswered)})
+        return _ok(
+            {
+                "countUnanswered": len(unanswered),
+                "countUnansweredToday": sum(q["createdDate"].startswith(today) for q in unanswered),
+            }
+        )
 
     @staticmethod
-    def _filter_sorted(items: list[dict], query: dict, *, answered: bool | None, is_question: bool) -> list[dict]:
+    def _filter_sorted(
+        items: list[dict], query: dict, *, answered: bool | None, is_question: bool
+    ) -> list[dict]:
         date_from = _int_param(query, "dateFrom", required=False)
         date_to = _int_param(query, "dateTo", required=False)
         nm_id = _int_param(query, "nmId", required=False)
@@ -531,7 +725,9 @@ class _Handler(BaseHTTPRequestHandler):
                 done = item["state"] == "wbRu"
             if answered is not None and done != answered:
                 continue
-            created = int(datetime.fromisoformat(item["createdDate"].replace("Z", "+00:00")).timestamp())
+            created = int(
+                datetime.fromisoformat(item["createdDate"].replace("Z", "+00:00")).timestamp()
+            )
             if date_from is not None and created < date_from:
                 continue
             if date_to is not None and created > date_to:
@@ -539,7 +735,9 @@ class _Handler(BaseHTTPRequestHandler):
             if nm_id is not None and item["productDetails"]["nmId"] != nm_id:
                 continue
             selected.append(item)
-        selected.sort(key=lambda item: (item["createdDate"], item["id"]), reverse=order != "dateAsc")
+        selected.sort(
+            key=lambda item: (item["createdDate"], item["id"]), reverse=order != "dateAsc"
+        )
         return selected
 
     def _questions_list(self, query: dict, **_) -> _Reply:
@@ -548,13 +746,17 @@ class _Handler(BaseHTTPRequestHandler):
         skip = _int_param(query, "skip", required=True)
         if take > 10_000 or skip > 10_000 or take + skip > 10_000:
             raise _feedback_error(400, "Сумма take и skip не должна превышать 10000")
-        selected = self._filter_sorted(list(self.fake.questions.values()), query, answered=answered, is_question=True)
+        selected = self._filter_sorted(
+            list(self.fake.questions.values()), query, answered=answered, is_question=True
+        )
         questions = list(self.fake.questions.values())
-        return _ok({
-            "countUnanswered": sum(q["state"] == "suppliersPortalSynch" for q in questions),
-            "countArchive": sum(q["state"] != "suppliersPortalSynch" for q in questions),
-            "questions": [json.loads(json.dumps(q)) for q in selected[skip:skip + take]],
-        })
+        return _ok(
+            {
+                "countUnanswered": sum(q["state"] == "suppliersPortalSynch" for q in questions),
+                "countArchive": sum(q["state"] != "suppliersPortalSynch" for q in questions),
+                "questions": [json.loads(json.dumps(q)) for q in selected[skip : skip + take]],
+            }
+        )
 
     def _question_get(self, query: dict, **_) -> _Reply:
         question = self.fake.questions.get((query.get("id") or [""])[0])
@@ -575,7 +777,11 @@ class _Handler(BaseHTTPRequestHandler):
             question["wasViewed"] = data["wasViewed"]
             return _ok(None)
         answer, state = data.get("answer"), data.get("state")
-        if not isinstance(answer, dict) or not isinstance(answer.get("text"), str) or not answer["text"].strip():
+        if (
+            not isinstance(answer, dict)
+            or not isinstance(answer.get("text"), str)
+            or not answer["text"].strip()
+        ):
             raise _feedback_error(400, "Не указан текст ответа")
         if state not in ("wbRu", "none"):
             raise _feedback_error(400, "Плохой формат state")
@@ -586,9 +792,15 @@ class _Handler(BaseHTTPRequestHandler):
             if not existing["editable"]:
                 raise _feedback_error(400, "Ответ уже нельзя отредактировать")
             question["answer"] = {**existing, "text": answer["text"], "editable": False}
-            self.fake.writes.append({"kind": "question_edit", "target": question["id"], "text": answer["text"]})
+            self.fake.writes.append(
+                {"kind": "question_edit", "target": question["id"], "text": answer["text"]}
+            )
             return _ok(None)
-        question["answer"] = {"text": answer["text"], "editable": state == "wbRu", "createDate": _iso(datetime.now(UTC))}
+        question["answer"] = {
+            "text": answer["text"],
+            "editable": state == "wbRu",
+            "createDate": _iso(datetime.now(UTC)),
+        }
         question["state"] = state
         question["wasViewed"] = True
         kind = "question_answer" if state == "wbRu" else "question_decline"
@@ -602,13 +814,17 @@ class _Handler(BaseHTTPRequestHandler):
         skip = _int_param(query, "skip", required=True)
         if take > 5000 or skip > 199_990:
             raise _feedback_error(400, "Плохой формат take или skip")
-        selected = self._filter_sorted(list(self.fake.feedbacks.values()), query, answered=answered, is_question=False)
+        selected = self._filter_sorted(
+            list(self.fake.feedbacks.values()), query, answered=answered, is_question=False
+        )
         feedbacks = list(self.fake.feedbacks.values())
-        return _ok({
-            "countUnanswered": sum(f["state"] != "wbRu" for f in feedbacks),
-            "countArchive": sum(f["state"] == "wbRu" for f in feedbacks),
-            "feedbacks": [json.loads(json.dumps(f)) for f in selected[skip:skip + take]],
-        })
+        return _ok(
+            {
+                "countUnanswered": sum(f["state"] != "wbRu" for f in feedbacks),
+                "countArchive": sum(f["state"] == "wbRu" for f in feedbacks),
+                "feedbacks": [json.loads(json.dumps(f)) for f in selected[skip : skip + take]],
+            }
+        )
 
     def _feedback_get(self, query: dict, **_) -> _Reply:
         feedback = self.fake.feedbacks.get((query.get("id") or [""])[0])
@@ -619,9 +835,20 @@ class _Handler(BaseHTTPRequestHandler):
     def _feedback_answer_body(self, body: bytes) -> tuple[str, str]:
         data = self._json_body(body, standardized=True)
         feedback_id, text = data.get("id"), data.get("text")
-        if not isinstance(feedback_id, str) or not isinstance(text, str) or not 2 <= len(text) <= 5000:
-            raise _Reply(400, {"title": "bad request", "origin": "fbapi", "detail": "invalid request body",
-                               "requestId": uuid.uuid4().hex})
+        if (
+            not isinstance(feedback_id, str)
+            or not isinstance(text, str)
+            or not 2 <= len(text) <= 5000
+        ):
+            raise _Reply(
+                400,
+                {
+                    "title": "bad request",
+                    "origin": "fbapi",
+                    "detail": "invalid request body",
+                    "requestId": uuid.uuid4().hex,
+                },
+            )
         return feedback_id, text
 
     def _feedback_answer(self, body: bytes, **_) -> _Reply:
@@ -632,7 +859,9 @@ class _Handler(BaseHTTPRequestHandler):
             feedback["answer"] = {"text": text, "state": "wbRu", "editable": True}
             feedback["state"] = "wbRu"
             feedback["wasViewed"] = True
-            self.fake.writes.append({"kind": "feedback_answer", "target": feedback_id, "text": text})
+            self.fake.writes.append(
+                {"kind": "feedback_answer", "target": feedback_id, "text": text}
+            )
         return _Reply(204)
 
     def _feedback_answer_edit(self, body: bytes, **_) -> _Reply:
@@ -645,7 +874,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- chat ------------------------------------------------------------------------------
     def _chats_list(self, **_) -> _Reply:
-        return _Reply(200, {"result": [json.loads(json.dumps(chat)) for chat in self.fake.chats.values()], "errors": None})
+        return _Reply(
+            200,
+            {
+                "result": [json.loads(json.dumps(chat)) for chat in self.fake.chats.values()],
+                "errors": None,
+            },
+        )
 
     def _events(self, query: dict, **_) -> _Reply:
         raw_next = (query.get("next") or [None])[0]
@@ -657,10 +892,12 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _chat_error(400, "Invalid number") from None
             if after <= 0:
                 raise _chat_error(400, 'Invalid value for "next"')
-        pending = [event for event in self.fake.events if after is None or event["addTimestamp"] > after]
+        pending = [
+            event for event in self.fake.events if after is None or event["addTimestamp"] > after
+        ]
         page = pending[: self.fake.events_page_size]
         # Never split one millisecond across pages: `next` is exclusive.
-        for event in pending[len(page):]:
+        for event in pending[len(page) :]:
             if page and event["addTimestamp"] == page[-1]["addTimestamp"]:
                 page.append(event)
             else:
@@ -682,7 +919,9 @@ class _Handler(BaseHTTPRequestHandler):
         reply_sign = fields.get("replySign", "")
         if not reply_sign or len(reply_sign) > 255:
             raise _chat_error(400, "Invalid signature")
-        chat = next((chat for chat in self.fake.chats.values() if chat["replySign"] == reply_sign), None)
+        chat = next(
+            (chat for chat in self.fake.chats.values() if chat["replySign"] == reply_sign), None
+        )
         if chat is None:
             raise _chat_error(400, "Invalid signature")
         text = fields.get("message", "")
@@ -703,16 +942,39 @@ class _Handler(BaseHTTPRequestHandler):
         for name, file_type, content in files:
             download_id = str(uuid.uuid4())
             self.fake.files[download_id] = (file_type, content)
-            stored.append({"contentType": file_type, "date": _iso(now), "downloadID": download_id, "name": name,
-                           "url": f"/api/v1/seller/download/{download_id}", "size": len(content)})
-        event = {"chatID": chat["chatID"], "eventID": str(uuid.uuid4()), "eventType": "message",
-                 "message": {"text": text, "attachments": {"files": stored} if stored else {}},
-                 "source": "seller-public-api", "addTimestamp": _ms(now), "addTime": _iso(now).split(".")[0] + "Z",
-                 "sender": "seller"}
+            stored.append(
+                {
+                    "contentType": file_type,
+                    "date": _iso(now),
+                    "downloadID": download_id,
+                    "name": name,
+                    "url": f"/api/v1/seller/download/{download_id}",
+                    "size": len(content),
+                }
+            )
+        event = {
+            "chatID": chat["chatID"],
+            "eventID": str(uuid.uuid4()),
+            "eventType": "message",
+            "message": {"text": text, "attachments": {"files": stored} if stored else {}},
+            "source": "seller-public-api",
+            "addTimestamp": _ms(now),
+            "addTime": _iso(now).split(".")[0] + "Z",
+            "sender": "seller",
+        }
         self.fake._append_event(event)
-        self.fake.writes.append({"kind": "chat_message", "target": chat["chatID"], "text": text,
-                                 "files": [(name, file_type, len(content)) for name, file_type, content in files]})
-        return _Reply(200, {"result": {"addTime": event["addTimestamp"], "chatID": chat["chatID"]}, "errors": []})
+        self.fake.writes.append(
+            {
+                "kind": "chat_message",
+                "target": chat["chatID"],
+                "text": text,
+                "files": [(name, file_type, len(content)) for name, file_type, content in files],
+            }
+        )
+        return _Reply(
+            200,
+            {"result": {"addTime": event["addTimestamp"], "chatID": chat["chatID"]}, "errors": []},
+        )
 
     def _download(self, download_id: str) -> _Reply:
         with self.fake.lock:
@@ -730,4 +992,3 @@ def running_fake(**options) -> Iterator[WildberriesFake]:
         yield fake
     finally:
         fake.stop()
-

@@ -106,7 +106,8 @@ def test_message_is_in_the_ui_language(ui_lang: str, word: str) -> None:
 
 def test_a_thankful_reply_passes_without_rating_findings() -> None:
     report = check(
-        "Здравствуйте! Спасибо за отзыв и высокую оценку. Будем рады видеть вас снова!", "review_reply"
+        "Здравствуйте! Спасибо за отзыв и высокую оценку. Будем рады видеть вас снова!",
+        "review_reply",
     )
     assert "rating_manipulation" not in report.codes()
 
@@ -116,9 +117,12 @@ def test_shipped_review_templates_are_not_flagged() -> None:
     from pathlib import Path
 
     data = json.loads(
-        (Path(__file__).resolve().parents[2] / "templates_lib" / "data" / "default_templates.json").read_text(
-            encoding="utf-8"
-        )
+        (
+            Path(__file__).resolve().parents[2]
+            / "templates_lib"
+            / "data"
+            / "default_templates.json"
+        ).read_text(encoding="utf-8")
     )
     flagged = [
         (item["key"], item["language"])

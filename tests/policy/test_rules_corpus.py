@@ -71,6 +71,8 @@ def heldout_ruleset():
 def test_heldout_question(heldout_ruleset, question):
     decision = heldout_ruleset.evaluate(question["text"])
     got = "decline" if decision else "keep"
-    assert (got, decision.rule if decision else None) == (question["expected"], question["rule"]), question["note"]
+    assert (got, decision.rule if decision else None) == (question["expected"], question["rule"]), (
+        question["note"]
+    )
     if decision:
         assert decision.matched == question["matched"]

@@ -10,11 +10,11 @@ from questions.selectors import standard_decline_reasons
 from tests.factories import ProductFactory
 
 POLITE_DECLINE = standard_decline_reasons("ru")[0].text
-GOOD_ANSWER = (
-    "Здравствуйте! Спасибо за вопрос. Да, плед можно стирать в машинке при 30 градусах. Хорошего дня!"
-)
+GOOD_ANSWER = "Здравствуйте! Спасибо за вопрос. Да, плед можно стирать в машинке при 30 градусах. Хорошего дня!"
 # A template variable left in the text is an error for every channel: sending is refused.
-BROKEN_REPLY = "Здравствуйте, {{ buyer_name }}! Спасибо за вопрос. Рекомендуем карточку товара. Хорошего дня!"
+BROKEN_REPLY = (
+    "Здравствуйте, {{ buyer_name }}! Спасибо за вопрос. Рекомендуем карточку товара. Хорошего дня!"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,4 +68,6 @@ def supplier_rule(shops):
 
 def ask(shop, text: str, product=None, **extra):
     """A question arrives the way the connector or the demo brings it in."""
-    return services.question_create(shop=shop, text=text, product=product, buyer_name="Анна", **extra)
+    return services.question_create(
+        shop=shop, text=text, product=product, buyer_name="Анна", **extra
+    )

@@ -16,10 +16,18 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["ru", "zh", "en"])
 def test_standard_decline_reasons_pass_the_decline_policy(lang):
     reasons = standard_decline_reasons(lang)
-    assert [reason.key for reason in reasons] == ["no_access", "other_sellers", "confidential", "suppliers", "other_stores"]
+    assert [reason.key for reason in reasons] == [
+        "no_access",
+        "other_sellers",
+        "confidential",
+        "suppliers",
+        "other_stores",
+    ]
     for reason in reasons:
         report = check(reason.text, "question_decline", lang=lang)
-        assert [f.code for f in report.findings if f.severity in ("error", "warning")] == [], reason.key
+        assert [f.code for f in report.findings if f.severity in ("error", "warning")] == [], (
+            reason.key
+        )
 
 
 def test_demo_has_rules_questions_and_decisions_in_both_shops():
@@ -36,7 +44,11 @@ def test_demo_generator_brings_questions_that_rules_decline(monkeypatch):
     demo_seed()
     shop = Shop.objects.get(name=DEMO_SHOPS[0].name)
     scheduled = []
-    monkeypatch.setattr(tasks.demo_question_trickle, "apply_async", lambda args, countdown: scheduled.append((args, countdown)))
+    monkeypatch.setattr(
+        tasks.demo_question_trickle,
+        "apply_async",
+        lambda args, countdown: scheduled.append((args, countdown)),
+    )
     before = Question.objects.for_shop(shop).count()
     tasks.demo_question_trickle(shop.pk, 3)  # «Где закупаете щётки…» matches the supplier rule
     assert Question.objects.for_shop(shop).count() == before + 1

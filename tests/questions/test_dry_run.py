@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _rules(*rules):
-    return {"rules": [{"exclude": [], "fuzzy": False, "kind": "keywords", **rule} for rule in rules]}
+    return {
+        "rules": [{"exclude": [], "fuzzy": False, "kind": "keywords", **rule} for rule in rules]
+    }
 
 
 def test_dry_run_shows_new_and_stopped_declines(shops, supplier_rule):
@@ -23,13 +25,17 @@ def test_dry_run_shows_new_and_stopped_declines(shops, supplier_rule):
     assert [(row.question_id, row.rule, row.highlight) for row in result.newly_declined] == [
         (rival.pk, "Конкуренты", "конкурентов")
     ]
-    assert [(row.question_id, row.rule) for row in result.no_longer_declined] == [(supplier.pk, "Поставщики")]
+    assert [(row.question_id, row.rule) for row in result.no_longer_declined] == [
+        (supplier.pk, "Поставщики")
+    ]
 
 
 def test_dry_run_sample_is_latest_n(shops, supplier_rule):
     ask(shops.mine, "Кто ваш поставщик?")
     ask(shops.mine, "Какой размер?")
-    result = rules_dry_run(shop=shops.mine, edited_data=_rules({"name": "x", "phrases": ["поставщик"]}), sample_size=1)
+    result = rules_dry_run(
+        shop=shops.mine, edited_data=_rules({"name": "x", "phrases": ["поставщик"]}), sample_size=1
+    )
     assert result.sample_size == 1 and result.declined == []
 
 
@@ -40,7 +46,14 @@ def test_dry_run_panel_in_editor(shops, supplier_rule, manager_client):
     url = reverse("questions:rule_edit", args=[supplier_rule.pk])
     response = manager_client.post(
         url,
-        {"action": "dry_run", "name": "Поставщики", "phrases": "магазин", "kind": "keywords", "enabled": "on", "text": POLITE_DECLINE},
+        {
+            "action": "dry_run",
+            "name": "Поставщики",
+            "phrases": "магазин",
+            "kind": "keywords",
+            "enabled": "on",
+            "text": POLITE_DECLINE,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -55,7 +68,14 @@ def test_dry_run_panel_in_editor(shops, supplier_rule, manager_client):
 def test_dry_run_reports_invalid_phrase(shops, manager_client):
     response = manager_client.post(
         reverse("questions:rule_create"),
-        {"action": "dry_run", "name": "Пусто", "phrases": "!!!", "kind": "keywords", "enabled": "on", "text": ""},
+        {
+            "action": "dry_run",
+            "name": "Пусто",
+            "phrases": "!!!",
+            "kind": "keywords",
+            "enabled": "on",
+            "text": "",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

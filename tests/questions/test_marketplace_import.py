@@ -18,12 +18,26 @@ from tests.questions.conftest import GOOD_ANSWER, POLITE_DECLINE
 pytestmark = pytest.mark.django_db
 
 
-def incoming(external_id="wb-q-1", text="Можно ли стирать плед в машинке?", *, answered=False, declined=False,
-             answer_text=None, sku="WB-118871", nm_id="118871", created_at=None) -> IncomingQuestion:
+def incoming(
+    external_id="wb-q-1",
+    text="Можно ли стирать плед в машинке?",
+    *,
+    answered=False,
+    declined=False,
+    answer_text=None,
+    sku="WB-118871",
+    nm_id="118871",
+    created_at=None,
+) -> IncomingQuestion:
     return IncomingQuestion(
-        external_id=external_id, text=text, created_at=created_at or timezone.now() - timedelta(minutes=5),
-        product=IncomingProduct(external_id=nm_id, sku=sku, name="Плед"), answered=answered, declined=declined,
-        answer_text=answer_text, was_viewed=False,
+        external_id=external_id,
+        text=text,
+        created_at=created_at or timezone.now() - timedelta(minutes=5),
+        product=IncomingProduct(external_id=nm_id, sku=sku, name="Плед"),
+        answered=answered,
+        declined=declined,
+        answer_text=answer_text,
+        was_viewed=False,
     )
 
 
@@ -40,15 +54,18 @@ def no_delivery(monkeypatch):
 
 
 def open_clocks(question):
-    return SlaClock.objects.filter(channel="question", item_id=question.pk, answered_at__isnull=True)
+    return SlaClock.objects.filter(
+        channel="question", item_id=question.pk, answered_at__isnull=True
+    )
 
 
 def test_the_marketplace_hook_is_the_questions_service():
     assert handler_for("question") is services.question_import_from_marketplace
 
 
-def test_a_new_question_is_imported_once_with_its_product_and_clock(shops, products,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_new_question_is_imported_once_with_its_product_and_clock(
+    shops, products, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
         again = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
@@ -61,23 +78,30 @@ def test_a_new_question_is_imported_once_with_its_product_and_clock(shops, produ
     assert other.pk != first.pk and other.product is None
 
 
-def test_the_decline_rules_run_on_imported_questions(shops, supplier_rule, django_capture_on_commit_callbacks):
+def test_the_decline_rules_run_on_imported_questions(
+    shops, supplier_rule, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         question = services.question_import_from_marketplace(
-            shop=shops.mine, item=incoming(text="Кто ваш поставщик пледов?"))
+            shop=shops.mine, item=incoming(text="Кто ваш поставщик пледов?")
+        )
     question.refresh_from_db()
     assert question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO
 
 
-def test_answered_on_the_portal_stops_the_clock_and_sends_nothing(shops, products, no_delivery,
-                                                                 django_capture_on_commit_callbacks):
+def test_answered_on_the_portal_stops_the_clock_and_sends_nothing(
+    shops, products, no_delivery, django_capture_on_commit_callbacks
+):
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         settled = services.question_import_from_marketplace(
-            shop=shops.mine, item=incoming(answered=True, answer_text="Да, при 30 градусах."))
+            shop=shops.mine, item=incoming(answered=True, answer_text="Да, при 30 градусах.")
+        )
     assert callbacks == [] or all("deliver" not in repr(cb) for cb in callbacks)
     assert settled.pk == question.pk
-    assert settled.status == QuestionStatus.ANSWERED and settled.answer_text == "Да, при 30 градусах."
+    assert (
+        settled.status == QuestionStatus.ANSWERED and settled.answer_text == "Да, при 30 градусах."
+    )
     assert settled.handled_on_marketplace and settled.answered_by is None
     assert settled.delivery_status == DeliveryStatus.NONE
     assert not open_clocks(question).exists()
@@ -86,16 +110,23 @@ def test_answered_on_the_portal_stops_the_clock_and_sends_nothing(shops, product
 
 def test_declined_on_the_portal(shops, no_delivery):
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
-    services.question_import_from_marketplace(shop=shops.mine, item=incoming(declined=True, answer_text="Неуместно"))
+    services.question_import_from_marketplace(
+        shop=shops.mine, item=incoming(declined=True, answer_text="Неуместно")
+    )
     question.refresh_from_db()
-    assert question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.MANUAL
+    assert (
+        question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.MANUAL
+    )
     assert question.handled_on_marketplace and not open_clocks(question).exists()
 
 
-def test_a_question_first_seen_already_answered_never_waits(shops, no_delivery, django_capture_on_commit_callbacks):
+def test_a_question_first_seen_already_answered_never_waits(
+    shops, no_delivery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         question = services.question_import_from_marketplace(
-            shop=shops.mine, item=incoming(answered=True, answer_text="Да."))
+            shop=shops.mine, item=incoming(answered=True, answer_text="Да.")
+        )
     assert question.status == QuestionStatus.ANSWERED and question.handled_on_marketplace
     assert not SlaClock.objects.filter(channel="question", item_id=question.pk).exists()
 
@@ -103,10 +134,12 @@ def test_a_question_first_seen_already_answered_never_waits(shops, no_delivery, 
 def test_our_own_answer_coming_back_changes_nothing(shops, products, monkeypatch):
     monkeypatch.setattr("questions.tasks.question_deliver.delay", lambda *_a: None)
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
-    services.question_answer(question=question, text=GOOD_ANSWER, user=shops.users[Role.SELLER],
-                             warnings_confirmed=True)
+    services.question_answer(
+        question=question, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
+    )
     again = services.question_import_from_marketplace(
-        shop=shops.mine, item=incoming(answered=True, answer_text=GOOD_ANSWER))
+        shop=shops.mine, item=incoming(answered=True, answer_text=GOOD_ANSWER)
+    )
     assert again.status == QuestionStatus.ANSWERED and not again.handled_on_marketplace
     assert again.answered_by == shops.users[Role.SELLER]
 
@@ -114,9 +147,15 @@ def test_our_own_answer_coming_back_changes_nothing(shops, products, monkeypatch
 def test_handled_on_marketplace_keeps_a_reply_made_here(shops, monkeypatch):
     monkeypatch.setattr("questions.tasks.question_deliver.delay", lambda *_a: None)
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
-    services.question_decline(question=question, text=POLITE_DECLINE, user=shops.users[Role.SELLER],
-                              warnings_confirmed=True)
-    result = services.question_handled_on_marketplace(question=question, declined=False, text="Другое")
+    services.question_decline(
+        question=question,
+        text=POLITE_DECLINE,
+        user=shops.users[Role.SELLER],
+        warnings_confirmed=True,
+    )
+    result = services.question_handled_on_marketplace(
+        question=question, declined=False, text="Другое"
+    )
     assert result.status == QuestionStatus.DECLINED and result.answer_text == POLITE_DECLINE
 
 

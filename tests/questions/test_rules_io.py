@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _rule(name, phrases, **extra):
-    return {"name": name, "phrases": phrases, "exclude": [], "fuzzy": False, "kind": "keywords", **extra}
+    return {
+        "name": name,
+        "phrases": phrases,
+        "exclude": [],
+        "fuzzy": False,
+        "kind": "keywords",
+        **extra,
+    }
 
 
 def test_export_then_import_round_trip(shops, supplier_rule):
@@ -52,16 +59,24 @@ def test_import_without_reply_uses_standard_reason(shops):
         (_rule("Склад", ["склад"], reply=BROKEN_REPLY), "reply"),
     ],
 )
-def test_bad_file_names_rule_and_field_and_saves_nothing(shops, supplier_rule, manager_client, bad_rule, field):
+def test_bad_file_names_rule_and_field_and_saves_nothing(
+    shops, supplier_rule, manager_client, bad_rule, field
+):
     data = {"rules": [_rule("Хорошее", ["конкурент"]), bad_rule]}
-    upload = SimpleUploadedFile("rules.json", json.dumps(data, ensure_ascii=False).encode(), "application/json")
+    upload = SimpleUploadedFile(
+        "rules.json", json.dumps(data, ensure_ascii=False).encode(), "application/json"
+    )
     response = manager_client.post(reverse("questions:rules_import"), {"file": upload})
     assert response.status_code == 400
-    errors = " ".join(re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S))
+    errors = " ".join(
+        re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    )
     assert f"2 («{bad_rule['name']}»)" in errors  # the rule, by number and name
     assert f"«{field}»" in errors  # the field
     # Nothing from the file was saved; the old rules are untouched.
-    assert list(DeclineRule.objects.for_shop(shops.mine).values_list("name", flat=True)) == ["Поставщики"]
+    assert list(DeclineRule.objects.for_shop(shops.mine).values_list("name", flat=True)) == [
+        "Поставщики"
+    ]
 
 
 def test_not_json_is_refused(shops, supplier_rule):

@@ -13,7 +13,9 @@ from tests.questions.conftest import BROKEN_REPLY, GOOD_ANSWER, POLITE_DECLINE, 
 pytestmark = pytest.mark.django_db
 
 
-def test_new_question_checks_rules_after_commit(shops, supplier_rule, django_capture_on_commit_callbacks):
+def test_new_question_checks_rules_after_commit(
+    shops, supplier_rule, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         question = ask(shops.mine, "Кто ваш поставщик?")
     assert len(callbacks) >= 1
@@ -23,10 +25,17 @@ def test_new_question_checks_rules_after_commit(shops, supplier_rule, django_cap
     assert question.answer_text == POLITE_DECLINE
     assert question.delivery_status == DeliveryStatus.SENT  # delivered by the on-commit task
     decision = AutoDecision.objects.get(question=question)
-    assert (decision.rule_name, decision.matched, decision.start, decision.end) == ("Поставщики", "поставщик", 8, 17)
+    assert (decision.rule_name, decision.matched, decision.start, decision.end) == (
+        "Поставщики",
+        "поставщик",
+        8,
+        17,
+    )
 
 
-def test_question_without_matching_rule_stays_new(shops, supplier_rule, django_capture_on_commit_callbacks):
+def test_question_without_matching_rule_stays_new(
+    shops, supplier_rule, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         question = ask(shops.mine, "Какой размер у пледа?")
     question.refresh_from_db()
@@ -57,20 +66,26 @@ def test_autodecline_failure_leaves_question_new(shops, supplier_rule, monkeypat
 
 
 def test_disabled_rule_does_not_decline(shops):
-    services.decline_rule_create(shop=shops.mine, fields=rule_fields("Выкл", ["поставщик"], enabled=False))
+    services.decline_rule_create(
+        shop=shops.mine, fields=rule_fields("Выкл", ["поставщик"], enabled=False)
+    )
     question = ask(shops.mine, "Кто ваш поставщик?")
     assert services.question_autodecline_apply(question_id=question.pk) is None
 
 
 def test_first_rule_in_order_wins_and_reorder_changes_it(shops):
-    first = services.decline_rule_create(shop=shops.mine, fields=rule_fields("Первое", ["поставщик"]))
+    first = services.decline_rule_create(
+        shop=shops.mine, fields=rule_fields("Первое", ["поставщик"])
+    )
     services.decline_rule_create(shop=shops.mine, fields=rule_fields("Второе", ["ваш поставщик"]))
     assert shop_ruleset(shop=shops.mine).evaluate("Кто ваш поставщик?").rule == "Первое"
     services.decline_rule_move(rule=first, offset=1)
     assert shop_ruleset(shop=shops.mine).evaluate("Кто ваш поставщик?").rule == "Второе"
 
 
-def test_undo_returns_question_to_new_and_keeps_record(shops, supplier_rule, django_capture_on_commit_callbacks, monkeypatch):
+def test_undo_returns_question_to_new_and_keeps_record(
+    shops, supplier_rule, django_capture_on_commit_callbacks, monkeypatch
+):
     withdrawn = []
 
     class Connector:
@@ -102,7 +117,9 @@ def test_undo_returns_question_to_new_and_keeps_record(shops, supplier_rule, dja
 def test_answer_with_policy_error_is_refused(shops):
     question = ask(shops.mine, "Можно стирать плед?")
     with pytest.raises(ReplyBlocked):
-        services.question_answer(question=question, text=BROKEN_REPLY, user=shops.users[Role.SELLER])
+        services.question_answer(
+            question=question, text=BROKEN_REPLY, user=shops.users[Role.SELLER]
+        )
     question.refresh_from_db()
     assert question.status == QuestionStatus.NEW
 
@@ -122,9 +139,13 @@ def test_answer_with_warnings_needs_confirmation(shops, django_capture_on_commit
 
 def test_answer_and_decline_only_new_questions(shops):
     question = ask(shops.mine, "Можно стирать плед?")
-    services.question_answer(question=question, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True)
+    services.question_answer(
+        question=question, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
+    )
     with pytest.raises(ValidationError):
-        services.question_decline(question=question, text=POLITE_DECLINE, user=shops.users[Role.SELLER])
+        services.question_decline(
+            question=question, text=POLITE_DECLINE, user=shops.users[Role.SELLER]
+        )
 
 
 def test_manual_decline(shops):
@@ -151,14 +172,17 @@ def test_rule_change_recompiles(shops, supplier_rule):
 
 def test_exclusion_vetoes_rule(shops):
     services.decline_rule_create(
-        shop=shops.mine, fields=rule_fields("Поставщики", ["поставщик"], exclusions=["поставщик гарантии"])
+        shop=shops.mine,
+        fields=rule_fields("Поставщики", ["поставщик"], exclusions=["поставщик гарантии"]),
     )
     assert shop_ruleset(shop=shops.mine).evaluate("Кто поставщик гарантии?") is None
 
 
 def test_already_asked_suggests_earlier_answer(shops, products):
     earlier = ask(shops.mine, "Можно ли стирать плед в машинке?", product=products[1])
-    services.question_answer(question=earlier, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True)
+    services.question_answer(
+        question=earlier, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
+    )
     again = ask(shops.mine, "Можно стирать плед в машинке?", product=products[1])
     other_product = ask(shops.mine, "Можно стирать плед в машинке?", product=products[0])
     found = already_asked(question=again, threshold=90)
@@ -176,7 +200,9 @@ def test_questions_of_other_shop_are_separate(shops, supplier_rule):
     assert Question.objects.for_shop(shops.mine).count() == 0
 
 
-def test_import_command_creates_questions_once(shops, products, supplier_rule, monkeypatch, django_capture_on_commit_callbacks):
+def test_import_command_creates_questions_once(
+    shops, products, supplier_rule, monkeypatch, django_capture_on_commit_callbacks
+):
     import io
 
     from django.core.management import call_command
@@ -189,7 +215,9 @@ def test_import_command_creates_questions_once(shops, products, supplier_rule, m
     for _ in range(2):
         monkeypatch.setattr("sys.stdin", io.StringIO(lines))
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("questions_import", shop=shops.mine.pk, stdout=io.StringIO(), stderr=io.StringIO())
+            call_command(
+                "questions_import", shop=shops.mine.pk, stdout=io.StringIO(), stderr=io.StringIO()
+            )
     assert Question.objects.for_shop(shops.mine).count() == 2
     supplier = Question.objects.get(external_id="q-1")
     assert supplier.product == products[0] and supplier.status == QuestionStatus.DECLINED

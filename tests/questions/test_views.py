@@ -30,15 +30,23 @@ def test_list_tabs_counts_and_newest_first(shops, products, seller_client):
     old = ask(shops.mine, "Старый вопрос про плед", created_at=timezone.now() - timedelta(days=2))
     new = ask(shops.mine, "Новый вопрос про кофемолку")
     answered = ask(shops.mine, "Можно стирать?")
-    services.question_answer(question=answered, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True)
+    services.question_answer(
+        question=answered, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
+    )
     ask(shops.other, "Чужой вопрос")
     body = seller_client.get(LIST).content.decode()
-    assert (_tab_count(body, "new"), _tab_count(body, "answered"), _tab_count(body, "declined")) == (2, 1, 0)
+    assert (
+        _tab_count(body, "new"),
+        _tab_count(body, "answered"),
+        _tab_count(body, "declined"),
+    ) == (2, 1, 0)
     assert _listed_ids(body) == [new.pk, old.pk]
     assert "Чужой вопрос" not in body
 
 
-def test_list_query_count_does_not_grow_with_rows(shops, products, seller_client, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    shops, products, seller_client, django_assert_max_num_queries
+):
     for number in range(40):
         ask(shops.mine, f"Вопрос номер {number}", product=products[number % 2])
     # session, user, membership, savepoint pair, shell memberships + page, tab counts, products,
@@ -68,7 +76,10 @@ def test_filter_by_product_and_htmx_partial(shops, products, seller_client):
 
 def test_keyset_pagination_walks_every_question_once(shops, seller_client):
     moment = timezone.now()
-    created = [ask(shops.mine, f"Вопрос {n}", created_at=moment - timedelta(minutes=n // 3)) for n in range(60)]
+    created = [
+        ask(shops.mine, f"Вопрос {n}", created_at=moment - timedelta(minutes=n // 3))
+        for n in range(60)
+    ]
     seen: list[int] = []
     url = LIST
     while url:
@@ -82,7 +93,9 @@ def test_keyset_pagination_walks_every_question_once(shops, seller_client):
 
 def test_answer_blocked_by_policy_error_shows_findings(shops, seller_client):
     question = ask(shops.mine, "Можно стирать плед?")
-    response = seller_client.post(reverse("questions:answer", args=[question.pk]), {"text": BROKEN_REPLY})
+    response = seller_client.post(
+        reverse("questions:answer", args=[question.pk]), {"text": BROKEN_REPLY}
+    )
     assert response.status_code == 400
     assert "replycheck-findings" in response.content.decode()
     question.refresh_from_db()
@@ -93,17 +106,22 @@ def test_answer_and_decline_through_views(shops, seller_client):
     first = ask(shops.mine, "Можно стирать плед?")
     second = ask(shops.mine, "Кто поставщик?")
     response = seller_client.post(
-        reverse("questions:answer", args=[first.pk]), {"text": GOOD_ANSWER, "warnings_confirmed": "1"}
+        reverse("questions:answer", args=[first.pk]),
+        {"text": GOOD_ANSWER, "warnings_confirmed": "1"},
     )
     assert response.status_code == 302
-    response = seller_client.post(reverse("questions:decline", args=[second.pk]), {"text": POLITE_DECLINE})
+    response = seller_client.post(
+        reverse("questions:decline", args=[second.pk]), {"text": POLITE_DECLINE}
+    )
     assert response.status_code == 302
     assert set(Question.objects.values_list("status", flat=True)) == {"answered", "declined"}
 
 
 def test_detail_offers_reasons_and_already_asked(shops, products, seller_client):
     earlier = ask(shops.mine, "Можно ли стирать плед в машинке?", product=products[1])
-    services.question_answer(question=earlier, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True)
+    services.question_answer(
+        question=earlier, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
+    )
     again = ask(shops.mine, "Можно стирать плед в машинке?", product=products[1])
     body = seller_client.get(reverse("questions:detail", args=[again.pk])).content.decode()
     assert "data-suggestion" in body and "при 30 градусах" in body
@@ -119,13 +137,25 @@ def test_rules_pages_are_for_managers(shops, seller_client, manager_client, supp
 def test_rule_editor_refuses_reply_with_policy_error(shops, manager_client):
     response = manager_client.post(
         reverse("questions:rule_create"),
-        {"name": "Склад", "phrases": "склад", "kind": "keywords", "enabled": "on", "text": BROKEN_REPLY},
+        {
+            "name": "Склад",
+            "phrases": "склад",
+            "kind": "keywords",
+            "enabled": "on",
+            "text": BROKEN_REPLY,
+        },
     )
     assert response.status_code == 400
     assert not shops.mine.decline_rules.exists()
     response = manager_client.post(
         reverse("questions:rule_create"),
-        {"name": "Склад", "phrases": "склад\nсклада нет", "kind": "keywords", "enabled": "on", "text": POLITE_DECLINE},
+        {
+            "name": "Склад",
+            "phrases": "склад\nсклада нет",
+            "kind": "keywords",
+            "enabled": "on",
+            "text": POLITE_DECLINE,
+        },
     )
     assert response.status_code == 302
     assert shops.mine.decline_rules.get().phrase_list == ["склад", "склада нет"]
@@ -152,7 +182,8 @@ def test_new_badge_counts_new_questions(shops, seller_client):
 
 def test_settings_update(shops, manager_client):
     response = manager_client.post(
-        reverse("questions:settings"), {"repeat_threshold": 85, "mark_repeats": "on", "dry_run_size": 500}
+        reverse("questions:settings"),
+        {"repeat_threshold": 85, "mark_repeats": "on", "dry_run_size": 500},
     )
     assert response.status_code == 302
     assert shops.mine.question_settings.dry_run_size == 500
@@ -162,7 +193,10 @@ def test_rule_reorder_and_delete(shops, manager_client):
     first = services.decline_rule_create(shop=shops.mine, fields=rule_fields("А", ["склад"]))
     services.decline_rule_create(shop=shops.mine, fields=rule_fields("Б", ["поставщик"]))
     manager_client.post(reverse("questions:rule_move", args=[first.pk]), {"direction": "down"})
-    assert list(shops.mine.decline_rules.order_by("position").values_list("name", flat=True)) == ["Б", "А"]
+    assert list(shops.mine.decline_rules.order_by("position").values_list("name", flat=True)) == [
+        "Б",
+        "А",
+    ]
     manager_client.post(reverse("questions:rule_delete", args=[first.pk]))
     assert list(shops.mine.decline_rules.values_list("name", flat=True)) == ["Б"]
 

@@ -73,7 +73,9 @@ def test_worker_declines_matching_question_once(shops, supplier_rule, deliveries
     # The solo worker takes tasks in order: once a later question is declined, the
     # duplicates before it have been handled too.
     marker = ask(shops.mine, "Где закупаете товар?", external_id="wb-78")
-    assert wait_for(lambda: Question.objects.filter(pk=marker.pk, delivery_status=DeliveryStatus.SENT).exists())
+    assert wait_for(
+        lambda: Question.objects.filter(pk=marker.pk, delivery_status=DeliveryStatus.SENT).exists()
+    )
     question.refresh_from_db()
     kept.refresh_from_db()
     assert question.status == QuestionStatus.DECLINED and question.decline_kind == "auto"

@@ -8,8 +8,12 @@ from reviews import services, situations
 from sellerdesk.core.models import Role
 from tests.factories import ProductFactory
 
-GOOD_REPLY = "Здравствуйте, Анна! Спасибо за отзыв, нам очень приятно. Ждём вас снова, хорошего дня!"
-RATING_REQUEST = "Здравствуйте, Анна! Спасибо за отзыв. Измените, пожалуйста, оценку на 5 звёзд. Хорошего дня!"
+GOOD_REPLY = (
+    "Здравствуйте, Анна! Спасибо за отзыв, нам очень приятно. Ждём вас снова, хорошего дня!"
+)
+RATING_REQUEST = (
+    "Здравствуйте, Анна! Спасибо за отзыв. Измените, пожалуйста, оценку на 5 звёзд. Хорошего дня!"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,4 +57,6 @@ def manager(shops):
 
 
 def write(shop, rating: int, text: str, **extra):
-    return services.review_create(shop=shop, rating=rating, text=text, buyer_name=extra.pop("buyer_name", "Анна"), **extra)
+    return services.review_create(
+        shop=shop, rating=rating, text=text, buyer_name=extra.pop("buyer_name", "Анна"), **extra
+    )

@@ -30,7 +30,13 @@ def shop(transactional_db):
 @pytest.mark.browser
 def test_answer_a_five_star_review_with_a_template(page, shop):
     kettle = ProductFactory(shop=shop, name="Чайник стеклянный")
-    review = services.review_create(shop=shop, rating=5, text="Чайник красивый, закипает быстро!", buyer_name="Анна", product=kettle)
+    review = services.review_create(
+        shop=shop,
+        rating=5,
+        text="Чайник красивый, закипает быстро!",
+        buyer_name="Анна",
+        product=kettle,
+    )
     browser_login(page, "r-seller")
     page.goto(page.base_url + reverse("reviews:list"))
     page.click(f'[data-review="{review.pk}"] a.review-text')
@@ -56,12 +62,19 @@ def test_answer_a_five_star_review_with_a_template(page, shop):
 @pytest.mark.browser
 def test_damaged_parcel_follows_the_playbook_to_resolved(page, shop):
     review = services.review_create(
-        shop=shop, rating=1, text="Посылка пришла, коробка помята, чайник разбитый.", buyer_name="Сергей"
+        shop=shop,
+        rating=1,
+        text="Посылка пришла, коробка помята, чайник разбитый.",
+        buyer_name="Сергей",
     )
     browser_login(page, "r-seller")
     page.goto(page.base_url + reverse("reviews:detail", args=[review.pk]))
-    expect(page.locator("[data-situation]")).to_have_attribute("data-situation", "damaged_in_transit")
-    expect(page.locator('[data-step="contact_buyer"] a')).to_have_attribute("href", "/chats/?q=%D0%A1%D0%B5%D1%80%D0%B3%D0%B5%D0%B9")
+    expect(page.locator("[data-situation]")).to_have_attribute(
+        "data-situation", "damaged_in_transit"
+    )
+    expect(page.locator('[data-step="contact_buyer"] a')).to_have_attribute(
+        "href", "/chats/?q=%D0%A1%D0%B5%D1%80%D0%B3%D0%B5%D0%B9"
+    )
     page.click("#case-open")
     for key in ("contact_buyer", "apologise", "ask_packaging_photos", "help_courier_claim"):
         page.click(f'[data-step="{key}"] button.step-done-button')
@@ -91,7 +104,9 @@ def test_damaged_parcel_follows_the_playbook_to_resolved(page, shop):
 
 @pytest.mark.browser
 def test_reply_asking_to_change_the_rating_is_refused(page, shop):
-    review = services.review_create(shop=shop, rating=2, text="Брак, щётка не работает.", buyer_name="Анна")
+    review = services.review_create(
+        shop=shop, rating=2, text="Брак, щётка не работает.", buyer_name="Анна"
+    )
     browser_login(page, "r-seller")
     page.goto(page.base_url + reverse("reviews:detail", args=[review.pk]))
     page.fill("#reply-text", RATING_REQUEST)

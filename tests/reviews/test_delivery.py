@@ -50,7 +50,9 @@ def _answer(review, seller, capture) -> None:
     review.refresh_from_db()
 
 
-def test_a_marketplace_review_is_answered_on_the_marketplace(shop, seller, marketplace, django_capture_on_commit_callbacks):
+def test_a_marketplace_review_is_answered_on_the_marketplace(
+    shop, seller, marketplace, django_capture_on_commit_callbacks
+):
     connector = marketplace()
     review = write(shop, 5, "Отличный чайник!", external_id="wb-feedback-1")
     _answer(review, seller, django_capture_on_commit_callbacks)
@@ -58,7 +60,9 @@ def test_a_marketplace_review_is_answered_on_the_marketplace(shop, seller, marke
     assert review.delivery_status == DeliveryStatus.SENT
 
 
-def test_a_review_the_marketplace_never_gave_us_stays_local(shop, seller, marketplace, django_capture_on_commit_callbacks):
+def test_a_review_the_marketplace_never_gave_us_stays_local(
+    shop, seller, marketplace, django_capture_on_commit_callbacks
+):
     connector = marketplace()
     review = write(shop, 5, "Отличный чайник!")  # demo data or typed in by hand: no marketplace id
     _answer(review, seller, django_capture_on_commit_callbacks)
@@ -69,7 +73,9 @@ def test_a_review_the_marketplace_never_gave_us_stays_local(shop, seller, market
 def test_a_429_is_retried_no_sooner_than_the_marketplace_asked(
     shop, seller, marketplace, monkeypatch, django_capture_on_commit_callbacks
 ):
-    marketplace(WildberriesError("429 Too Many Requests", retryable=True, status=429, retry_after=120.5))
+    marketplace(
+        WildberriesError("429 Too Many Requests", retryable=True, status=429, retry_after=120.5)
+    )
     review = write(shop, 5, "Отличный чайник!", external_id="wb-feedback-2")
     countdowns: list[int] = []
 
@@ -88,7 +94,9 @@ def test_a_429_is_retried_no_sooner_than_the_marketplace_asked(
     assert review.delivery_status == DeliveryStatus.PENDING
 
 
-def test_a_refused_token_fails_the_reply_and_marks_the_account(shop, seller, marketplace, django_capture_on_commit_callbacks):
+def test_a_refused_token_fails_the_reply_and_marks_the_account(
+    shop, seller, marketplace, django_capture_on_commit_callbacks
+):
     shop.marketplace = Marketplace.WILDBERRIES
     shop.save()
     marketplace_services.account_settings_update(shop=shop, enabled=True)

@@ -24,7 +24,12 @@ def test_demo_has_reviews_of_every_kind_in_both_shops():
         reviews = Review.objects.for_shop(shop)
         assert {review.rating for review in reviews} >= {1, 2, 3, 4, 5}
         situations = set(reviews.values_list("situation", flat=True))
-        assert {Situation.DAMAGED_IN_TRANSIT, Situation.HOSTILE, Situation.WRONG_SIZE, Situation.DEFECT} <= situations
+        assert {
+            Situation.DAMAGED_IN_TRANSIT,
+            Situation.HOSTILE,
+            Situation.WRONG_SIZE,
+            Situation.DEFECT,
+        } <= situations
         assert ReviewPhoto.objects.for_shop(shop).exists()
         assert SituationRule.objects.for_shop(shop).count() == 5
         case = Case.objects.for_shop(shop).get()

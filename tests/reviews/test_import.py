@@ -8,7 +8,9 @@ from sellerdesk.sla.models import SlaClock
 from tests.factories import ProductFactory, ShopFactory, member
 
 
-def _feedback(external_id: str, *, answer: str | None = None, sku: str = "WB-777") -> IncomingFeedback:
+def _feedback(
+    external_id: str, *, answer: str | None = None, sku: str = "WB-777"
+) -> IncomingFeedback:
     return IncomingFeedback(
         external_id=external_id,
         text="Коробка пришла мятая, чайник треснул",
@@ -33,17 +35,23 @@ def test_synced_feedback_becomes_one_classified_waiting_review(db):
     assert first.product == product
     assert first.situation  # negative reviews are classified on arrival
     assert first.status == ReviewStatus.UNANSWERED
-    assert SlaClock.objects.filter(channel="review", item_id=first.pk, answered_at__isnull=True).exists()
+    assert SlaClock.objects.filter(
+        channel="review", item_id=first.pk, answered_at__isnull=True
+    ).exists()
 
 
 def test_feedback_answered_on_the_portal_stops_waiting_without_sending(db):
     shop = ShopFactory()
     review = review_import_from_marketplace(shop=shop, item=_feedback("fb-2"))
-    review = review_import_from_marketplace(shop=shop, item=_feedback("fb-2", answer="Сергей, простите нас!"))
+    review = review_import_from_marketplace(
+        shop=shop, item=_feedback("fb-2", answer="Сергей, простите нас!")
+    )
     assert review.answer_text == "Сергей, простите нас!"
     assert review.status == ReviewStatus.ANSWERED
     assert review.delivery_status == "sent"
-    assert not SlaClock.objects.filter(channel="review", item_id=review.pk, answered_at__isnull=True).exists()
+    assert not SlaClock.objects.filter(
+        channel="review", item_id=review.pk, answered_at__isnull=True
+    ).exists()
     other_shop = ShopFactory()
     foreign = review_import_from_marketplace(shop=other_shop, item=_feedback("fb-2"))
     assert foreign.pk != review.pk  # the same marketplace id in another shop is another review

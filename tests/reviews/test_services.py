@@ -51,12 +51,20 @@ def test_unhappy_reviews_are_classified_on_arrival(shop, rating, text, situation
         assert review.situation_matched
 
 
-def test_manager_rules_change_the_classification_of_waiting_reviews(shop, django_capture_on_commit_callbacks):
+def test_manager_rules_change_the_classification_of_waiting_reviews(
+    shop, django_capture_on_commit_callbacks
+):
     review = write(shop, 2, "Краска облупилась на ручке.")
     assert review.situation == Situation.OTHER
     with django_capture_on_commit_callbacks(execute=True):
         services.situation_rule_create(
-            shop=shop, fields={"situation": Situation.DEFECT, "phrases": "облупиться", "fuzzy": True, "enabled": True}
+            shop=shop,
+            fields={
+                "situation": Situation.DEFECT,
+                "phrases": "облупиться",
+                "fuzzy": True,
+                "enabled": True,
+            },
         )
     review.refresh_from_db()
     assert review.situation == Situation.DEFECT
@@ -67,13 +75,20 @@ def test_exclusions_cancel_a_rule(shop):
     rule = SituationRule.objects.for_shop(shop).get(situation=Situation.DAMAGED_IN_TRANSIT)
     services.situation_rule_update(
         rule=rule,
-        fields={"situation": rule.situation, "phrases": rule.phrases, "exclusions": "упаковка целая", "fuzzy": True},
+        fields={
+            "situation": rule.situation,
+            "phrases": rule.phrases,
+            "exclusions": "упаковка целая",
+            "fuzzy": True,
+        },
     )
     review = write(shop, 2, "Упаковка целая, а стекло разбитое.")
     assert review.situation != Situation.DAMAGED_IN_TRANSIT
 
 
-def test_every_review_starts_the_sla_clock_and_the_reply_stops_it(shop, seller, django_capture_on_commit_callbacks):
+def test_every_review_starts_the_sla_clock_and_the_reply_stops_it(
+    shop, seller, django_capture_on_commit_callbacks
+):
     from sellerdesk.sla.models import SlaClock
 
     review = write(shop, 5, "Отличный чайник!")
@@ -91,7 +106,9 @@ def test_every_review_starts_the_sla_clock_and_the_reply_stops_it(shop, seller, 
 def test_a_reply_asking_to_change_the_rating_is_refused(shop, seller):
     review = write(shop, 1, "Чайник пришёл разбитым.")
     with pytest.raises(ReplyBlocked) as refused:
-        services.review_answer(review=review, text=RATING_REQUEST, user=seller, warnings_confirmed=True)
+        services.review_answer(
+            review=review, text=RATING_REQUEST, user=seller, warnings_confirmed=True
+        )
     assert "rating_manipulation" in refused.value.report.codes()
     review.refresh_from_db()
     assert review.answered_at is None and review.status == ReviewStatus.UNANSWERED
@@ -113,13 +130,20 @@ def test_case_follows_the_playbook_until_resolved(shop, seller):
     review = write(shop, 1, "Посылка пришла, коробка помята, чайник разбитый.")
     case = services.case_open(review=review, user=seller)
     assert [step.key for step in case.steps.order_by("position")] == [
-        "contact_buyer", "apologise", "ask_packaging_photos", "help_courier_claim", "offer_coupon", "reply_publicly",
+        "contact_buyer",
+        "apologise",
+        "ask_packaging_photos",
+        "help_courier_claim",
+        "offer_coupon",
+        "reply_publicly",
     ]
     review.refresh_from_db()
     assert review.status == ReviewStatus.IN_RESOLUTION
     for key in ("contact_buyer", "apologise", "ask_packaging_photos", "help_courier_claim"):
         services.case_step_complete(case=case, key=key, user=seller)
-    offer = services.compensation_offer(case=case, amount=Decimal("300"), user=seller, role=Role.SELLER)
+    offer = services.compensation_offer(
+        case=case, amount=Decimal("300"), user=seller, role=Role.SELLER
+    )
     assert offer.status == OfferStatus.PROPOSED
     coupon = case.steps.get(key="offer_coupon")
     assert coupon.done_by == seller and coupon.note == "300 RUB"
@@ -138,7 +162,9 @@ def test_case_follows_the_playbook_until_resolved(shop, seller):
 
 def test_offer_above_the_limit_waits_for_a_manager(shop, seller, manager):
     case = services.case_open(review=write(shop, 1, "Брак, не работает."), user=seller)
-    offer = services.compensation_offer(case=case, amount=Decimal("900"), user=seller, role=Role.SELLER)
+    offer = services.compensation_offer(
+        case=case, amount=Decimal("900"), user=seller, role=Role.SELLER
+    )
     assert offer.status == OfferStatus.NEEDS_APPROVAL
     assert case.steps.get(key="offer_coupon").done_at is None
     with pytest.raises(ValidationError):
@@ -152,18 +178,31 @@ def test_offer_above_the_limit_waits_for_a_manager(shop, seller, manager):
 def test_a_managers_own_large_offer_is_approved_and_small_ones_refused(shop, manager):
     case = services.case_open(review=write(shop, 1, "Брак."), user=manager)
     with pytest.raises(ValidationError):
-        services.compensation_offer(case=case, amount=Decimal("10"), user=manager, role=Role.MANAGER)
-    offer = services.compensation_offer(case=case, amount=Decimal("800"), user=manager, role=Role.MANAGER)
+        services.compensation_offer(
+            case=case, amount=Decimal("10"), user=manager, role=Role.MANAGER
+        )
+    offer = services.compensation_offer(
+        case=case, amount=Decimal("800"), user=manager, role=Role.MANAGER
+    )
     assert offer.status == OfferStatus.APPROVED
 
 
 def test_limits_are_per_shop_settings(shop, shops, seller):
-    services.review_settings_update(shop=shop, coupon_min=Decimal("50"), coupon_max=Decimal("1000"), currency="rub")
+    services.review_settings_update(
+        shop=shop, coupon_min=Decimal("50"), coupon_max=Decimal("1000"), currency="rub"
+    )
     case = services.case_open(review=write(shop, 1, "Брак."), user=seller)
-    assert services.compensation_offer(case=case, amount=Decimal("900"), user=seller, role=Role.SELLER).status == OfferStatus.PROPOSED
+    assert (
+        services.compensation_offer(
+            case=case, amount=Decimal("900"), user=seller, role=Role.SELLER
+        ).status
+        == OfferStatus.PROPOSED
+    )
     assert services.review_settings_ensure(shop=shops.other).coupon_max == Decimal("500")
     with pytest.raises(ValidationError):
-        services.review_settings_update(shop=shop, coupon_min=Decimal("600"), coupon_max=Decimal("100"), currency="RUB")
+        services.review_settings_update(
+            shop=shop, coupon_min=Decimal("600"), coupon_max=Decimal("100"), currency="RUB"
+        )
 
 
 def test_positive_reviews_get_no_case(shop, seller):
@@ -173,7 +212,15 @@ def test_positive_reviews_get_no_case(shop, seller):
 
 
 def test_photos_are_stored_and_counted(shop):
-    review = write(shop, 1, "Разбит", photos=[services.NewPhoto(name="a.png", content=b"\x89PNG..."), services.NewPhoto(url="https://example.com/p.jpg")])
+    review = write(
+        shop,
+        1,
+        "Разбит",
+        photos=[
+            services.NewPhoto(name="a.png", content=b"\x89PNG..."),
+            services.NewPhoto(url="https://example.com/p.jpg"),
+        ],
+    )
     assert review.photo_count == 2
     stored = list(Review.objects.get(pk=review.pk).photos.order_by("position"))
     assert stored[0].image.name.endswith(".png") and stored[1].url == "https://example.com/p.jpg"
@@ -189,6 +236,11 @@ def test_a_new_shop_gets_default_rules_and_limits(django_capture_on_commit_callb
     from sellerdesk.core.services import shop_create
 
     with django_capture_on_commit_callbacks(execute=True):
-        created = shop_create(name="Новый", marketplace="wildberries", time_zone="Europe/Moscow", default_language="zh")
+        created = shop_create(
+            name="Новый",
+            marketplace="wildberries",
+            time_zone="Europe/Moscow",
+            default_language="zh",
+        )
     assert SituationRule.objects.for_shop(created).count() == 5
     assert services.review_settings_ensure(shop=created).currency == "CNY"

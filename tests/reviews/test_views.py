@@ -21,7 +21,13 @@ pytestmark = pytest.mark.django_db
 def _many(shop, count: int, **extra):
     start = timezone.now() - timedelta(days=1)
     return [
-        write(shop, (i % 5) + 1, f"Отзыв номер {i}: чайник", created_at=start + timedelta(minutes=i), **extra)
+        write(
+            shop,
+            (i % 5) + 1,
+            f"Отзыв номер {i}: чайник",
+            created_at=start + timedelta(minutes=i),
+            **extra,
+        )
         for i in range(count)
     ]
 
@@ -33,7 +39,11 @@ def test_list_tabs_filters_and_search(shop, seller_client, seller):
     happy = write(shop, 5, "Плед мягкий и тёплый", product=plaid)
     services.review_answer(review=happy, text=GOOD_REPLY, user=seller)
     services.case_open(review=write(shop, 2, "Брак, не работает", product=kettle), user=seller)
-    write(shops_other := shop.__class__.objects.exclude(pk=shop.pk).first(), 1, "Чужой отзыв про чайник")
+    write(
+        shops_other := shop.__class__.objects.exclude(pk=shop.pk).first(),
+        1,
+        "Чужой отзыв про чайник",
+    )
     assert shops_other is not None
 
     page = seller_client.get(reverse("reviews:list")).content.decode()
@@ -48,16 +58,25 @@ def test_list_tabs_filters_and_search(shop, seller_client, seller):
     assert [r.pk for r in by_rating.context["page"].items] == [happy.pk]
     by_group = seller_client.get(reverse("reviews:list"), {"group": "positive"})
     assert by_group.context["tabs"][1]["count"] == 1 and by_group.context["tabs"][0]["count"] == 0
-    by_product = seller_client.get(reverse("reviews:list"), {"product": plaid.pk, "tab": "answered"})
+    by_product = seller_client.get(
+        reverse("reviews:list"), {"product": plaid.pk, "tab": "answered"}
+    )
     assert [r.pk for r in by_product.context["page"].items] == [happy.pk]
     # Word forms: «разбитый» finds «разбитым» (PostgreSQL full-text search).
     found = seller_client.get(reverse("reviews:list"), {"q": "разбитый"})
     assert [r.pk for r in found.context["page"].items] == [broken.pk]
-    fragment = seller_client.get(reverse("reviews:list"), {"q": "бит"}, headers={"HX-Request": "true"})
-    assert b"<html" not in fragment.content and f'data-review="{broken.pk}"'.encode() in fragment.content
+    fragment = seller_client.get(
+        reverse("reviews:list"), {"q": "бит"}, headers={"HX-Request": "true"}
+    )
+    assert (
+        b"<html" not in fragment.content
+        and f'data-review="{broken.pk}"'.encode() in fragment.content
+    )
 
 
-def test_list_query_count_does_not_grow_with_reviews(shop, seller_client, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_reviews(
+    shop, seller_client, django_assert_max_num_queries
+):
     _many(shop, 5, photos=[services.NewPhoto(url="https://example.com/a.jpg")])
     with django_assert_max_num_queries(12) as small:
         seller_client.get(reverse("reviews:list"))
@@ -67,14 +86,21 @@ def test_list_query_count_does_not_grow_with_reviews(shop, seller_client, django
     assert len(response.context["page"].items) == 25
     assert response.context["next_url"]
     older = seller_client.get(reverse("reviews:list") + response.context["next_url"])
-    assert not {r.pk for r in older.context["page"].items} & {r.pk for r in response.context["page"].items}
+    assert not {r.pk for r in older.context["page"].items} & {
+        r.pk for r in response.context["page"].items
+    }
 
 
 def test_detail_shows_playbook_suggested_template_and_photo(shop, seller_client):
     from templates_lib.services import templates_install_defaults
 
     templates_install_defaults(shop=shop, languages=("ru",))
-    review = write(shop, 1, "Коробка помята, чайник разбитый", photos=[services.NewPhoto(name="p.png", content=b"png")])
+    review = write(
+        shop,
+        1,
+        "Коробка помята, чайник разбитый",
+        photos=[services.NewPhoto(name="p.png", content=b"png")],
+    )
     page = seller_client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert 'data-situation="damaged_in_transit"' in page
     assert "Попросить фото упаковки" in page
@@ -86,7 +112,9 @@ def test_detail_shows_playbook_suggested_template_and_photo(shop, seller_client)
 
 def test_refused_reply_shows_the_rating_finding(shop, seller_client):
     review = write(shop, 1, "Разбит")
-    response = seller_client.post(reverse("reviews:answer", args=[review.pk]), {"text": RATING_REQUEST})
+    response = seller_client.post(
+        reverse("reviews:answer", args=[review.pk]), {"text": RATING_REQUEST}
+    )
     assert response.status_code == 400
     assert b'data-code="rating_manipulation"' in response.content
     review.refresh_from_db()
@@ -105,17 +133,32 @@ def test_case_panel_with_htmx(shop, seller_client, manager_client):
     review = write(shop, 1, "Коробка помята, чайник разбитый")
     htmx = {"HX-Request": "true"}
     panel = seller_client.post(reverse("reviews:case_open", args=[review.pk]), headers=htmx)
-    assert panel.status_code == 200 and b'id="case-panel"' in panel.content and b"<html" not in panel.content
+    assert (
+        panel.status_code == 200
+        and b'id="case-panel"' in panel.content
+        and b"<html" not in panel.content
+    )
     case = review.case
-    panel = seller_client.post(reverse("reviews:case_step", args=[case.pk]), {"key": "apologise"}, headers=htmx)
+    panel = seller_client.post(
+        reverse("reviews:case_step", args=[case.pk]), {"key": "apologise"}, headers=htmx
+    )
     assert b'class="step-done" data-step="apologise"' in panel.content
-    panel = seller_client.post(reverse("reviews:case_offer", args=[case.pk]), {"amount": "2000"}, headers=htmx)
+    panel = seller_client.post(
+        reverse("reviews:case_offer", args=[case.pk]), {"amount": "2000"}, headers=htmx
+    )
     assert b'data-offer-status="needs_approval"' in panel.content
     assert b'name="decision"' not in panel.content  # a seller cannot approve
-    assert seller_client.post(reverse("reviews:offer_decide", args=[case.offers.get().pk]), {"decision": "approve"}).status_code == 403
+    assert (
+        seller_client.post(
+            reverse("reviews:offer_decide", args=[case.offers.get().pk]), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
     refused = seller_client.post(reverse("reviews:case_resolve", args=[case.pk]), headers=htmx)
     assert refused.status_code == 400 and b'role="alert"' in refused.content
-    manager_client.post(reverse("reviews:offer_decide", args=[case.offers.get().pk]), {"decision": "approve"})
+    manager_client.post(
+        reverse("reviews:offer_decide", args=[case.offers.get().pk]), {"decision": "approve"}
+    )
     assert case.offers.get().status == OfferStatus.APPROVED
     seller_client.post(reverse("reviews:case_resolve", args=[case.pk]), {"note": "Готово"})
     case.refresh_from_db()
@@ -128,11 +171,19 @@ def test_settings_rules_and_limits_are_for_managers(shop, seller_client, manager
     assert seller_client.get(reverse("reviews:settings")).status_code == 403
     page = manager_client.get(reverse("reviews:settings"))
     assert page.status_code == 200 and len(page.context["rules"]) == 5
-    saved = manager_client.post(reverse("reviews:settings"), {"coupon_min": "50", "coupon_max": "700", "currency": "RUB"})
+    saved = manager_client.post(
+        reverse("reviews:settings"), {"coupon_min": "50", "coupon_max": "700", "currency": "RUB"}
+    )
     assert saved.status_code == 302
     assert services.review_settings_ensure(shop=shop).coupon_max == Decimal("700")
     created = manager_client.post(
-        reverse("reviews:rule_create"), {"situation": Situation.DEFECT, "phrases": "облупилась\nскол", "fuzzy": "on", "enabled": "on"}
+        reverse("reviews:rule_create"),
+        {
+            "situation": Situation.DEFECT,
+            "phrases": "облупилась\nскол",
+            "fuzzy": "on",
+            "enabled": "on",
+        },
     )
     assert created.status_code == 302
     rule = SituationRule.objects.for_shop(shop).order_by("-position").first()
@@ -152,10 +203,14 @@ def test_badge_counts_unanswered(shop, seller_client):
 
 def test_nav_has_reviews(shop, seller_client):
     page = seller_client.get(reverse("reviews:list")).content.decode()
-    assert reverse("reviews:unanswered_badge") in page and f'href="{reverse("reviews:list")}"' in page
+    assert (
+        reverse("reviews:unanswered_badge") in page and f'href="{reverse("reviews:list")}"' in page
+    )
 
 
-def test_detail_query_count_does_not_grow_with_photos_steps_or_offers(shop, seller, seller_client, manager):
+def test_detail_query_count_does_not_grow_with_photos_steps_or_offers(
+    shop, seller, seller_client, manager
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -167,12 +222,19 @@ def test_detail_query_count_does_not_grow_with_photos_steps_or_offers(shop, sell
     small = write(shop, 1, "Брак", photos=[services.NewPhoto(url="https://example.com/1.jpg")])
     case = services.case_open(review=small, user=seller)
     services.compensation_offer(case=case, amount=Decimal("200"), user=seller, role=Role.SELLER)
-    big = write(shop, 1, "Брак", photos=[services.NewPhoto(url=f"https://example.com/{i}.jpg") for i in range(6)])
+    big = write(
+        shop,
+        1,
+        "Брак",
+        photos=[services.NewPhoto(url=f"https://example.com/{i}.jpg") for i in range(6)],
+    )
     case = services.case_open(review=big, user=seller)
     for key in ("contact_buyer", "apologise", "offer_exchange"):
         services.case_step_complete(case=case, key=key, user=seller)
     for amount in ("900", "150"):
-        offer = services.compensation_offer(case=case, amount=Decimal(amount), user=seller, role=Role.SELLER)
+        offer = services.compensation_offer(
+            case=case, amount=Decimal(amount), user=seller, role=Role.SELLER
+        )
         if offer.status == OfferStatus.NEEDS_APPROVAL:
             services.compensation_decide(offer=offer, approve=False, user=manager)
     assert detail_queries(big) == detail_queries(small)
@@ -186,6 +248,8 @@ def test_htmx_results_skip_the_product_menu_query(shop, product, seller_client):
     write(shop, 5, "Отличный чайник", product=product)
     for htmx, menu_queries in ((False, 1), (True, 0)):
         with CaptureQueriesContext(connection) as captured:
-            response = seller_client.get(reverse("reviews:list"), **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+            response = seller_client.get(
+                reverse("reviews:list"), **({"HTTP_HX_REQUEST": "true"} if htmx else {})
+            )
         assert response.status_code == 200
         assert sum('FROM "core_product"' in query["sql"] for query in captured) == menu_queries

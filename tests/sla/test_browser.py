@@ -44,5 +44,7 @@ def test_admin_filters_the_dashboard_and_opens_a_breached_chat(page):
 
     page.locator("#sla-breached a.sla-item-link").first.click()
     page.wait_for_load_state("networkidle")
-    assert page.url.endswith(reverse("chats:conversation", kwargs={"conversation_id": conversation.pk}))
+    assert page.url.endswith(
+        reverse("chats:conversation", kwargs={"conversation_id": conversation.pk})
+    )
     assert page.get_by_text("Анна Петрова").first.is_visible()

@@ -26,7 +26,9 @@ def local(tz, *args):
 
 
 def add(start, hours=0, minutes=0, schedule=OFFICE, holidays=(), tz=BERLIN):
-    return add_business_time(start, timedelta(hours=hours, minutes=minutes), schedule, set(holidays), tz)
+    return add_business_time(
+        start, timedelta(hours=hours, minutes=minutes), schedule, set(holidays), tz
+    )
 
 
 def test_inside_hours_adds_plainly():
@@ -71,28 +73,38 @@ def test_holiday_is_skipped():
 def test_consecutive_holidays_are_skipped():
     holidays = {date(2026, 12, 24), date(2026, 12, 25)}
     # Wednesday 23 Dec 17:30 + 1 h → Monday 28 Dec 09:30
-    assert add(local(BERLIN, 2026, 12, 23, 17, 30), hours=1, holidays=holidays) == local(BERLIN, 2026, 12, 28, 9, 30)
+    assert add(local(BERLIN, 2026, 12, 23, 17, 30), hours=1, holidays=holidays) == local(
+        BERLIN, 2026, 12, 28, 9, 30
+    )
 
 
 def test_overnight_window_spans_midnight():
     # 23:00 + 3 h in a 22:00–06:00 shift → 02:00 next day
-    assert add(local(BERLIN, 2026, 11, 24, 23, 0), hours=3, schedule=NIGHT_SHIFT) == local(BERLIN, 2026, 11, 25, 2, 0)
+    assert add(local(BERLIN, 2026, 11, 24, 23, 0), hours=3, schedule=NIGHT_SHIFT) == local(
+        BERLIN, 2026, 11, 25, 2, 0
+    )
 
 
 def test_arrival_after_midnight_inside_yesterdays_overnight_shift():
     # 03:00 is inside the shift that began at 22:00 the day before
-    assert add(local(BERLIN, 2026, 11, 25, 3, 0), hours=2, schedule=NIGHT_SHIFT) == local(BERLIN, 2026, 11, 25, 5, 0)
+    assert add(local(BERLIN, 2026, 11, 25, 3, 0), hours=2, schedule=NIGHT_SHIFT) == local(
+        BERLIN, 2026, 11, 25, 5, 0
+    )
 
 
 def test_overnight_shift_continues_into_the_next_shift():
     # 05:00 + 2 h: one hour until 06:00, then the next shift from 22:00
-    assert add(local(BERLIN, 2026, 11, 25, 5, 0), hours=2, schedule=NIGHT_SHIFT) == local(BERLIN, 2026, 11, 25, 23, 0)
+    assert add(local(BERLIN, 2026, 11, 25, 5, 0), hours=2, schedule=NIGHT_SHIFT) == local(
+        BERLIN, 2026, 11, 25, 23, 0
+    )
 
 
 def test_holiday_cancels_the_overnight_shift_starting_on_it_but_not_the_one_ending_on_it():
     holidays = {date(2026, 11, 25)}
     # The 24th's shift (22:00 → 06:00 on the 25th) still runs; the 25th's shift is cancelled.
-    result = add(local(BERLIN, 2026, 11, 25, 5, 0), hours=2, schedule=NIGHT_SHIFT, holidays=holidays)
+    result = add(
+        local(BERLIN, 2026, 11, 25, 5, 0), hours=2, schedule=NIGHT_SHIFT, holidays=holidays
+    )
     assert result == local(BERLIN, 2026, 11, 26, 23, 0)
 
 
@@ -122,7 +134,9 @@ def test_spring_forward_day_is_one_hour_shorter_around_the_clock():
     result = add(local(BERLIN, 2026, 3, 28, 12, 0), hours=24, schedule=schedule)
     assert result == local(BERLIN, 2026, 3, 29, 13, 0)
     # (aware datetimes sharing a tzinfo subtract in wall-clock time, hence the UTC detour)
-    assert result.astimezone(UTC) - local(BERLIN, 2026, 3, 28, 12, 0).astimezone(UTC) == timedelta(hours=24)
+    assert result.astimezone(UTC) - local(BERLIN, 2026, 3, 28, 12, 0).astimezone(UTC) == timedelta(
+        hours=24
+    )
 
 
 def test_night_shift_across_spring_forward_is_one_hour_shorter():
@@ -139,7 +153,9 @@ def test_night_shift_across_fall_back_is_one_hour_longer():
     start = local(NEW_YORK, 2026, 10, 31, 22, 0)
     end = local(NEW_YORK, 2026, 11, 1, 6, 0)
     assert business_time_between(start, end, NIGHT_SHIFT, set(), NEW_YORK) == timedelta(hours=9)
-    assert add(start, hours=8, schedule=NIGHT_SHIFT, tz=NEW_YORK) == local(NEW_YORK, 2026, 11, 1, 5, 0)
+    assert add(start, hours=8, schedule=NIGHT_SHIFT, tz=NEW_YORK) == local(
+        NEW_YORK, 2026, 11, 1, 5, 0
+    )
 
 
 def test_office_hours_keep_local_wall_time_across_dst():
@@ -184,7 +200,9 @@ def test_between_is_the_inverse_of_add():
     start = local(NEW_YORK, 2026, 10, 30, 16, 45)
     for minutes in (0, 1, 59, 60, 61, 600, 2000, 5000):
         end = add(start, minutes=minutes, tz=NEW_YORK)
-        assert business_time_between(start, end, OFFICE, set(), NEW_YORK) == timedelta(minutes=minutes)
+        assert business_time_between(start, end, OFFICE, set(), NEW_YORK) == timedelta(
+            minutes=minutes
+        )
 
 
 # --- validation ------------------------------------------------------------------------------

@@ -15,14 +15,18 @@ T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
 def _wait(shop, item_id, minutes, channel="chat"):
-    waiting_started(shop=shop, channel=channel, item_id=item_id, since=T0 + timedelta(minutes=minutes))
+    waiting_started(
+        shop=shop, channel=channel, item_id=item_id, since=T0 + timedelta(minutes=minutes)
+    )
 
 
 def test_most_urgent_first_in_keyset_pages(shops, django_assert_num_queries):
     for item_id, minutes in [(11, 30), (12, 0), (13, 10), (14, 10), (15, 50)]:
         _wait(shops.mine, item_id, minutes)
     _wait(shops.mine, 16, 0)
-    waiting_stopped(shop=shops.mine, channel="chat", item_id=16, at=T0 + timedelta(minutes=5))  # answered
+    waiting_stopped(
+        shop=shops.mine, channel="chat", item_id=16, at=T0 + timedelta(minutes=5)
+    )  # answered
     _wait(shops.mine, 17, 0, channel="question")  # another channel
     with django_assert_num_queries(1):
         first = open_clock_page(shop=shops.mine, channel="chat", limit=2)
@@ -48,8 +52,11 @@ def test_items_queryset_restricts_the_page(shops):
     read = conversation_with(shops.mine, buyer="Прочитано", at=T0)
     unread = conversation_with(shops.mine, buyer="Новое", at=T0 + timedelta(minutes=5))
     Conversation.objects.filter(pk=read.pk).update(unread_count=0)
-    page = open_clock_page(shop=shops.mine, channel="chat",
-                           items=Conversation.objects.for_shop(shops.mine).filter(unread_count__gt=0))
+    page = open_clock_page(
+        shop=shops.mine,
+        channel="chat",
+        items=Conversation.objects.for_shop(shops.mine).filter(unread_count__gt=0),
+    )
     assert page.item_ids == [unread.pk]
 
 

@@ -16,7 +16,11 @@ T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # Tuesday, 13:00 in Moscow
 
 
 def kinds(item_id, channel="chat"):
-    return list(SlaEvent.objects.filter(channel=channel, item_id=item_id).order_by("at", "pk").values_list("kind", flat=True))
+    return list(
+        SlaEvent.objects.filter(channel=channel, item_id=item_id)
+        .order_by("at", "pk")
+        .values_list("kind", flat=True)
+    )
 
 
 def test_buyer_message_starts_clock_with_default_chat_target(shops):
@@ -30,7 +34,9 @@ def test_buyer_message_starts_clock_with_default_chat_target(shops):
 
 def test_question_default_target_is_a_day(shops):
     waiting_started(shop=shops.mine, channel="question", item_id=7, since=T0)
-    assert SlaClock.objects.get(channel="question", item_id=7).sla_due_at == T0 + timedelta(hours=24)
+    assert SlaClock.objects.get(channel="question", item_id=7).sla_due_at == T0 + timedelta(
+        hours=24
+    )
 
 
 def test_second_buyer_message_while_waiting_keeps_the_first_deadline(shops):
@@ -44,7 +50,13 @@ def test_second_buyer_message_while_waiting_keeps_the_first_deadline(shops):
 def test_reply_in_time_records_met_with_response_time(shops):
     seller = shops.users["seller"]
     waiting_started(shop=shops.mine, channel="chat", item_id=1, since=T0)
-    waiting_stopped(shop=shops.mine, channel="chat", item_id=1, at=T0 + timedelta(minutes=25), by_user_id=seller.pk)
+    waiting_stopped(
+        shop=shops.mine,
+        channel="chat",
+        item_id=1,
+        at=T0 + timedelta(minutes=25),
+        by_user_id=seller.pk,
+    )
     clock = SlaClock.objects.get(channel="chat", item_id=1)
     assert clock.state == ClockState.MET
     met = SlaEvent.objects.get(clock=clock, kind=EventKind.MET)
@@ -90,7 +102,11 @@ def test_warning_and_breach_are_recorded_once_each_however_often_checked(shops):
     overdue = T0 + timedelta(minutes=61)
     assert services.sla_sweep(now=overdue)["breached"] == 1
     assert services.sla_mark_breached(clock_id=clock.pk, now=overdue) is False
-    assert services.sla_sweep(now=overdue + timedelta(minutes=1)) == {"breached": 0, "warned": 0, "armed": 0}
+    assert services.sla_sweep(now=overdue + timedelta(minutes=1)) == {
+        "breached": 0,
+        "warned": 0,
+        "armed": 0,
+    }
     assert kinds(1) == [EventKind.STARTED, EventKind.WARNED, EventKind.BREACHED]
 
 
@@ -111,13 +127,17 @@ def test_breached_period_stays_breached_when_answered(shops):
 
 
 def test_business_hours_policy_pauses_the_clock_overnight(shops):
-    services.sla_policy_update(shop=shops.mine, channel="chat", target_minutes=60, warn_percent=50, business_hours=True)
+    services.sla_policy_update(
+        shop=shops.mine, channel="chat", target_minutes=60, warn_percent=50, business_hours=True
+    )
     # Tuesday 17:30 Moscow (14:30 UTC); working hours default Mon–Fri 09–18
     since = datetime(2026, 11, 24, 14, 30, tzinfo=UTC)
     clock = services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=1, since=since)
     assert clock.sla_warn_at == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 18:00 Moscow
     assert clock.sla_due_at == datetime(2026, 11, 25, 6, 30, tzinfo=UTC)  # Wed 09:30 Moscow
-    waiting_stopped(shop=shops.mine, channel="chat", item_id=1, at=datetime(2026, 11, 25, 6, 10, tzinfo=UTC))
+    waiting_stopped(
+        shop=shops.mine, channel="chat", item_id=1, at=datetime(2026, 11, 25, 6, 10, tzinfo=UTC)
+    )
     met = SlaEvent.objects.get(clock=clock, kind=EventKind.MET)
     assert met.duration_seconds == 40 * 60  # 30 min Tuesday + 10 min Wednesday
     assert met.elapsed_seconds == 15 * 3600 + 40 * 60
@@ -128,7 +148,9 @@ def test_policy_change_moves_open_deadlines_but_not_closed_ones(shops):
     waiting_stopped(shop=shops.mine, channel="chat", item_id=1, at=T0 + timedelta(minutes=10))
     open_clock = services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=2, since=T0)
     other_shop = services.sla_waiting_start(shop=shops.other, channel="chat", item_id=3, since=T0)
-    services.sla_policy_update(shop=shops.mine, channel="chat", target_minutes=120, warn_percent=50, business_hours=False)
+    services.sla_policy_update(
+        shop=shops.mine, channel="chat", target_minutes=120, warn_percent=50, business_hours=False
+    )
     for clock in (closed, open_clock, other_shop):
         clock.refresh_from_db()
     assert open_clock.sla_due_at == T0 + timedelta(hours=2)
@@ -138,7 +160,9 @@ def test_policy_change_moves_open_deadlines_but_not_closed_ones(shops):
 
 
 def test_holiday_added_moves_business_hours_deadline(shops):
-    services.sla_policy_update(shop=shops.mine, channel="question", target_minutes=60, warn_percent=80, business_hours=True)
+    services.sla_policy_update(
+        shop=shops.mine, channel="question", target_minutes=60, warn_percent=80, business_hours=True
+    )
     since = datetime(2026, 11, 24, 14, 30, tzinfo=UTC)  # Tue 17:30 Moscow
     clock = services.sla_waiting_start(shop=shops.mine, channel="question", item_id=5, since=since)
     services.sla_holiday_add(shop=shops.mine, day=date(2026, 11, 25), name="Inventory")
@@ -149,8 +173,12 @@ def test_holiday_added_moves_business_hours_deadline(shops):
 def test_timer_for_a_moved_deadline_is_dropped(shops):
     clock = services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=1, since=T0)
     old_due = clock.sla_due_at
-    services.sla_policy_update(shop=shops.mine, channel="chat", target_minutes=180, warn_percent=80, business_hours=False)
-    result = services.sla_check_clock(clock_id=clock.pk, kind="due", target=old_due, now=old_due + timedelta(seconds=1))
+    services.sla_policy_update(
+        shop=shops.mine, channel="chat", target_minutes=180, warn_percent=80, business_hours=False
+    )
+    result = services.sla_check_clock(
+        clock_id=clock.pk, kind="due", target=old_due, now=old_due + timedelta(seconds=1)
+    )
     assert result == "stale"
     assert kinds(1) == [EventKind.STARTED]
 
@@ -158,7 +186,9 @@ def test_timer_for_a_moved_deadline_is_dropped(shops):
 def test_near_deadlines_get_timers_after_commit_and_far_ones_are_armed_by_the_sweep(
     shops, django_capture_on_commit_callbacks
 ):
-    services.sla_policy_update(shop=shops.mine, channel="chat", target_minutes=30, warn_percent=80, business_hours=False)
+    services.sla_policy_update(
+        shop=shops.mine, channel="chat", target_minutes=30, warn_percent=80, business_hours=False
+    )
     with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks() as callbacks:
         services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=1, since=T0)
     assert len(callbacks) == 2  # the warning and the due time
@@ -196,12 +226,16 @@ def test_reminders_go_out_once_per_check_time_when_chats_wait(shops):
     # Nobody in the other shop is reminded: nothing waits there.
     assert not Reminder.objects.filter(shop=shops.other).exists()
     # The next check time (13:00) sends a new round.
-    assert services.sla_send_reminders(now=datetime(2026, 11, 25, 10, 1, tzinfo=UTC)) == len(shops.users)
+    assert services.sla_send_reminders(now=datetime(2026, 11, 25, 10, 1, tzinfo=UTC)) == len(
+        shops.users
+    )
 
 
 def test_no_reminder_between_check_times(shops):
     waiting_started(shop=shops.mine, channel="chat", item_id=1, since=T0)
-    assert services.sla_send_reminders(now=datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == 0  # 11:00 Moscow
+    assert (
+        services.sla_send_reminders(now=datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == 0
+    )  # 11:00 Moscow
 
 
 def test_due_soon_ordering_puts_the_nearest_deadline_first(shops):
@@ -214,7 +248,9 @@ def test_due_soon_ordering_puts_the_nearest_deadline_first(shops):
     # Any model keyed by the item id will do; products stand in for conversations here.
     relaxed, urgent, idle = (ProductFactory(shop=shops.mine) for _ in range(3))
     waiting_started(shop=shops.mine, channel="chat", item_id=relaxed.pk, since=T0)
-    waiting_started(shop=shops.mine, channel="chat", item_id=urgent.pk, since=T0 - timedelta(minutes=40))
+    waiting_started(
+        shop=shops.mine, channel="chat", item_id=urgent.pk, since=T0 - timedelta(minutes=40)
+    )
     ordered = with_sla_due(Product.objects.for_shop(shops.mine), "chat").order_by(
         F("sla_due_at").asc(nulls_last=True), "pk"
     )
@@ -252,7 +288,13 @@ def test_sweep_under_a_travelling_clock_warns_then_breaches_once(shops):
 def test_around_the_clock_target_counts_real_time_across_a_dst_change(shops):
     from zoneinfo import ZoneInfo
 
-    services.sla_policy_update(shop=shops.mine, channel="question", target_minutes=24 * 60, warn_percent=80, business_hours=False)
+    services.sla_policy_update(
+        shop=shops.mine,
+        channel="question",
+        target_minutes=24 * 60,
+        warn_percent=80,
+        business_hours=False,
+    )
     # A caller passing Berlin local time the day before the clocks go back.
     since = datetime(2026, 10, 24, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     clock = services.sla_waiting_start(shop=shops.mine, channel="question", item_id=3, since=since)

@@ -21,7 +21,13 @@ def _history(shop, seller, *, base_item=1):
     for offset, minutes in enumerate((10, 30, 180)):
         item = base_item + offset
         waiting_started(shop=shop, channel="chat", item_id=item, since=start)
-        waiting_stopped(shop=shop, channel="chat", item_id=item, at=start + timedelta(minutes=minutes), by_user_id=seller.pk)
+        waiting_stopped(
+            shop=shop,
+            channel="chat",
+            item_id=item,
+            at=start + timedelta(minutes=minutes),
+            by_user_id=seller.pk,
+        )
 
 
 def test_dashboard_shows_share_within_target_and_percentiles(shops, admin_client_shop):
@@ -42,7 +48,9 @@ def test_dashboard_shows_share_within_target_and_percentiles(shops, admin_client
 def test_dashboard_date_filter_excludes_older_events(shops, admin_client_shop):
     _history(shops.mine, shops.users[Role.SELLER])
     today = timezone.now().date()
-    response = admin_client_shop.get(reverse("sla:dashboard"), {"start": today.isoformat(), "end": today.isoformat()})
+    response = admin_client_shop.get(
+        reverse("sla:dashboard"), {"start": today.isoformat(), "end": today.isoformat()}
+    )
     assert response.context["summary"].answered == 0
 
 
@@ -62,19 +70,23 @@ def test_admin_of_two_shops_can_combine_them(shops, admin_client_shop):
     MembershipFactory(user=admin, shop=second, role=Role.ADMIN)
     _history(shops.mine, shops.users[Role.SELLER])
     _history(second, member(second, Role.SELLER, username="second-seller"), base_item=200)
-    response = admin_client_shop.get(reverse("sla:dashboard"), {"shops": [shops.mine.pk, second.pk]})
+    response = admin_client_shop.get(
+        reverse("sla:dashboard"), {"shops": [shops.mine.pk, second.pk]}
+    )
     assert response.context["summary"].answered == 6
 
 
 def test_breached_and_at_risk_items_are_listed_with_links(shops, admin_client_shop):
     now = timezone.now()
     waiting_started(shop=shops.mine, channel="chat", item_id=11, since=now - timedelta(minutes=50))
-    breached = services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=12, since=now - timedelta(hours=2))
+    breached = services.sla_waiting_start(
+        shop=shops.mine, channel="chat", item_id=12, since=now - timedelta(hours=2)
+    )
     services.sla_sweep(now=now)
     response = admin_client_shop.get(reverse("sla:dashboard"))
     at_risk = response.context["at_risk"]
     assert [clock.item_id for clock, _link in at_risk] == [11]
-    (clock, link), = response.context["breached"]
+    ((clock, link),) = response.context["breached"]
     assert clock == breached and link
     assert link in response.content.decode()
 
@@ -93,7 +105,11 @@ def test_csv_export_streams_the_events(shops, admin_client_shop):
     lines = b"".join(response.streaming_content).decode().strip().splitlines()
     assert lines[0].startswith("shop,channel,item_id,event")
     kinds = [line.split(",")[3] for line in lines[1:]]
-    assert kinds.count("started") == 3 and kinds.count("met") == 2 and kinds.count("answered_late") == 1
+    assert (
+        kinds.count("started") == 3
+        and kinds.count("met") == 2
+        and kinds.count("answered_late") == 1
+    )
 
 
 def test_clock_page_shows_the_timeline(shops, admin_client_shop):
@@ -101,19 +117,31 @@ def test_clock_page_shows_the_timeline(shops, admin_client_shop):
     clock = SlaClock.objects.get(item_id=3)
     response = admin_client_shop.get(reverse("sla:clock", kwargs={"slaclock_id": clock.pk}))
     assert response.status_code == 200
-    assert [event.kind for event in response.context["events"]] == ["started", "breached", "answered_late"]
+    assert [event.kind for event in response.context["events"]] == [
+        "started",
+        "breached",
+        "answered_late",
+    ]
 
 
 def test_manager_saves_policies_and_open_deadlines_move(shops, manager_client):
     since = timezone.now()
     clock = services.sla_waiting_start(shop=shops.mine, channel="chat", item_id=1, since=since)
     data = {
-        "chat-target_minutes": "30", "chat-warn_percent": "50",
-        "question-target_minutes": "1440", "question-warn_percent": "80",
-        "review-target_minutes": "1440", "review-warn_percent": "80",
-        "calendar-day_0": "09:00-18:00", "calendar-day_1": "09:00-18:00", "calendar-day_2": "09:00-18:00",
-        "calendar-day_3": "09:00-18:00", "calendar-day_4": "09:00-18:00", "calendar-day_5": "10:00-16:00",
-        "calendar-day_6": "", "calendar-check_times": "10:00, 17:30",
+        "chat-target_minutes": "30",
+        "chat-warn_percent": "50",
+        "question-target_minutes": "1440",
+        "question-warn_percent": "80",
+        "review-target_minutes": "1440",
+        "review-warn_percent": "80",
+        "calendar-day_0": "09:00-18:00",
+        "calendar-day_1": "09:00-18:00",
+        "calendar-day_2": "09:00-18:00",
+        "calendar-day_3": "09:00-18:00",
+        "calendar-day_4": "09:00-18:00",
+        "calendar-day_5": "10:00-16:00",
+        "calendar-day_6": "",
+        "calendar-check_times": "10:00, 17:30",
     }
     response = manager_client.post(reverse("sla:policies"), data)
     assert response.status_code == 302
@@ -127,9 +155,12 @@ def test_manager_saves_policies_and_open_deadlines_move(shops, manager_client):
 
 def test_invalid_working_hours_are_refused_with_a_message(shops, manager_client):
     data = {
-        "chat-target_minutes": "60", "chat-warn_percent": "80",
-        "question-target_minutes": "1440", "question-warn_percent": "80",
-        "review-target_minutes": "1440", "review-warn_percent": "80",
+        "chat-target_minutes": "60",
+        "chat-warn_percent": "80",
+        "question-target_minutes": "1440",
+        "question-warn_percent": "80",
+        "review-target_minutes": "1440",
+        "review-warn_percent": "80",
         "calendar-day_0": "nine to six",
     }
     response = manager_client.post(reverse("sla:policies"), data)
@@ -146,7 +177,9 @@ def test_holidays_are_added_and_removed(shops, manager_client):
 
 
 def test_seller_sees_reminders_and_badge(shops, seller_client):
-    waiting_started(shop=shops.mine, channel="chat", item_id=1, since=datetime(2026, 11, 24, 5, 0, tzinfo=UTC))
+    waiting_started(
+        shop=shops.mine, channel="chat", item_id=1, since=datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+    )
     services.sla_send_reminders(now=datetime(2026, 11, 24, 6, 1, tzinfo=UTC))  # 09:01 Moscow
     assert seller_client.get(reverse("sla:reminder_badge")).content == b"1"
     page = seller_client.get(reverse("sla:reminders"))
@@ -165,17 +198,31 @@ def test_badge_tag_marks_due_soon_and_overdue(shops):
     waiting_started(shop=shops.mine, channel="question", item_id=2, since=now - timedelta(hours=25))
     waiting_started(shop=shops.mine, channel="question", item_id=3, since=now)
     sla_map = due_at_map("question", [1, 2, 3], shop=shops.mine)
-    template = Template("{% load sla_tags %}{% for id in ids %}[{% sla_badge sla_map id %}]{% endfor %}")
+    template = Template(
+        "{% load sla_tags %}{% for id in ids %}[{% sla_badge sla_map id %}]{% endfor %}"
+    )
     html = template.render(Context({"sla_map": sla_map, "ids": [1, 2, 3, 4]}))
     assert "sla-badge-soon" in html and "sla-badge-breached" in html and "sla-badge-ok" in html
     assert html.endswith("[]")
 
 
-def test_dashboard_query_count_does_not_grow_with_items(shops, admin_client_shop, django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow_with_items(
+    shops, admin_client_shop, django_assert_max_num_queries
+):
     now = timezone.now()
     for item in range(30):
-        waiting_started(shop=shops.mine, channel="chat", item_id=1000 + item, since=now - timedelta(hours=2 + item % 2))
-        waiting_started(shop=shops.mine, channel="question", item_id=2000 + item, since=now - timedelta(hours=20))
+        waiting_started(
+            shop=shops.mine,
+            channel="chat",
+            item_id=1000 + item,
+            since=now - timedelta(hours=2 + item % 2),
+        )
+        waiting_started(
+            shop=shops.mine,
+            channel="question",
+            item_id=2000 + item,
+            since=now - timedelta(hours=20),
+        )
     services.sla_sweep(now=now)
     _history(shops.mine, shops.users[Role.SELLER])
     with django_assert_max_num_queries(15):

@@ -42,16 +42,22 @@ def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
 
 
 def kinds(clock: SlaClock) -> list[str]:
-    return list(SlaEvent.objects.filter(clock=clock).order_by("at", "pk").values_list("kind", flat=True))
+    return list(
+        SlaEvent.objects.filter(clock=clock).order_by("at", "pk").values_list("kind", flat=True)
+    )
 
 
 def one_minute_policy(shop) -> None:
-    services.sla_policy_update(shop=shop, channel="chat", target_minutes=1, warn_percent=95, business_hours=False)
+    services.sla_policy_update(
+        shop=shop, channel="chat", target_minutes=1, warn_percent=95, business_hours=False
+    )
 
 
 def test_worker_records_the_warning_then_the_breach_once_each(shops, worker):
     one_minute_policy(shops.mine)
-    waiting_started(shop=shops.mine, channel="chat", item_id=501, since=timezone.now() - timedelta(seconds=55))
+    waiting_started(
+        shop=shops.mine, channel="chat", item_id=501, since=timezone.now() - timedelta(seconds=55)
+    )
     clock = SlaClock.objects.get(channel="chat", item_id=501)
 
     # No beat runs here: only the ETA timers armed at the start can record these.
@@ -74,7 +80,9 @@ def test_reply_before_the_due_time_is_met_and_the_timers_find_nothing_to_do(shop
     seller = shops.users[Role.SELLER]
     since = timezone.now() - timedelta(seconds=55)
     waiting_started(shop=shops.mine, channel="chat", item_id=502, since=since)
-    waiting_stopped(shop=shops.mine, channel="chat", item_id=502, at=timezone.now(), by_user_id=seller.pk)
+    waiting_stopped(
+        shop=shops.mine, channel="chat", item_id=502, at=timezone.now(), by_user_id=seller.pk
+    )
     clock = SlaClock.objects.get(channel="chat", item_id=502)
 
     # Let both armed timers come due and run.

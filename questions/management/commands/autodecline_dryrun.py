@@ -23,7 +23,9 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("--rules", required=True, help="Rules file (JSON, the import/export format).")
+        parser.add_argument(
+            "--rules", required=True, help="Rules file (JSON, the import/export format)."
+        )
 
     def handle(self, *args, rules: str, **options) -> None:
         try:

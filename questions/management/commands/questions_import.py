@@ -39,7 +39,10 @@ class Command(BaseCommand):
             try:
                 item = json.loads(line)
                 external_id = item.get("external_id") or None
-                if external_id and Question.objects.for_shop(target).filter(external_id=external_id).exists():
+                if (
+                    external_id
+                    and Question.objects.for_shop(target).filter(external_id=external_id).exists()
+                ):
                     skipped += 1
                     continue
                 services.question_create(
@@ -48,7 +51,9 @@ class Command(BaseCommand):
                     product=products.get(item.get("sku") or ""),
                     buyer_name=str(item.get("buyer_name") or ""),
                     external_id=external_id,
-                    created_at=parse_datetime(item["created_at"]) if item.get("created_at") else None,
+                    created_at=parse_datetime(item["created_at"])
+                    if item.get("created_at")
+                    else None,
                 )
                 created += 1
             except (ValueError, KeyError, TypeError, ValidationError) as error:

@@ -70,10 +70,18 @@ def _error_message(response: httpx.Response) -> str:
 
 
 class WildberriesClient:
-    def __init__(self, *, token: str, feedbacks_base_url: str = "", chat_base_url: str = "",
-                 limiter: rate.RateLimiter | None = None, timeout: float = 15.0,
-                 max_limiter_wait: float = 30.0, max_429_retries: int = 2,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        feedbacks_base_url: str = "",
+        chat_base_url: str = "",
+        limiter: rate.RateLimiter | None = None,
+        timeout: float = 15.0,
+        max_limiter_wait: float = 30.0,
+        max_429_retries: int = 2,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self._token = token
         self.fingerprint = token_fingerprint(token)
         self.feedbacks_base_url = (feedbacks_base_url or FEEDBACKS_API).rstrip("/")
@@ -81,8 +89,12 @@ class WildberriesClient:
         self.limiter = limiter or rate.default_limiter()
         self.max_limiter_wait = max_limiter_wait
         self.max_429_retries = max_429_retries
-        self._http = httpx.Client(timeout=timeout, transport=transport, headers={"Authorization": token},
-                                  follow_redirects=False)
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            headers={"Authorization": token},
+            follow_redirects=False,
+        )
 
     def __repr__(self) -> str:
         return f"WildberriesClient(token=…{self.fingerprint})"
@@ -106,41 +118,62 @@ class WildberriesClient:
             if wait <= 0:
                 return
             if time.monotonic() + wait > deadline:
-                raise WildberriesRateLimited("local rate limit: slot not available in time", retryable=True,
-                                             retry_after=wait)
+                raise WildberriesRateLimited(
+                    "local rate limit: slot not available in time", retryable=True, retry_after=wait
+                )
             time.sleep(wait)
 
-    def _request(self, group: str, method: str, url: str, *, write: bool = False, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, group: str, method: str, url: str, *, write: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         for attempt in range(self.max_429_retries + 1):
             self._wait_for_slot(group)
             try:
                 response = self._http.request(method, url, **kwargs)
             except httpx.ConnectError as error:
-                raise WildberriesNetworkError(f"connection failed: {error.__class__.__name__}", retryable=True) from None
+                raise WildberriesNetworkError(
+                    f"connection failed: {error.__class__.__name__}", retryable=True
+                ) from None
             except httpx.TimeoutException as error:
                 # A read timeout on a write may mean the marketplace did it: check before resending.
                 unknown = write and not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
-                raise WildberriesNetworkError("timed out", retryable=True, outcome_unknown=unknown) from None
+                raise WildberriesNetworkError(
+                    "timed out", retryable=True, outcome_unknown=unknown
+                ) from None
             except httpx.TransportError as error:
-                raise WildberriesNetworkError(f"network error: {error.__class__.__name__}", retryable=True,
-                                              outcome_unknown=write) from None
+                raise WildberriesNetworkError(
+                    f"network error: {error.__class__.__name__}",
+                    retryable=True,
+                    outcome_unknown=write,
+                ) from None
             status = response.status_code
             logger.debug("wb %s %s -> %s (token …%s)", method, url, status, self.fingerprint)
             if status == 429:
                 wait = _retry_after(response)
                 fallback = rate.DOCUMENTED_LIMITS[group].interval
-                self.limiter.penalize(f"{self.fingerprint}:{group}", wait if wait is not None else fallback)
-                if attempt < self.max_429_retries and (wait is None or wait <= self.max_limiter_wait):
+                self.limiter.penalize(
+                    f"{self.fingerprint}:{group}", wait if wait is not None else fallback
+                )
+                if attempt < self.max_429_retries and (
+                    wait is None or wait <= self.max_limiter_wait
+                ):
                     continue
-                raise WildberriesRateLimited(_error_message(response), retryable=True, status=429,
-                                             retry_after=wait if wait is not None else fallback)
+                raise WildberriesRateLimited(
+                    _error_message(response),
+                    retryable=True,
+                    status=429,
+                    retry_after=wait if wait is not None else fallback,
+                )
             if status in (401, 403):
                 raise WildberriesAuthError(_error_message(response), retryable=False, status=status)
             if status >= 500:
-                raise WildberriesServerError(_error_message(response), retryable=True, status=status,
-                                             outcome_unknown=write)
+                raise WildberriesServerError(
+                    _error_message(response), retryable=True, status=status, outcome_unknown=write
+                )
             if status >= 400:
-                raise WildberriesRequestError(_error_message(response), retryable=False, status=status)
+                raise WildberriesRequestError(
+                    _error_message(response), retryable=False, status=status
+                )
             return response
         raise AssertionError("unreachable")
 
@@ -149,17 +182,29 @@ class WildberriesClient:
         try:
             body = response.json()
         except ValueError:
-            raise WildberriesServerError("malformed JSON in the response", retryable=True,
-                                         status=response.status_code, outcome_unknown=write) from None
+            raise WildberriesServerError(
+                "malformed JSON in the response",
+                retryable=True,
+                status=response.status_code,
+                outcome_unknown=write,
+            ) from None
         if not isinstance(body, dict):
-            raise WildberriesServerError("unexpected response shape", retryable=True,
-                                         status=response.status_code, outcome_unknown=write)
+            raise WildberriesServerError(
+                "unexpected response shape",
+                retryable=True,
+                status=response.status_code,
+                outcome_unknown=write,
+            )
         if body.get("error") is True:
-            raise WildberriesRequestError(body.get("errorText") or "error", retryable=False, status=response.status_code)
+            raise WildberriesRequestError(
+                body.get("errorText") or "error", retryable=False, status=response.status_code
+            )
         return body
 
     def _feedbacks(self, method: str, path: str, *, write: bool = False, **kwargs: Any) -> dict:
-        response = self._request(rate.FEEDBACKS_QUESTIONS, method, self.feedbacks_base_url + path, write=write, **kwargs)
+        response = self._request(
+            rate.FEEDBACKS_QUESTIONS, method, self.feedbacks_base_url + path, write=write, **kwargs
+        )
         if response.status_code == 204:
             return {}
         return self._json(response, write=write)
@@ -169,11 +214,24 @@ class WildberriesClient:
         """GET /api/v1/new-feedbacks-questions: the cheapest call, used to test a token."""
         return self._feedbacks("GET", "/api/v1/new-feedbacks-questions")["data"]
 
-    def questions(self, *, is_answered: bool, take: int, skip: int = 0, date_from: int | None = None,
-                  date_to: int | None = None, order: str = "dateAsc") -> list[dict]:
+    def questions(
+        self,
+        *,
+        is_answered: bool,
+        take: int,
+        skip: int = 0,
+        date_from: int | None = None,
+        date_to: int | None = None,
+        order: str = "dateAsc",
+    ) -> list[dict]:
         if take < 1 or take + skip > QUESTIONS_PAGE_MAX:
             raise ValueError("take + skip must not exceed 10 000")
-        params: dict[str, Any] = {"isAnswered": str(is_answered).lower(), "take": take, "skip": skip, "order": order}
+        params: dict[str, Any] = {
+            "isAnswered": str(is_answered).lower(),
+            "take": take,
+            "skip": skip,
+            "order": order,
+        }
         if date_from is not None:
             params["dateFrom"] = date_from
         if date_to is not None:
@@ -189,11 +247,23 @@ class WildberriesClient:
         self._feedbacks("PATCH", "/api/v1/questions", json=body, write=True)
 
     # --- feedbacks -------------------------------------------------------------------------
-    def feedbacks(self, *, is_answered: bool, take: int, skip: int = 0, date_from: int | None = None,
-                  order: str = "dateAsc") -> list[dict]:
+    def feedbacks(
+        self,
+        *,
+        is_answered: bool,
+        take: int,
+        skip: int = 0,
+        date_from: int | None = None,
+        order: str = "dateAsc",
+    ) -> list[dict]:
         if not 1 <= take <= FEEDBACKS_PAGE_MAX or skip > 199_990:
             raise ValueError("take ≤ 5000 and skip ≤ 199 990")
-        params: dict[str, Any] = {"isAnswered": str(is_answered).lower(), "take": take, "skip": skip, "order": order}
+        params: dict[str, Any] = {
+            "isAnswered": str(is_answered).lower(),
+            "take": take,
+            "skip": skip,
+            "order": order,
+        }
         if date_from is not None:
             params["dateFrom"] = date_from
         data = self._feedbacks("GET", "/api/v1/feedbacks", params=params)["data"]
@@ -203,23 +273,31 @@ class WildberriesClient:
         return self._feedbacks("GET", "/api/v1/feedback", params={"id": feedback_id})["data"]
 
     def feedback_answer(self, feedback_id: str, text: str) -> None:
-        self._feedbacks("POST", "/api/v1/feedbacks/answer", json={"id": feedback_id, "text": text}, write=True)
+        self._feedbacks(
+            "POST", "/api/v1/feedbacks/answer", json={"id": feedback_id, "text": text}, write=True
+        )
 
     # --- chat ------------------------------------------------------------------------------
     def chats(self) -> list[dict]:
-        response = self._request(rate.BUYER_CHAT, "GET", self.chat_base_url + "/api/v1/seller/chats")
+        response = self._request(
+            rate.BUYER_CHAT, "GET", self.chat_base_url + "/api/v1/seller/chats"
+        )
         return list(self._json(response).get("result") or [])
 
     def events(self, *, next_cursor: int | None = None) -> dict:
         """One page of chat events: {"next", "totalEvents", "events", ...}."""
         params = {"next": next_cursor} if next_cursor else None
-        response = self._request(rate.BUYER_CHAT, "GET", self.chat_base_url + "/api/v1/seller/events", params=params)
+        response = self._request(
+            rate.BUYER_CHAT, "GET", self.chat_base_url + "/api/v1/seller/events", params=params
+        )
         result = self._json(response).get("result")
         if not isinstance(result, dict):
             raise WildberriesServerError("events response without result", retryable=True)
         return result
 
-    def send_message(self, *, reply_sign: str, text: str, files: Sequence[OutgoingFile] = ()) -> dict:
+    def send_message(
+        self, *, reply_sign: str, text: str, files: Sequence[OutgoingFile] = ()
+    ) -> dict:
         # Always multipart/form-data (the contract's only body type), even without files:
         # fields given as (None, value) parts.
         parts: list[tuple[str, tuple]] = [("replySign", (None, reply_sign))]
@@ -228,8 +306,13 @@ class WildberriesClient:
         opened = [(item.name, item.open(), item.content_type) for item in files]
         parts.extend(("file", entry) for entry in opened)
         try:
-            response = self._request(rate.BUYER_CHAT, "POST", self.chat_base_url + "/api/v1/seller/message",
-                                     write=True, files=parts)
+            response = self._request(
+                rate.BUYER_CHAT,
+                "POST",
+                self.chat_base_url + "/api/v1/seller/message",
+                write=True,
+                files=parts,
+            )
         finally:
             for _, stream, _ in opened:
                 stream.close()
@@ -237,10 +320,15 @@ class WildberriesClient:
         result = body.get("result") or {}
         if not result.get("chatID"):
             errors = body.get("errors") or []
-            raise WildberriesError("; ".join(map(str, errors)) or "message not accepted", retryable=False,
-                                   status=response.status_code)
+            raise WildberriesError(
+                "; ".join(map(str, errors)) or "message not accepted",
+                retryable=False,
+                status=response.status_code,
+            )
         return result
 
     def download(self, download_id: str) -> tuple[str, bytes]:
-        response = self._request(rate.BUYER_CHAT, "GET", f"{self.chat_base_url}/api/v1/seller/download/{download_id}")
+        response = self._request(
+            rate.BUYER_CHAT, "GET", f"{self.chat_base_url}/api/v1/seller/download/{download_id}"
+        )
         return response.headers.get("Content-Type", "application/octet-stream"), response.content

@@ -56,7 +56,9 @@ def client_for_account(account: MarketplaceAccount, **options) -> WildberriesCli
         token = SecretToken(token_decrypt(account.token_encrypted))
     except TokenDecryptError:
         # The encryption key changed (SECRET_KEY rotated without FIELD_ENCRYPTION_KEY).
-        raise WildberriesAuthError("the stored token cannot be decrypted; paste it again", retryable=False) from None
+        raise WildberriesAuthError(
+            "the stored token cannot be decrypted; paste it again", retryable=False
+        ) from None
     return WildberriesClient(
         token=token,
         feedbacks_base_url=account.feedbacks_base_url,
@@ -87,7 +89,9 @@ class WildberriesConnector:
     # Every call addresses an item by Wildberries' own reference (see connectors.connector_for_item).
     needs_remote_ref = True
 
-    def __init__(self, account: MarketplaceAccount, *, client: WildberriesClient | None = None) -> None:
+    def __init__(
+        self, account: MarketplaceAccount, *, client: WildberriesClient | None = None
+    ) -> None:
         self.account = account
         self._client = client
         self._owns_client = client is None
@@ -110,10 +114,14 @@ class WildberriesConnector:
         wanted_state = "none" if decline else "wbRu"
         if answer:
             if current.get("state") == wanted_state and answer.get("text") == text:
-                logger.info("wb question %s already carries our reply; not sending again", question_ref)
+                logger.info(
+                    "wb question %s already carries our reply; not sending again", question_ref
+                )
                 return
             what = "declined" if current.get("state") == "none" else "answered"
-            raise WildberriesRequestError(f"the question was already {what} on Wildberries", retryable=False)
+            raise WildberriesRequestError(
+                f"the question was already {what} on Wildberries", retryable=False
+            )
         self.client.question_answer(question_ref, text, decline=decline)
 
     @_closing
@@ -133,20 +141,30 @@ class WildberriesConnector:
     def answer_review(self, *, shop: Shop, review_ref: str, text: str) -> None:
         if not FEEDBACK_TEXT_MIN <= len(text) <= FEEDBACK_TEXT_MAX:
             raise WildberriesRequestError(
-                f"a review reply must have {FEEDBACK_TEXT_MIN}–{FEEDBACK_TEXT_MAX} characters", retryable=False
+                f"a review reply must have {FEEDBACK_TEXT_MIN}–{FEEDBACK_TEXT_MAX} characters",
+                retryable=False,
             )
         current = self.client.feedback(review_ref)
         answer = current.get("answer") or {}
         if answer:
             if answer.get("text") == text:
                 return
-            raise WildberriesRequestError("the review already has a reply on Wildberries", retryable=False)
+            raise WildberriesRequestError(
+                "the review already has a reply on Wildberries", retryable=False
+            )
         self.client.feedback_answer(review_ref, text)
 
     # --- chat ------------------------------------------------------------------------------
     @_closing
-    def send_chat_message(self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile],
-                          sent_after_ms: int | None = None) -> str:
+    def send_chat_message(
+        self,
+        *,
+        shop: Shop,
+        chat_ref: str,
+        text: str,
+        attachments: Sequence[OutgoingFile],
+        sent_after_ms: int | None = None,
+    ) -> str:
         """Send once. Callers that know an earlier attempt's outcome is unknown pass its start
         as ``sent_after_ms``; callers that do not (any retrying task) are covered by a note
         this connector leaves in the cache when an attempt ends without an answer."""
@@ -182,7 +200,9 @@ class WildberriesConnector:
                 return remote.get("chatID")
         return None
 
-    def _find_sent_message(self, *, shop: Shop, chat_ref: str, text: str, since_ms: int) -> str | None:
+    def _find_sent_message(
+        self, *, shop: Shop, chat_ref: str, text: str, since_ms: int
+    ) -> str | None:
         chat_id = self._chat_id_for(shop, chat_ref)
         if chat_id is None:
             return None
@@ -193,8 +213,11 @@ class WildberriesConnector:
             if not page.get("totalEvents") or not events:
                 return None
             for event in events:
-                if (event.get("chatID") == chat_id and event.get("sender") == "seller"
-                        and (event.get("message") or {}).get("text", "") == text):
+                if (
+                    event.get("chatID") == chat_id
+                    and event.get("sender") == "seller"
+                    and (event.get("message") or {}).get("text", "") == text
+                ):
                     return remote_send_ref(chat_id, int(event.get("addTimestamp") or 0))
             cursor = int(page.get("next") or 0)
             if not cursor:
@@ -204,18 +227,26 @@ class WildberriesConnector:
 
 def _validate_chat_message(text: str, attachments: Sequence[OutgoingFile]) -> None:
     if len(text) > CHAT_MAX_TEXT_LENGTH:
-        raise WildberriesRequestError(f"message longer than {CHAT_MAX_TEXT_LENGTH} characters", retryable=False)
+        raise WildberriesRequestError(
+            f"message longer than {CHAT_MAX_TEXT_LENGTH} characters", retryable=False
+        )
     if not text and not attachments:
         raise WildberriesRequestError("empty message", retryable=False)
     total = 0
     for item in attachments:
         if item.content_type not in CHAT_ALLOWED_CONTENT_TYPES:
-            raise WildberriesRequestError(f"{item.name}: unsupported type {item.content_type}", retryable=False)
+            raise WildberriesRequestError(
+                f"{item.name}: unsupported type {item.content_type}", retryable=False
+            )
         if item.size > CHAT_MAX_FILE_BYTES:
-            raise WildberriesRequestError(f"{item.name}: attachment too big (5 MB at most)", retryable=False)
+            raise WildberriesRequestError(
+                f"{item.name}: attachment too big (5 MB at most)", retryable=False
+            )
         total += item.size
     if total > CHAT_MAX_MESSAGE_FILES_BYTES:
-        raise WildberriesRequestError("attachments too big in total (30 MB at most)", retryable=False)
+        raise WildberriesRequestError(
+            "attachments too big in total (30 MB at most)", retryable=False
+        )
 
 
 __all__ = ["WildberriesConnector", "WildberriesError", "client_for_account", "remote_send_ref"]

@@ -8,8 +8,15 @@ from sellerdesk.marketplaces.base import ConnectorError
 class WildberriesError(ConnectorError):
     """Base class. ``outcome_unknown``: the request may have taken effect (check before resending)."""
 
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None,
-                 outcome_unknown: bool = False, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        outcome_unknown: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message, retryable=retryable)
         self.status = status
         self.outcome_unknown = outcome_unknown

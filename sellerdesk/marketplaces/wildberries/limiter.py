@@ -41,7 +41,10 @@ SAFETY_INTERVAL_FACTOR = 1.05
 
 def effective_limit(group: str) -> Limit:
     documented = DOCUMENTED_LIMITS[group]
-    return Limit(burst=max(1, documented.burst - SAFETY_BURST), interval=documented.interval * SAFETY_INTERVAL_FACTOR)
+    return Limit(
+        burst=max(1, documented.burst - SAFETY_BURST),
+        interval=documented.interval * SAFETY_INTERVAL_FACTOR,
+    )
 
 
 class RateLimiter(Protocol):
@@ -93,7 +96,9 @@ class RedisRateLimiter:
         self._script = client.register_script(_TOKEN_BUCKET_LUA)
 
     def reserve(self, key: str, limit: Limit) -> float:
-        wait_us = self._script(keys=[f"wb-rate:{key}"], args=[limit.burst, int(limit.interval * 1_000_000), 0])
+        wait_us = self._script(
+            keys=[f"wb-rate:{key}"], args=[limit.burst, int(limit.interval * 1_000_000), 0]
+        )
         return int(wait_us) / 1_000_000
 
     def penalize(self, key: str, seconds: float) -> None:

@@ -71,7 +71,7 @@ def parse_time(value: str | None) -> datetime | None:
     if "." in text:
         head, rest = text.split(".", 1)
         digits = "".join(ch for ch in rest if ch.isdigit())
-        zone = rest[len(digits):]
+        zone = rest[len(digits) :]
         text = f"{head}.{digits[:6]}{zone}"
     parsed = datetime.fromisoformat(text)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -103,7 +103,11 @@ def question_from_payload(payload: dict) -> IncomingQuestion:
 
 def feedback_from_payload(payload: dict) -> IncomingFeedback:
     answer = payload.get("answer") or None
-    photos = tuple(link.get("fullSize", "") for link in payload.get("photoLinks") or [] if isinstance(link, dict))
+    photos = tuple(
+        link.get("fullSize", "")
+        for link in payload.get("photoLinks") or []
+        if isinstance(link, dict)
+    )
     return IncomingFeedback(
         external_id=payload["id"],
         text=payload.get("text") or "",
@@ -123,17 +127,35 @@ def chat_message_from_payload(payload: dict, *, reply_sign: str) -> IncomingChat
     attachments = message.get("attachments") or {}
     files: list[IncomingAttachment] = []
     for item in attachments.get("files") or []:
-        files.append(IncomingAttachment(download_ref=item.get("downloadID", ""), name=item.get("name", ""),
-                                        content_type=item.get("contentType", ""), size=item.get("size"),
-                                        url=item.get("url", "")))
+        files.append(
+            IncomingAttachment(
+                download_ref=item.get("downloadID", ""),
+                name=item.get("name", ""),
+                content_type=item.get("contentType", ""),
+                size=item.get("size"),
+                url=item.get("url", ""),
+            )
+        )
     for index, item in enumerate(attachments.get("images") or [], start=1):
-        files.append(IncomingAttachment(download_ref=item.get("downloadID", ""), name=f"image-{index}.jpg",
-                                        content_type="image/jpeg", size=None, url=item.get("url", "")))
+        files.append(
+            IncomingAttachment(
+                download_ref=item.get("downloadID", ""),
+                name=f"image-{index}.jpg",
+                content_type="image/jpeg",
+                size=None,
+                url=item.get("url", ""),
+            )
+        )
     card = attachments.get("goodCard") or None
-    product = IncomingProduct(external_id=str(card.get("nmID") or ""), sku="", name="") if card else None
+    product = (
+        IncomingProduct(external_id=str(card.get("nmID") or ""), sku="", name="") if card else None
+    )
     created = payload.get("addTimestamp")
-    created_at = (datetime.fromtimestamp(int(created) / 1000, tz=UTC) if created
-                  else parse_time(payload.get("addTime")) or timezone.now())
+    created_at = (
+        datetime.fromtimestamp(int(created) / 1000, tz=UTC)
+        if created
+        else parse_time(payload.get("addTime")) or timezone.now()
+    )
     sender = SENDERS.get(payload.get("sender", ""), "marketplace")
     return IncomingChatMessage(
         chat_external_id=payload["chatID"],
@@ -147,7 +169,9 @@ def chat_message_from_payload(payload: dict, *, reply_sign: str) -> IncomingChat
         attachments=tuple(files),
         product=product,
         order_ref=(card or {}).get("rid", ""),
-        remote_send_ref=remote_send_ref(payload["chatID"], int(created)) if sender == "seller" and created else "",
+        remote_send_ref=remote_send_ref(payload["chatID"], int(created))
+        if sender == "seller" and created
+        else "",
         extra={"source": payload.get("source", ""), "eventType": payload.get("eventType", "")},
     )
 
@@ -157,27 +181,49 @@ def _created_second(payload: dict) -> int:
     return int(moment.timestamp()) if moment else 0
 
 
-def _commit_page(*, account_id: int, stream: str, payloads: list[dict], external_id: Callable[[dict], str],
-                 to_item: Callable[[dict], object], cursor_field: str, cursor_value: int | None,
-                 created_at: Callable[[dict], datetime | None], stats: SyncStats,
-                 before_import: Callable[[MarketplaceAccount, list[dict]], None] | None = None) -> None:
+def _commit_page(
+    *,
+    account_id: int,
+    stream: str,
+    payloads: list[dict],
+    external_id: Callable[[dict], str],
+    to_item: Callable[[dict], object],
+    cursor_field: str,
+    cursor_value: int | None,
+    created_at: Callable[[dict], datetime | None],
+    stats: SyncStats,
+    before_import: Callable[[MarketplaceAccount, list[dict]], None] | None = None,
+) -> None:
     handler = handler_for(stream)
     with transaction.atomic():
-        account = MarketplaceAccount.objects.select_for_update().select_related("shop").get(pk=account_id)
+        account = (
+            MarketplaceAccount.objects.select_for_update().select_related("shop").get(pk=account_id)
+        )
         if before_import:
             before_import(account, payloads)
         by_id = {external_id(payload): payload for payload in payloads}
         existing = {
             record.external_id: record
-            for record in InboundRecord.objects.for_shop(account.shop).filter(stream=stream, external_id__in=by_id)
+            for record in InboundRecord.objects.for_shop(account.shop).filter(
+                stream=stream, external_id__in=by_id
+            )
         }
         for ext_id, payload in by_id.items():
             record = existing.get(ext_id)
-            if record is not None and record.payload == payload and (record.imported_at or handler is None):
+            if (
+                record is not None
+                and record.payload == payload
+                and (record.imported_at or handler is None)
+            ):
                 continue  # seen before, unchanged: nothing to do
             if record is None:
-                record = InboundRecord(shop=account.shop, stream=stream, external_id=ext_id, payload=payload,
-                                       remote_created_at=created_at(payload))
+                record = InboundRecord(
+                    shop=account.shop,
+                    stream=stream,
+                    external_id=ext_id,
+                    payload=payload,
+                    remote_created_at=created_at(payload),
+                )
             else:
                 record.payload = payload
             record.shop = account.shop
@@ -193,8 +239,17 @@ def _commit_page(*, account_id: int, stream: str, payloads: list[dict], external
         stats.pages += 1
 
 
-def _sync_dated(*, account_id: int, stream: str, fetch: Callable[..., list[dict]], page_size: int,
-                max_window: int, cursor_field: str, to_item: Callable[[dict], object], stats: SyncStats) -> int:
+def _sync_dated(
+    *,
+    account_id: int,
+    stream: str,
+    fetch: Callable[..., list[dict]],
+    page_size: int,
+    max_window: int,
+    cursor_field: str,
+    to_item: Callable[[dict], object],
+    stats: SyncStats,
+) -> int:
     cursor = getattr(MarketplaceAccount.objects.get(pk=account_id), cursor_field)
     skip = 0
     seen = 0
@@ -204,62 +259,105 @@ def _sync_dated(*, account_id: int, stream: str, fetch: Callable[..., list[dict]
         if not page:
             break
         newest = max(_created_second(payload) for payload in page)
-        _commit_page(account_id=account_id, stream=stream, payloads=page, external_id=lambda p: p["id"],
-                     to_item=to_item, cursor_field=cursor_field, cursor_value=newest,
-                     created_at=lambda p: parse_time(p.get("createdDate")), stats=stats)
+        _commit_page(
+            account_id=account_id,
+            stream=stream,
+            payloads=page,
+            external_id=lambda p: p["id"],
+            to_item=to_item,
+            cursor_field=cursor_field,
+            cursor_value=newest,
+            created_at=lambda p: parse_time(p.get("createdDate")),
+            stats=stats,
+        )
         seen += len(page)
         if len(page) < page_size:
             break
         if cursor is not None and newest <= cursor:
             skip += len(page)  # a whole page inside one second: step over it
             if skip + page_size > max_window:
-                logger.warning("%s: more than %d items in one second; stopping this run", stream, max_window)
+                logger.warning(
+                    "%s: more than %d items in one second; stopping this run", stream, max_window
+                )
                 break
         else:
             cursor, skip = newest, 0
     return seen
 
 
-def sync_questions(account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats) -> None:
+def sync_questions(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
     stats.questions += _sync_dated(
-        account_id=account.pk, stream=InboundStream.QUESTION, page_size=QUESTIONS_PAGE, max_window=10_000,
+        account_id=account.pk,
+        stream=InboundStream.QUESTION,
+        page_size=QUESTIONS_PAGE,
+        max_window=10_000,
         fetch=lambda **kw: client.questions(is_answered=False, order="dateAsc", **kw),
-        cursor_field="questions_cursor", to_item=question_from_payload, stats=stats,
+        cursor_field="questions_cursor",
+        to_item=question_from_payload,
+        stats=stats,
     )
 
 
-def sync_feedbacks(account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats) -> None:
+def sync_feedbacks(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
     stats.feedbacks += _sync_dated(
-        account_id=account.pk, stream=InboundStream.FEEDBACK, page_size=FEEDBACKS_PAGE, max_window=199_990,
+        account_id=account.pk,
+        stream=InboundStream.FEEDBACK,
+        page_size=FEEDBACKS_PAGE,
+        max_window=199_990,
         fetch=lambda **kw: client.feedbacks(is_answered=False, order="dateAsc", **kw),
-        cursor_field="feedbacks_cursor", to_item=feedback_from_payload, stats=stats,
+        cursor_field="feedbacks_cursor",
+        to_item=feedback_from_payload,
+        stats=stats,
     )
 
 
-def sync_chat_events(account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats) -> None:
+def sync_chat_events(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
     cursor = MarketplaceAccount.objects.get(pk=account.pk).chat_events_cursor
     chats_listing: dict[str, dict] | None = None
     for _ in range(MAX_EVENT_PAGES_PER_RUN):
         result = client.events(next_cursor=cursor)
-        events = [event for event in result.get("events") or [] if event.get("chatID") and event.get("eventID")]
+        events = [
+            event
+            for event in result.get("events") or []
+            if event.get("chatID") and event.get("eventID")
+        ]
         if not result.get("totalEvents") or not events:
             break
         # Replies need each chat's replySign; events carry it only when a chat is new.
-        known = set(RemoteChat.objects.for_shop(account.shop_id).exclude(reply_sign="")
-                    .filter(chat_id__in={event["chatID"] for event in events}).values_list("chat_id", flat=True))
+        known = set(
+            RemoteChat.objects.for_shop(account.shop_id)
+            .exclude(reply_sign="")
+            .filter(chat_id__in={event["chatID"] for event in events})
+            .values_list("chat_id", flat=True)
+        )
         missing = {event["chatID"] for event in events if not event.get("replySign")} - known
         if missing and chats_listing is None:
             chats_listing = {chat.get("chatID"): chat for chat in client.chats()}
         listing = chats_listing or {}
         signs: dict[str, str] = {}
 
-        def remember_chats(locked_account: MarketplaceAccount, payloads: list[dict], signs=signs,
-                           listing=listing) -> None:
+        def remember_chats(
+            locked_account: MarketplaceAccount, payloads: list[dict], signs=signs, listing=listing
+        ) -> None:
             for payload in payloads:
                 chat_id = payload["chatID"]
-                sign = payload.get("replySign") or (listing.get(chat_id) or {}).get("replySign") or ""
-                name = payload.get("clientName") or (listing.get(chat_id) or {}).get("clientName") or ""
-                chat, _ = RemoteChat.objects.get_or_create(shop=locked_account.shop, chat_id=chat_id)
+                sign = (
+                    payload.get("replySign") or (listing.get(chat_id) or {}).get("replySign") or ""
+                )
+                name = (
+                    payload.get("clientName")
+                    or (listing.get(chat_id) or {}).get("clientName")
+                    or ""
+                )
+                chat, _ = RemoteChat.objects.get_or_create(
+                    shop=locked_account.shop, chat_id=chat_id
+                )
                 changed = False
                 if sign and chat.reply_sign != sign:
                     chat.reply_sign, changed = sign, True
@@ -270,13 +368,24 @@ def sync_chat_events(account: MarketplaceAccount, client: WildberriesClient, sta
                 signs[chat_id] = chat.reply_sign
 
         next_cursor = int(result.get("next") or 0) or None
-        _commit_page(account_id=account.pk, stream=InboundStream.CHAT_EVENT, payloads=events,
-                     external_id=lambda p: p["eventID"],
-                     to_item=lambda p, signs=signs: chat_message_from_payload(p, reply_sign=signs.get(p["chatID"], "")),
-                     cursor_field="chat_events_cursor", cursor_value=next_cursor,
-                     created_at=lambda p: (datetime.fromtimestamp(int(p["addTimestamp"]) / 1000, tz=UTC)
-                                           if p.get("addTimestamp") else None),
-                     stats=stats, before_import=remember_chats)
+        _commit_page(
+            account_id=account.pk,
+            stream=InboundStream.CHAT_EVENT,
+            payloads=events,
+            external_id=lambda p: p["eventID"],
+            to_item=lambda p, signs=signs: chat_message_from_payload(
+                p, reply_sign=signs.get(p["chatID"], "")
+            ),
+            cursor_field="chat_events_cursor",
+            cursor_value=next_cursor,
+            created_at=lambda p: (
+                datetime.fromtimestamp(int(p["addTimestamp"]) / 1000, tz=UTC)
+                if p.get("addTimestamp")
+                else None
+            ),
+            stats=stats,
+            before_import=remember_chats,
+        )
         stats.chat_events += len(events)
         if next_cursor is None or (cursor is not None and next_cursor <= cursor):
             break
@@ -290,14 +399,20 @@ QUESTION_STATE_CHECKS_PER_RUN = 10
 QUESTION_STATE_CHECK_AGE = timedelta(minutes=10)
 
 
-def sync_question_states(account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats) -> None:
+def sync_question_states(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
     """Hand questions handled on the portal to the app again (its hook settles them, sends nothing)."""
     from sellerdesk.marketplaces.wildberries.errors import WildberriesRequestError
 
     now = timezone.now()
     due = list(
         InboundRecord.objects.for_shop(account.shop_id)
-        .filter(stream=InboundStream.QUESTION, payload__answer=None, updated_at__lt=now - QUESTION_STATE_CHECK_AGE)
+        .filter(
+            stream=InboundStream.QUESTION,
+            payload__answer=None,
+            updated_at__lt=now - QUESTION_STATE_CHECK_AGE,
+        )
         .exclude(payload__state="none")
         .order_by("updated_at", "pk")
         .values_list("pk", "external_id")[:QUESTION_STATE_CHECKS_PER_RUN]
@@ -316,9 +431,17 @@ def sync_question_states(account: MarketplaceAccount, client: WildberriesClient,
     # Unchanged ones wait their turn again; changed ones are re-saved by the import below.
     InboundRecord.objects.filter(pk__in=[pk for pk, _ext in due]).update(updated_at=now)
     if changed:
-        _commit_page(account_id=account.pk, stream=InboundStream.QUESTION, payloads=changed,
-                     external_id=lambda p: p["id"], to_item=question_from_payload, cursor_field="questions_cursor",
-                     cursor_value=None, created_at=lambda p: parse_time(p.get("createdDate")), stats=stats)
+        _commit_page(
+            account_id=account.pk,
+            stream=InboundStream.QUESTION,
+            payloads=changed,
+            external_id=lambda p: p["id"],
+            to_item=question_from_payload,
+            cursor_field="questions_cursor",
+            cursor_value=None,
+            created_at=lambda p: parse_time(p.get("createdDate")),
+            stats=stats,
+        )
 
 
 STREAMS = (sync_questions, sync_question_states, sync_feedbacks, sync_chat_events)

@@ -30,13 +30,34 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", quiet_logins=True)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sellerdesk.settings.local")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "sellerdesk.settings.local"
+            ),
+        }
         python = sys.executable
         commands = {
-            "worker": [python, "-m", "celery", "-A", "sellerdesk.celery", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "sellerdesk.celery",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
             "beat": [
-                python, "-m", "celery", "-A", "sellerdesk.celery", "beat", "--loglevel=INFO",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "sellerdesk.celery",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
             "web": [python, "manage.py", "runserver", "--noreload", addr],
             # A local fake of the Wildberries API: the demo shop syncs real questions,
@@ -47,7 +68,9 @@ class Command(BaseCommand):
         # Treat SIGTERM like Ctrl-C so the worker, beat and web server stop with us.
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         self.stdout.write(self.style.SUCCESS(f"\nSellerDesk demo: http://{addr}/"))
-        self.stdout.write(f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}")
+        self.stdout.write(
+            f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}"
+        )
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
         for login, role, shop in demo_logins():
             self.stdout.write(f"  {login:<14} {role:<12} {shop}")

@@ -27,21 +27,30 @@ class Command(BaseCommand):
         parser.add_argument("--questions", type=int, default=12)
         parser.add_argument("--feedbacks", type=int, default=8)
         parser.add_argument("--chats", type=int, default=5)
-        parser.add_argument("--live", type=float, default=0, help="seconds between new buyer items (0: none)")
+        parser.add_argument(
+            "--live", type=float, default=0, help="seconds between new buyer items (0: none)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options) -> None:
         try:
             from tests.marketplaces.wb_fake import WildberriesFake
         except ImportError as error:
-            raise CommandError("The fake ships with the source tree (tests/marketplaces/wb_fake.py).") from error
+            raise CommandError(
+                "The fake ships with the source tree (tests/marketplaces/wb_fake.py)."
+            ) from error
         fake = WildberriesFake(tokens=(options["token"],), seed=options["seed"])
-        fake.populate(questions=options["questions"], feedbacks=options["feedbacks"], chats=options["chats"])
+        fake.populate(
+            questions=options["questions"], feedbacks=options["feedbacks"], chats=options["chats"]
+        )
         fake.realtime = True
         fake.start(port=options["port"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Wildberries fake on {fake.url} — {len(fake.questions)} questions, {len(fake.feedbacks)} reviews, "
-            f"{len(fake.chats)} chats. Ctrl-C to stop."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wildberries fake on {fake.url} — {len(fake.questions)} questions, {len(fake.feedbacks)} reviews, "
+                f"{len(fake.chats)} chats. Ctrl-C to stop."
+            )
+        )
         rng = random.Random(options["seed"] + 1)
         try:
             while True:
@@ -51,10 +60,20 @@ class Command(BaseCommand):
                         fake.populate(questions=1, feedbacks=0, chats=0)
                     else:
                         chat = rng.choice(list(fake.chats.values()))
-                        fake.add_buyer_message(chat, rng.choice(["Подскажите, когда отправка?", "Спасибо!",
-                                                                 "Можно оплатить при получении?"]))
-                    self.stdout.write(f"{len(fake.questions)} questions, {len(fake.events)} chat events; "
-                                      f"{len(fake.writes)} replies received")
+                        fake.add_buyer_message(
+                            chat,
+                            rng.choice(
+                                [
+                                    "Подскажите, когда отправка?",
+                                    "Спасибо!",
+                                    "Можно оплатить при получении?",
+                                ]
+                            ),
+                        )
+                    self.stdout.write(
+                        f"{len(fake.questions)} questions, {len(fake.events)} chat events; "
+                        f"{len(fake.writes)} replies received"
+                    )
         except KeyboardInterrupt:
             pass
         finally:
