@@ -108,3 +108,41 @@ def browser_login(page, username: str, password: str | None = None) -> None:
     page.fill("#id_password", password or TEST_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# --- Outbox ------------------------------------------------------------------------------------
+
+
+class OutboxRecorder:
+    """What the outbox handed to the broker, as (item id, countdown); ``deliver()`` runs every
+    recorded attempt in-process, as a worker would, until nothing more is published."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[int, float | None]] = []
+
+    def __call__(self, item_id: int, countdown: float | None) -> None:
+        self.published.append((item_id, countdown))
+
+    def deliver(self) -> None:
+        from django.test import TestCase
+
+        from sellerdesk.marketplaces.services import outbox_deliver
+
+        while self.published:
+            item_id, _countdown = self.published.pop(0)
+            # The test's transaction never commits: run what the attempt queued on commit
+            # (a retry's publish) as a real commit would.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                outbox_deliver(item_id=item_id)
+
+
+@pytest.fixture
+def outbox(monkeypatch) -> OutboxRecorder:
+    """Replies stay in the outbox until the test delivers them (no broker involved); retries are
+    due at once (the policy's backoff is tested in tests/marketplaces/test_outbox.py)."""
+    from django.conf import settings
+
+    recorder = OutboxRecorder()
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", recorder)
+    monkeypatch.setattr(settings, "OUTBOX_BACKOFF_BASE_SECONDS", 0.0)
+    return recorder
