@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz, utils
 
 from sellerdesk.core.models import Shop
+from sellerdesk.policy.lang import engine_lang
 from templates_lib import rendering
 from templates_lib.models import Category, Channel, CustomVariable, ReplyTemplate, TemplateUse
 
@@ -208,15 +209,9 @@ class DeclineReason:
     text: str
 
 
-def _template_language(language: str) -> str:
-    """Template language for a shop or Django language code ("zh-hans" -> "zh")."""
-    language = language.lower().replace("_", "-")
-    return "zh" if language.startswith("zh") else language if language in ("ru", "en") else "ru"
-
-
 def shipped_decline_reasons(language: str) -> list[DeclineReason]:
     """The five standard decline replies as shipped, in ``language`` (others fall back to ru)."""
-    language = _template_language(language)
+    language = engine_lang(language)
     return [
         DeclineReason(
             key=item["key"].removeprefix(DECLINE_REASON_PREFIX),
@@ -231,7 +226,7 @@ def shipped_decline_reasons(language: str) -> list[DeclineReason]:
 def decline_reasons(*, shop: Shop, language: str) -> list[DeclineReason]:
     """The ready replies the question decline box offers: the shop-wide decline-reason templates
     in ``language`` (the shipped five as the shop edited them first, then the shop's own)."""
-    language = _template_language(language)
+    language = engine_lang(language)
     templates = [
         template
         for template in ReplyTemplate.objects.for_shop(shop)
@@ -260,7 +255,7 @@ def decline_reasons(*, shop: Shop, language: str) -> list[DeclineReason]:
 
 def shipped_template_for(*, shop: Shop, key: str, language: str) -> ReplyTemplate | None:
     """The shop's shop-wide copy of the shipped template ``key``, in ``language`` or else Russian."""
-    language = _template_language(language)
+    language = engine_lang(language)
     candidates = {
         template.source_key: template
         for template in ReplyTemplate.objects.for_shop(shop).filter(

@@ -146,4 +146,6 @@ def test_the_data_migration_gives_existing_shops_the_decline_reasons_once(db):
     assert installed.count() == 15
     assert "Конфиденциальная информация · RU" in set(installed.values_list("name", flat=True))
     assert services.templates_install_defaults(shop=shop, languages=("ru",)) != []
-    assert ReplyTemplate.objects.for_shop(shop).filter(category=Category.DECLINE_REASON).count() == 16
+    assert (
+        ReplyTemplate.objects.for_shop(shop).filter(category=Category.DECLINE_REASON).count() == 16
+    )
