@@ -24,6 +24,7 @@ from questions.ruleset import ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 from sellerdesk.core.search import text_search
+from sellerdesk.policy.lang import engine_lang
 
 PAGE_SIZE = 25
 REPEAT_CANDIDATES = 500
@@ -63,7 +64,7 @@ def _decline_reason_texts() -> dict[str, dict[str, str]]:
 
 def standard_decline_reasons(lang: str) -> list[DeclineReason]:
     """The five ready decline replies in ``lang`` ("ru", "zh" or "en"; others fall back to ru)."""
-    lang = {"zh-hans": "zh", "zh_Hans": "zh"}.get(lang, lang)
+    lang = engine_lang(lang)
     texts = _decline_reason_texts()
     return [
         DeclineReason(

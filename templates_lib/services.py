@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import ReplyLanguage, Role, Shop
+from sellerdesk.policy.lang import django_language
 from templates_lib import rendering, selectors
 from templates_lib.models import Category, Channel, CustomVariable, ReplyTemplate, TemplateUse
 
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from sellerdesk.policy import Report
 
 DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "default_templates.json"
-# Django language codes for the template languages (names of installed templates are
-# translated with these).
-DJANGO_LANGUAGE = {"ru": "ru", "zh": "zh-hans", "en": "en"}
 
 
 # --- Context ------------------------------------------------------------------------------------
@@ -528,7 +526,7 @@ def _decline_reason_items(language: str) -> list[dict[str, Any]]:
         from questions.selectors import standard_decline_reasons
     except ImportError:
         return []
-    with translation.override(DJANGO_LANGUAGE[language]):
+    with translation.override(django_language(language)):
         reasons = standard_decline_reasons(language)
     return [
         {

@@ -319,13 +319,6 @@ def _match_rest(
     ):
         return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences, sentence)
     return None
-    if (
-        token_index < len(keys)
-        and not slot.keys.isdisjoint(keys[token_index])
-        and (sentences is None or sentences[token_index] == sentences[token_index - 1])
-    ):
-        return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences)
-    return None
 
 
 _WORD_SPLIT_RE = re.compile(r"([^\W_]+)")  # the same words as text.tokenize

@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.policy import CHANNELS, CODES, PARTS
+from sellerdesk.policy import CHANNELS, PARTS
+from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from sellerdesk.core.models import Shop
 from sellerdesk.policy import CHANNELS, Policy, Report, check
+from sellerdesk.policy.lang import engine_lang
 from sellerdesk.replycheck.models import ShopPolicy
 from sellerdesk.replycheck.selectors import policy_cache_forget, shop_policy_get
 
@@ -32,7 +33,6 @@ __all__ = [
     "reply_guard",
     "shop_policy_update",
 ]
-ENGINE_UI_LANGUAGES = ("ru", "zh", "en")
 # The engine names the offending field in English; say which setting that is.
 POLICY_FIELD_LABELS = {
     "required_parts": gettext_lazy("Required parts of a reply"),
@@ -48,10 +48,8 @@ POLICY_FIELD_LABELS = {
 
 
 def engine_ui_lang(django_language: str | None = None) -> str:
-    """The engine's message language for a Django language code ("zh-hans" -> "zh")."""
-    code = (django_language or translation.get_language() or "ru").lower()
-    base = code.split("-")[0].split("_")[0]
-    return base if base in ENGINE_UI_LANGUAGES else "ru"
+    """The engine's message language for a Django language code (default: the active one)."""
+    return engine_lang(django_language or translation.get_language())
 
 
 def report_has_errors(report: Report) -> bool:
