@@ -112,7 +112,7 @@ Handler = Callable[..., None]
 
 
 def handler_for(stream: str) -> Handler | None:
-    overrides = getattr(settings, "MARKETPLACE_INBOUND_HANDLERS", {})
+    overrides = settings.MARKETPLACE_INBOUND_HANDLERS
     paths = (overrides[stream],) if stream in overrides else DEFAULT_HANDLERS.get(stream, ())
     for path in paths:
         if not path:
