@@ -211,6 +211,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Marketplaces and apps -------------------------------------------------------------------
+# Key for marketplace API tokens at rest (Fernet); empty derives one from SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# Seconds a Wildberries HTTP call may take before it counts as an unknown outcome.
+WB_HTTP_TIMEOUT = env.float("WB_HTTP_TIMEOUT", default=15.0)
+# Redis shared by every process for the Wildberries rate limits; empty means REDIS_URL.
+WB_RATE_LIMIT_REDIS_URL = env("WB_RATE_LIMIT_REDIS_URL", default="")
+# Seconds between generated demo questions; 0 turns the generator off. On by default only with
+# the demo's filesystem broker, so runs against Redis never start an endless chain.
+QUESTIONS_DEMO_TRICKLE_SECONDS = env.int(
+    "QUESTIONS_DEMO_TRICKLE_SECONDS",
+    default=75 if CELERY_BROKER_URL.startswith("filesystem://") else 0,
+)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -26,6 +26,8 @@ CACHES = {
     "live": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live"},
 }
 CELERY_BROKER_URL = REDIS_URL
+# base.py decided this from its own broker; tests never run the endless demo generator.
+QUESTIONS_DEMO_TRICKLE_SECONDS = 0
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
