@@ -581,9 +581,9 @@ class RulesImportError(ValidationError):
 
 
 def _default_reply(shop: Shop) -> str:
-    from questions.selectors import standard_decline_reasons
+    from templates_lib.selectors import shipped_decline_reasons
 
-    return standard_decline_reasons(shop.default_language)[0].text
+    return shipped_decline_reasons(shop.default_language)[0].text
 
 
 @transaction.atomic
