@@ -7,6 +7,24 @@ class ChatsConfig(AppConfig):
     label = "chats"
     verbose_name = _("Chats")
 
+    def ready(self) -> None:
+        from chats.services import chat_message_delivery_changed
+        from sellerdesk.marketplaces.signals import outbound_item_changed
+
+        outbound_item_changed.connect(
+            lambda sender, item, **_: chat_message_delivery_changed(item=item),
+            dispatch_uid="chats.delivery_changed",
+            weak=False,
+        )
+
+    @property
+    def inbound_handlers(self) -> dict:
+        """What the marketplace sync hands to this app (see sellerdesk.marketplaces.inbound)."""
+        from chats.services import chat_message_import_from_marketplace
+        from sellerdesk.marketplaces.models import InboundStream
+
+        return {InboundStream.CHAT_EVENT: chat_message_import_from_marketplace}
+
     @property
     def nav_items(self) -> tuple:
         from sellerdesk.core.models import Role
@@ -19,5 +37,6 @@ class ChatsConfig(AppConfig):
                 Role.SELLER,
                 order=10,
                 badge_url_name="chats:unread_badge",
+                live_url_name="chats:live",
             ),
         )

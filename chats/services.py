@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from chats.files import CheckedFile, check_chat_files, make_thumbnail, sniff_content_type
 from chats.models import Attachment, Conversation, Direction, Message
 from chats.search import SearchVectorAppend, cjk_bigrams
+from sellerdesk.core.live import shop_changed
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH
-from sellerdesk.marketplaces.models import OutboundKind
+from sellerdesk.marketplaces.models import OutboundItem, OutboundKind
 from sellerdesk.marketplaces.services import outbox_enqueue
 from sellerdesk.replycheck.services import reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
@@ -75,6 +76,12 @@ def _is_latest(conversation: Conversation, created_at: datetime) -> bool:
     )
 
 
+def _changed(shop_id: int) -> dict:
+    """Fields that mark a conversation as changed for open pages (plus the cursor bump)."""
+    shop_changed(shop_id=shop_id)
+    return {"changed_at": timezone.now()}
+
+
 def _excerpt(text: str, attachments: int) -> str:
     flat = " ".join(text.split())
     if not flat and attachments:
@@ -103,6 +110,7 @@ def conversation_create(
     )
     conversation.full_clean()
     conversation.save()
+    shop_changed(shop_id=shop.pk)
     return conversation
 
 
@@ -190,6 +198,7 @@ def buyer_message_receive(
     updates: dict = {
         "unread_count": F("unread_count") + 1,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     }
     if is_latest:
         updates |= {
@@ -303,6 +312,7 @@ def chat_message_send(
         unread_count=0,
         last_read_at=now,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     )
     conversation.refresh_from_db()
     if was_waiting:
@@ -314,6 +324,14 @@ def chat_message_send(
             by_user_id=author.pk,
         )
     return message
+
+
+def chat_message_delivery_changed(*, item: OutboundItem) -> None:
+    """The outbox moved a reply to another state: the conversation's row and open pages show it
+    (receiver of ``marketplaces.signals.outbound_item_changed``, connected in ``ChatsConfig``)."""
+    if item.kind != OutboundKind.CHAT_MESSAGE:
+        return
+    Conversation.objects.filter(messages__outbound=item).update(**_changed(item.shop_id))
 
 
 @transaction.atomic
@@ -341,6 +359,7 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
     conversation.last_message_direction = last.direction if last else ""
     conversation.first_unanswered_at = first_pending
     conversation.unread_count = unread.count()
+    conversation.changed_at = _changed(conversation.shop_id)["changed_at"]
     conversation.save(
         update_fields=[
             "last_message_at",
@@ -348,6 +367,7 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
             "last_message_direction",
             "first_unanswered_at",
             "unread_count",
+            "changed_at",
         ]
     )
     if connection.vendor == "postgresql":
@@ -362,7 +382,9 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
     if conversation.unread_count == 0:
         return
     now = timezone.now()
-    Conversation.objects.filter(pk=conversation.pk).update(unread_count=0, last_read_at=now)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        unread_count=0, last_read_at=now, **_changed(conversation.shop_id)
+    )
     conversation.unread_count = 0
     conversation.last_read_at = now
 
@@ -392,6 +414,7 @@ def seller_message_record(
     updates: dict = {
         "first_unanswered_at": None,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     }
     if _is_latest(conversation, created_at):
         updates |= {

@@ -112,9 +112,7 @@ def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, w
     assert InboundRecord.objects.filter(stream="feedback").count() == 2
 
 
-def test_outbox_task_retries_a_server_error_and_delivers_once(
-    wb_fake, wb_account_apps, settings
-):
+def test_outbox_task_retries_a_server_error_and_delivers_once(wb_fake, wb_account_apps, settings):
     """Enqueue through the service (task on commit), a 500 on the first try, a worker does the rest."""
     from celery.contrib.testing.worker import start_worker
 

@@ -66,7 +66,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chats", "0004_trigram_upper"),
+        ("chats", "0005_conversation_changed_at"),
         ("marketplaces", "0003_outbox_for_every_reply"),
     ]
 
