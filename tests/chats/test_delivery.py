@@ -51,6 +51,7 @@ def queued(shops, outbox, django_capture_on_commit_callbacks):
             author=shops.users[Role.SELLER],
             text=GOOD_REPLY,
             files=[pdf_upload()],
+            warnings_confirmed=True,
         )
     return message
 
