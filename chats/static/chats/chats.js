@@ -120,7 +120,7 @@
     if (target && target.id === "thread") {
       scrollThreadToEnd();
       var text = document.getElementById("reply-text");
-      if (text && document.getElementById("reply-errors")) text.focus();
+      if (text && document.getElementById("reply-text-errors")) text.focus();
     }
   });
   // Errors and lost connections: say so where the content should have been.
