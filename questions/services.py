@@ -229,6 +229,7 @@ def _reply_by_hand(
         channel="question_decline" if declined else "question_answer",
         buyer_name=question.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
+        item_ref=f"question:{question.pk}",
     )
     question = _lock(question.pk)
     _ensure_new(question)
