@@ -69,7 +69,12 @@ def _box(html: str, field_id: str) -> dict:
     live = re.search(rf'id="{field_id}-replycheck"', html)
     return {
         "errors": f'id="{field_id}-errors"' in html,
-        "findings": bool(re.search(rf'id="{field_id}-errors".*?replycheck-findings', html, re.S)),
+        # "static": the live check replaces these findings once the seller edits the text
+        "findings": bool(
+            re.search(
+                rf'id="{field_id}-errors".*?replycheck-findings replycheck-static', html, re.S
+            )
+        ),
         "text": textarea.group(1) if textarea else None,
         "channel": picker.group(1) if picker else None,
         "variables": json.loads(variables.group(1)) if variables else None,
