@@ -3,7 +3,6 @@ custom variables, import, and the shipped default set."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
