@@ -78,5 +78,15 @@ class QuestionSettingsForm(forms.ModelForm):
         fields = ["repeat_threshold", "mark_repeats", "dry_run_size"]
 
 
+MAX_RULES_FILE_BYTES = 5 * 1024 * 1024
+
+
 class RulesImportForm(forms.Form):
     file = forms.FileField(label=_("Rules file (JSON)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # checked on the upload's size, before anything reads it into memory
+        if upload.size > MAX_RULES_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        return upload
