@@ -26,12 +26,12 @@ interjection («Серьёзно?», "Hello??"). The word lists are the ``rq_*``
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from sellerdesk.policy.phrases import Match, word_class
-from sellerdesk.policy.text import lemma_forms
 
 _SENTENCE_MARKS = ".!?…。！？"
 
@@ -99,7 +99,7 @@ def rhetorical_questions(folded: str) -> list[tuple[int, int]]:
         else:
             perceive = [word for word in words if word in q.perceive]
             sharpened = any(word in q.intensifier for word in words) or any(
-                pair in q.pairs for pair in zip(words, words[1:], strict=False)
+                pair in q.pairs for pair in itertools.pairwise(words)
             )
             addressed = (
                 any(word in q.you for word in words)

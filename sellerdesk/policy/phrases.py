@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -100,7 +100,7 @@ def _slot_keys(spec: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_classes() -> dict[str, tuple[str, ...]]:
     """``@name`` word classes of ``data/<lang>/word_classes.txt``, one per line:
 

@@ -145,7 +145,9 @@ def main_manner(names: tuple[str, ...]) -> int:
     print(f"manner replies: {result['replies']}  polite: {result['polite']}")
     print(f"{'code':<12}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")
     for code, m in result["per_code"].items():
-        print(f"{code:<12}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>6}")
+        print(
+            f"{code:<12}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>6}"
+        )
     print(f"polite replies flagged: {len(result['polite_flagged'])}")
     if "-v" in sys.argv:
         for rid, what, text in result["mistakes"]:
