@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from sellerdesk.policy._data import read_lines, to_simplified
@@ -173,8 +174,9 @@ def _is_unit_after_number(folded: str, at: int) -> bool:
     return folded.startswith("см", at) and folded[:at].rstrip()[-1:].isdigit()
 
 
+@lru_cache(maxsize=4)
 def _last_sentence_start(folded: str) -> int:
-    """Where the last sentence with words in it starts."""
+    """Where the last sentence with words in it starts (cached: asked once per closing)."""
     stripped = folded.rstrip(".!?…。！？\n \t")
     start = 0
     for m in SENTENCE_END.finditer(stripped):
@@ -186,13 +188,26 @@ def _last_sentence_start(folded: str) -> int:
 _SENTENCE_STOP = re.compile(r"[!?…。！？\n]+|\.+(?![^\W_])")
 
 
+@lru_cache(maxsize=4)
+def _sentence_stops(folded: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of every sentence stop, found once per text."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _SENTENCE_STOP.finditer(folded):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
 def _sentence_bounds(folded: str, at: int) -> tuple[int, int]:
-    """Start and end of the sentence holding position ``at``."""
-    start = 0
-    for m in _SENTENCE_STOP.finditer(folded, 0, at):
-        start = m.end()
-    end_match = _SENTENCE_STOP.search(folded, at)
-    return start, end_match.start() if end_match else len(folded)
+    """Start and end of the sentence holding position ``at`` (bisected: linear overall)."""
+    starts, ends = _sentence_stops(folded)
+    before = bisect_right(ends, at)
+    start = ends[before - 1] if before else 0
+    if at > 0 and folded[at - 1] == ".":
+        start = at  # «купите.Подробнее»: the dot right before ``at`` ends a sentence
+    after = bisect_left(starts, at)
+    return start, starts[after] if after < len(starts) else len(folded)
 
 
 @lru_cache(maxsize=1)

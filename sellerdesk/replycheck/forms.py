@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.policy import CHANNELS, PARTS
 from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
+from sellerdesk.replycheck.models import RepetitionSettings
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),
@@ -207,4 +208,13 @@ class PolicySettingsForm(forms.Form):
             "extra_forbidden_words": data.get("extra_forbidden_words", []),
             "allowed_domains": data.get("allowed_domains", []),
             "max_length": {channel: data[self.length_field(channel)] for channel in CHANNELS},
+        }
+
+
+class RepetitionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RepetitionSettings
+        fields = ["enabled", "similarity", "min_count", "window_days"]
+        widgets = {
+            "similarity": forms.NumberInput(attrs={"step": "0.05", "min": "0.5", "max": "1"})
         }
