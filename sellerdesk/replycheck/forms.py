@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sellerdesk.core.forms import PeriodFilterForm
 from sellerdesk.policy import CHANNELS, CODES, PARTS
 
 CHANNEL_CHOICES = (
@@ -207,3 +208,10 @@ class PolicySettingsForm(forms.Form):
             "allowed_domains": data.get("allowed_domains", []),
             "max_length": {channel: data[self.length_field(channel)] for channel in CHANNELS},
         }
+
+
+class QualityFilterForm(PeriodFilterForm):
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *CHANNEL_CHOICES]
+    )
+    seller = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sellerdesk.core.models import Membership, Role, Shop
+from sellerdesk.core.models import Shop
 from sellerdesk.sla.models import ClockState, EventKind, Reminder, SlaClock, SlaEvent
 
 # --- For chats / questions --------------------------------------------------------------------
@@ -213,16 +213,6 @@ class Chart:
     width: int = 720
     height: int = 160
     bar_width: float = 0
-
-
-def admin_shops(*, user) -> list[Shop]:
-    """Shops where this person is an admin: the only ones the dashboard may show."""
-    return [
-        membership.shop
-        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
-        .select_related("shop")
-        .order_by("shop__name")
-    ]
 
 
 def _events(flt: DashboardFilter) -> QuerySet[SlaEvent]:
