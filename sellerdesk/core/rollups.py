@@ -84,13 +84,17 @@ class Split:
 def split_period(
     *, kind: str, shops: Iterable[Shop], start: date, end: date, at_field: str = "at"
 ) -> Split:
-    """Per shop (each in its own zone): built days come from roll-ups, the rest stays raw."""
+    """Per shop (each in its own zone): built days come from roll-ups, the rest stays raw.
+
+    ``kind=""``: every day raw (the baseline the roll-ups are checked against).
+    """
     shops = list(shops)
     built: dict[int, set[date]] = {shop.pk: set() for shop in shops}
-    for shop_id, day in RollupDay.objects.filter(
-        kind=kind, shop__in=[shop.pk for shop in shops], day__gte=start, day__lte=end
-    ).values_list("shop_id", "day"):
-        built[shop_id].add(day)
+    if kind:
+        for shop_id, day in RollupDay.objects.filter(
+            kind=kind, shop__in=[shop.pk for shop in shops], day__gte=start, day__lte=end
+        ).values_list("shop_id", "day"):
+            built[shop_id].add(day)
     raw = Q(pk__in=[])
     for shop in shops:
         run_start: date | None = None

@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": 60.0,
             "options": {"expires": 55},
         },
+        # Dashboards: build the daily roll-ups of days that ended (idempotent).
+        "rollups-catch-up": {
+            "task": "sellerdesk.core.tasks.rollups_catch_up",
+            "schedule": 900.0,
+            "options": {"expires": 880},
+        },
         "notifications-telegram-poll": {
             "task": "sellerdesk.notifications.tasks.telegram_poll",
             "schedule": 30.0,

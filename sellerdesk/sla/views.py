@@ -68,12 +68,13 @@ def _with_links(clocks: list[SlaClock], request: ShopRequest) -> list[tuple[SlaC
 @require_GET
 def dashboard(request: ShopRequest) -> HttpResponse:
     form, flt = _dashboard_filter(request)
+    figures = selectors.dashboard_figures(flt)
     context = {
         "form": form,
         "flt": flt,
-        "summary": selectors.dashboard_summary(flt),
-        "chart": selectors.dashboard_breach_chart(flt),
-        "sellers": selectors.dashboard_per_seller(flt),
+        "summary": selectors.dashboard_summary(figures),
+        "chart": selectors.dashboard_breach_chart(flt, figures),
+        "sellers": selectors.dashboard_per_seller(figures),
         "at_risk": _with_links(
             selectors.clocks_at_risk(shops=flt.shops, channel=flt.channel), request
         ),
