@@ -344,6 +344,14 @@ DURATION_BUCKETS = len(DURATION_BUCKET_EDGES_MINUTES) + 1
 NO_BUCKET = -1  # an answer without a recorded duration
 
 
+def duration_bucket_of(seconds: int) -> int:
+    """The bucket of one first-response time (as ``duration_bucket_expression`` in SQL)."""
+    for index, edge in enumerate(DURATION_BUCKET_EDGES_MINUTES):
+        if seconds < edge * 60:
+            return index
+    return DURATION_BUCKETS - 1
+
+
 def duration_bucket_field(index: int) -> str:
     return f"d{index:02d}"
 

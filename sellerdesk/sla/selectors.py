@@ -234,26 +234,36 @@ _ANSWERS = (EventKind.MET, EventKind.ANSWERED_LATE)
 _FIGURE_KINDS = (*_ANSWERS, EventKind.BREACHED)
 
 
-def bucket_percentile(buckets: list[int], fraction: float) -> float | None:
-    """The ``fraction`` percentile of bucketed times, interpolated inside its bucket.
+def _ranked_value(buckets: list[int], rank: int) -> float:
+    """The ``rank``-th smallest time (0-based), placed evenly inside its bucket."""
+    before = 0
+    for index, count in enumerate(buckets):
+        if rank < before + count:
+            low = DURATION_BUCKET_EDGES_MINUTES[index - 1] * 60 if index else 0
+            if index >= len(DURATION_BUCKET_EDGES_MINUTES):
+                return float(low)  # the open-ended bucket: its lower edge
+            high = DURATION_BUCKET_EDGES_MINUTES[index] * 60
+            return low + (high - low) * (rank - before + 0.5) / count
+        before += count
+    raise ValueError("rank beyond the counts")
 
-    Depends on the bucket counts only, so roll-ups and raw events give the same number; the
-    error is at most half a bucket (30 s below 20 minutes).
+
+def bucket_percentile(buckets: list[int], fraction: float) -> float | None:
+    """``percentile_cont`` over bucketed times: the two neighbouring order statistics, each
+    placed evenly inside its bucket, interpolated as PostgreSQL does.
+
+    Depends on the bucket counts only, so roll-ups and raw events give the same number; each
+    order statistic is off by at most half its bucket (30 s below 20 minutes).
     """
     total = sum(buckets)
     if not total:
         return None
     position = fraction * (total - 1)
-    before = 0
-    for index, count in enumerate(buckets):
-        if count and position < before + count:
-            low = DURATION_BUCKET_EDGES_MINUTES[index - 1] * 60 if index else 0
-            if index >= len(DURATION_BUCKET_EDGES_MINUTES):
-                return float(low)
-            high = DURATION_BUCKET_EDGES_MINUTES[index] * 60
-            return low + (high - low) * (position - before + 0.5) / count
-        before += count
-    return None
+    lower = int(position)
+    low_value = _ranked_value(buckets, lower)
+    if lower + 1 >= total or position == lower:
+        return low_value
+    return low_value + (position - lower) * (_ranked_value(buckets, lower + 1) - low_value)
 
 
 @dataclass
