@@ -1,10 +1,16 @@
 """Throughput, load time and memory of the policy engine, beside a naive baseline.
 
-    .venv/bin/python bench/policy.py [--replies 4000] [--repeats 5]
+    .venv/bin/python bench/policy.py [--replies 4000] [--repeats 5] [--curve-max 1000000]
 
 The naive baseline is what one would write first: one compiled regex per phrase
 and per rule, every one of them run over every reply. The last line printed is
 one JSON object with all figures.
+
+The linearity curve times one check() of ordinary replies joined and repeated to
+100k, 200k, 400k and 1M characters, and of a 1M-character line with every space and
+punctuation mark removed (sizes above ``--curve-max`` are scaled down with it).
+Linear means the 1M time is about ten times the 100k one and the unbroken line
+costs about what ordinary text of the same length does.
 """
 
 from __future__ import annotations
@@ -227,10 +233,52 @@ def rate(fn, replies, repeats: int, clock=time.process_time) -> float:
     return best
 
 
+CURVE_SIZES = (100_000, 200_000, 400_000, 1_000_000)
+
+
+def measure_curve(curve_max: int, repeats: int = 2) -> dict:
+    """Seconds (CPU, best of ``repeats``) of one check() per text size, all checks on."""
+    from sellerdesk.policy import check
+
+    scale = min(1.0, curve_max / CURVE_SIZES[-1])
+    sizes = [max(1000, int(size * scale)) for size in CURVE_SIZES]
+    ordinary = " ".join(text for text, _ in make_replies(400, seed=11))
+    unbroken = re.sub(r"[\W_]+", "", ordinary)
+
+    def timed(base: str, size: int) -> float:
+        text = (base * (size // len(base) + 1))[:size]
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.process_time()
+            check(text, "question_decline")  # every check runs on this channel
+            best = min(best, time.process_time() - start)
+        return best
+
+    curve = {str(size): round(timed(ordinary, size), 3) for size in sizes}
+    unbroken_seconds = round(timed(unbroken, sizes[-1]), 3)
+    first, last = curve[str(sizes[0])], curve[str(sizes[-1])]
+    return {
+        "curve_chars": sizes,
+        "curve_seconds": curve,
+        "curve_unbroken_chars": sizes[-1],
+        "curve_unbroken_bytes": len(
+            (unbroken * (sizes[-1] // len(unbroken) + 1))[: sizes[-1]].encode()
+        ),
+        "curve_unbroken_seconds": unbroken_seconds,
+        # Linear: about sizes[-1] / sizes[0] (10 at full size).
+        "curve_growth_largest_vs_smallest": round(last / first, 2) if first else None,
+        "curve_size_ratio": round(sizes[-1] / sizes[0], 2),
+        "curve_unbroken_vs_ordinary": round(unbroken_seconds / last, 2) if last else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--replies", type=int, default=4000)
     parser.add_argument("--repeats", type=int, default=5, help="best of this many passes")
+    parser.add_argument(
+        "--curve-max", type=int, default=1_000_000, help="largest text of the linearity curve"
+    )
     args = parser.parse_args()
     from sellerdesk.policy import check
 
@@ -261,6 +309,7 @@ def main() -> None:
         "speedup_vs_naive_wall": round(engine_wall / naive_wall, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
         **load,
+        **measure_curve(args.curve_max),
         "bench_process_max_rss_mb": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         ),
@@ -273,6 +322,12 @@ def main() -> None:
         f"naive:  {figures['naive_replies_per_s']} replies/s over {figures['naive_rules']} regexes"
     )
     print(f"load:   {figures['load_seconds']} s, RSS {figures['max_rss_mb']} MB")
+    print(
+        "linearity: "
+        + ", ".join(f"{int(k):,} chars {v} s" for k, v in figures["curve_seconds"].items())
+        + f"; unbroken {figures['curve_unbroken_chars']:,} chars {figures['curve_unbroken_seconds']} s"
+        + f" (growth x{figures['curve_growth_largest_vs_smallest']} for x{figures['curve_size_ratio']} text)"
+    )
     print(f"machine load average {figures['load_average_1min']} (rates are CPU time of one core)")
     print(json.dumps(figures))
 

@@ -134,6 +134,7 @@ def main() -> None:
         from questions import services
         from questions.models import QuestionStatus
         from sellerdesk.core.models import Product, Role
+        from templates_lib.selectors import shipped_decline_reasons
         from tests.factories import ShopFactory, member
 
         rng = random.Random(2026)
@@ -164,9 +165,7 @@ def main() -> None:
                 "fuzzy": True,
                 "kind": "keywords",
                 "enabled": True,
-                "reply_text": __import__("questions.selectors", fromlist=["x"])
-                .standard_decline_reasons("ru")[3]
-                .text,
+                "reply_text": shipped_decline_reasons("ru")[3].text,
             },
         )
         rule_id = shop.decline_rules.get().pk

@@ -6,8 +6,8 @@ Builds a scratch PostgreSQL database (sellerdesk_bench_wb), a shop connected to 
 (tests/marketplaces/wb_fake.py, real HTTP on 127.0.0.1, rate limits as documented: 6 burst
 then 3/s for questions+reviews, 10 burst then 1/s for chat), and measures:
 
-* first sync into staging only (no app hooks): items/s, requests, 429s received;
-* first sync through the bridges into the real questions and chats apps;
+* first sync into staging only (hooks that do nothing): items/s, requests, 429s received;
+* first sync through the apps' own hooks into the real questions, chats and reviews apps;
 * a repeated sync (nothing new): seconds;
 * outbox: N question answers delivered one after another (read-before-write = 2 requests each).
 
@@ -67,18 +67,18 @@ def main() -> None:
     import logging
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     from sellerdesk.core.models import Marketplace, Shop
     from sellerdesk.marketplaces import services
+    from sellerdesk.marketplaces.inbound import handlers_replaced
     from sellerdesk.marketplaces.models import OutboundKind, OutboundState
     from tests.marketplaces.wb_fake import WildberriesFake
 
     figures: dict[str, object] = {}
 
-    def run(label: str, handlers: dict | None) -> None:
+    def run(label: str, handlers: dict) -> None:
         token = f"bench-{label}-{time.time_ns()}"
         fake = WildberriesFake(tokens=(token,), seed=11)
         fake.populate(
@@ -93,21 +93,14 @@ def main() -> None:
             shop=shop, enabled=True, feedbacks_base_url=fake.url, chat_base_url=fake.url
         )
         account = services.account_token_set(shop=shop, token=token)
-        if handlers is None:
-            settings.MARKETPLACE_INBOUND_HANDLERS = {
-                "question": "",
-                "feedback": "",
-                "chat_event": "",
-            }
-        elif hasattr(settings, "MARKETPLACE_INBOUND_HANDLERS"):
-            del settings.MARKETPLACE_INBOUND_HANDLERS
-        start = time.perf_counter()
-        stats = services.account_sync(account_id=account.pk)
-        seconds = time.perf_counter() - start
-        requests = len(fake.requests)
-        start = time.perf_counter()
-        again = services.account_sync(account_id=account.pk)
-        resync = time.perf_counter() - start
+        with handlers_replaced(handlers):
+            start = time.perf_counter()
+            stats = services.account_sync(account_id=account.pk)
+            seconds = time.perf_counter() - start
+            requests = len(fake.requests)
+            start = time.perf_counter()
+            again = services.account_sync(account_id=account.pk)
+            resync = time.perf_counter() - start
         figures[label] = {
             "items": stats.items,
             "seconds": round(seconds, 2),
@@ -156,7 +149,10 @@ def main() -> None:
             )
         fake.stop()
 
-    run("staging", None)
+    def staged_only(*, shop, item) -> None:
+        pass  # measures fetching and staging alone: no app work
+
+    run("staging", dict.fromkeys(("question", "feedback", "chat_event"), staged_only))
     run("apps", {})
     print(json.dumps(figures, ensure_ascii=False))
 

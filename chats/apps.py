@@ -8,6 +8,14 @@ class ChatsConfig(AppConfig):
     verbose_name = _("Chats")
 
     @property
+    def inbound_handlers(self) -> dict:
+        """What the marketplace sync hands to this app (see sellerdesk.marketplaces.inbound)."""
+        from chats.services import chat_message_import_from_marketplace
+        from sellerdesk.marketplaces.models import InboundStream
+
+        return {InboundStream.CHAT_EVENT: chat_message_import_from_marketplace}
+
+    @property
     def nav_items(self) -> tuple:
         from sellerdesk.core.models import Role
         from sellerdesk.core.navigation import NavItem
@@ -19,5 +27,6 @@ class ChatsConfig(AppConfig):
                 Role.SELLER,
                 order=10,
                 badge_url_name="chats:unread_badge",
+                live_url_name="chats:live",
             ),
         )

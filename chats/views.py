@@ -6,11 +6,15 @@ One page template (chats/inbox.html); htmx requests get one of its partials.
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -19,6 +23,7 @@ from chats import selectors, services
 from chats.models import Attachment, Conversation, Message
 from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
+from sellerdesk.core.live import LIVE_OVERLAP_SECONDS, live_token_read, shop_cursor
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
 from sellerdesk.sla.selectors import due_at_map
@@ -61,7 +66,7 @@ def _list_context(request: ShopRequest) -> dict:
         "inbox_url": reverse("chats:inbox"),
         "params": params,
         "list_qs": _list_query_string(params),
-        "unread_count": selectors.unread_conversation_count(shop=request.shop),
+        "unread": selectors.unread_totals(shop=request.shop),
     }
     if params["group"] and not params["product"]:
         context["groups"] = selectors.conversation_groups(
@@ -304,5 +309,107 @@ def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
 @shop_view(role=Role.SELLER)
 @require_GET
 def unread_badge(request: ShopRequest) -> HttpResponse:
-    count = selectors.unread_conversation_count(shop=request.shop)
-    return render(request, "chats/inbox.html#unread-count", {"unread_count": count})
+    unread = selectors.unread_totals(shop=request.shop)
+    return render(request, "chats/inbox.html#unread-count", {"unread": unread})
+
+
+def _live_idle(request: HttpRequest) -> HttpResponse | None:
+    """The answer to most polls, from the signed token, the session and the cache alone:
+    204 when nothing changed in the shop since the cursor the page holds.
+
+    Anything else (no or bad token, another user's session, a forced refresh, a change)
+    returns None and the full access check runs.
+    """
+    if request.GET.get("force"):
+        return None
+    ticket = live_token_read(request.GET.get("t", ""))
+    since = _positive_int(request.GET.get("since"))
+    if ticket is None or since is None:
+        return None
+    user_id, shop_id = ticket
+    if str(request.session.get(SESSION_KEY)) != str(user_id):
+        return None
+    if shop_cursor(shop_id=shop_id) <= since:
+        return HttpResponse(status=204)
+    return None
+
+
+@shop_view(role=Role.SELLER, precheck=_live_idle)
+@transaction.non_atomic_requests  # an idle poll must not even open a database connection
+@require_GET
+def live(request: ShopRequest) -> HttpResponse:
+    """What changed in the shop since the page's cursor: counters, the list's changed rows,
+    the open conversation's new messages (JSON; the polling is in static/js/live.js)."""
+    ticket = live_token_read(request.GET.get("t", ""))
+    if ticket is None or ticket[1] != request.shop.pk:
+        # The token expired or the session switched shop in another tab: reload the page.
+        return JsonResponse({"reload": True})
+    cursor = shop_cursor(shop_id=request.shop.pk)  # read first: later changes poll again
+    since_us = _positive_int(request.GET.get("since")) or 0
+    since = datetime.fromtimestamp(since_us / 1_000_000, tz=UTC) - timedelta(
+        seconds=LIVE_OVERLAP_SECONDS
+    )
+    payload: dict = {"cursor": cursor}
+    with transaction.atomic():
+        conversation_id = _positive_int(request.GET.get("conversation"))
+        conversation = None
+        if conversation_id:
+            conversation = (
+                Conversation.objects.for_shop(request.shop)
+                .select_related("product", "shop")
+                .filter(pk=conversation_id)
+                .first()
+            )
+        if conversation is not None:
+            if request.GET.get("read") == "1" and conversation.unread_count:
+                services.conversation_mark_read(conversation=conversation)
+            after = _positive_int(request.GET.get("after")) or 0
+            messages = selectors.thread_after(conversation=conversation, after_id=after)
+            if messages:
+                payload["messages"] = render_to_string(
+                    "chats/inbox.html#live-messages",
+                    {"live_messages": messages, "conversation": conversation},
+                    request,
+                )
+                payload["conversation"] = conversation.pk
+        if request.GET.get("list") == "1":
+            params = _list_params(request)
+            if params["group"] or params["sort"]:
+                # Grouped and due-ordered lists are re-fetched whole: a row may move groups.
+                payload["reload_list"] = True
+            else:
+                rows, dropped = selectors.conversations_changed(
+                    shop=request.shop,
+                    since=since,
+                    tab=params["tab"],
+                    query=params["q"],
+                    product_id=params["product"],
+                )
+                payload["drop"] = dropped
+                if rows:
+                    payload["rows"] = render_to_string(
+                        "chats/inbox.html#live-rows",
+                        {
+                            "live_rows": rows,
+                            "params": params,
+                            "inbox_url": reverse("chats:inbox"),
+                            "list_qs": _list_query_string(params),
+                            "sla_map": due_at_map(
+                                "chat", [row.pk for row in rows], shop=request.shop
+                            ),
+                            "conversation": conversation,
+                        },
+                        request,
+                    )
+        unread = selectors.unread_totals(shop=request.shop)
+        payload["unread"] = {"conversations": unread.conversations, "messages": unread.messages}
+        newest = selectors.newest_unread_since(shop=request.shop, since=since)
+        if newest is not None:
+            payload["newest"] = {
+                "id": newest.pk,
+                "buyer": newest.buyer_name,
+                "excerpt": newest.last_message_excerpt,
+                "url": reverse("chats:conversation", kwargs={"conversation_id": newest.pk}),
+                "unread": newest.unread_count,
+            }
+    return JsonResponse(payload)

@@ -8,6 +8,14 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("Product questions")
 
     @property
+    def inbound_handlers(self) -> dict:
+        """What the marketplace sync hands to this app (see sellerdesk.marketplaces.inbound)."""
+        from questions.services import question_import_from_marketplace
+        from sellerdesk.marketplaces.models import InboundStream
+
+        return {InboundStream.QUESTION: question_import_from_marketplace}
+
+    @property
     def nav_items(self) -> tuple:
         from sellerdesk.core.models import Role
         from sellerdesk.core.navigation import NavItem

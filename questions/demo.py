@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from questions import services
 from questions.models import DeliveryStatus, Question, QuestionStatus, RuleKind
-from questions.selectors import standard_decline_reasons
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
+from templates_lib.selectors import shipped_decline_reasons
 
 # (rule name, phrases, exclusions, fuzzy, kind, reason key)
 RULES = {
@@ -155,7 +155,7 @@ def seed(
     *, shop: Shop, products: list[Product], members: dict[Role, object], rng: random.Random
 ) -> None:
     language = _language(shop)
-    reasons = {reason.key: reason.text for reason in standard_decline_reasons(language)}
+    reasons = {reason.key: reason.text for reason in shipped_decline_reasons(language)}
     for name, phrases, exclusions, fuzzy, kind, reason in RULES[language]:
         services.decline_rule_create(
             shop=shop,
@@ -248,8 +248,7 @@ def trickle_interval_seconds() -> int:
     against Redis never start an endless chain; ``QUESTIONS_DEMO_TRICKLE_SECONDS``
     in the settings overrides it.
     """
-    default = 75 if str(settings.CELERY_BROKER_URL).startswith("filesystem://") else 0
-    return int(getattr(settings, "QUESTIONS_DEMO_TRICKLE_SECONDS", default))
+    return settings.QUESTIONS_DEMO_TRICKLE_SECONDS
 
 
 def trickle_question_create(*, shop_id: int, step: int) -> Question | None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from questions.models import (
     AutoDecision,
@@ -27,14 +23,6 @@ from sellerdesk.core.search import text_search
 
 PAGE_SIZE = 25
 REPEAT_CANDIDATES = 500
-DECLINE_REASONS_FILE = Path(__file__).resolve().parent / "data" / "decline_reasons.json"
-DECLINE_REASON_LABELS = {
-    "no_access": _("No access to the information"),
-    "other_sellers": _("We do not discuss other sellers"),
-    "confidential": _("Confidential information"),
-    "suppliers": _("We do not name suppliers"),
-    "other_stores": _("Availability in other stores"),
-}
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -44,35 +32,6 @@ def question_settings_get(*, shop: Shop) -> QuestionSettings:
     """The shop's settings; an unsaved default object when none were stored yet."""
     found = QuestionSettings.objects.filter(shop=shop).first()
     return found or QuestionSettings(shop=shop)
-
-
-# --- Standard decline reasons ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeclineReason:
-    key: str
-    label: str
-    text: str
-
-
-@lru_cache(maxsize=1)
-def _decline_reason_texts() -> dict[str, dict[str, str]]:
-    return json.loads(DECLINE_REASONS_FILE.read_text(encoding="utf-8"))
-
-
-def standard_decline_reasons(lang: str) -> list[DeclineReason]:
-    """The five ready decline replies in ``lang`` ("ru", "zh" or "en"; others fall back to ru)."""
-    lang = {"zh-hans": "zh", "zh_Hans": "zh"}.get(lang, lang)
-    texts = _decline_reason_texts()
-    return [
-        DeclineReason(
-            key=key,
-            label=str(DECLINE_REASON_LABELS.get(key, key)),
-            text=by_lang.get(lang) or by_lang["ru"],
-        )
-        for key, by_lang in texts.items()
-    ]
 
 
 # --- Lists -----------------------------------------------------------------------------------

@@ -244,6 +244,7 @@ def _reply_by_hand(
         channel="question_decline" if declined else "question_answer",
         buyer_name=question.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
+        item_ref=f"question:{question.pk}",
     )
     question = _lock(question.pk)
     _ensure_new(question)
@@ -580,9 +581,9 @@ class RulesImportError(ValidationError):
 
 
 def _default_reply(shop: Shop) -> str:
-    from questions.selectors import standard_decline_reasons
+    from templates_lib.selectors import shipped_decline_reasons
 
-    return standard_decline_reasons(shop.default_language)[0].text
+    return shipped_decline_reasons(shop.default_language)[0].text
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from questions.ruleset import rule_to_data
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.sla.selectors import due_at_map
+from templates_lib.selectors import decline_reasons
 
 TABS = (QuestionStatus.NEW, QuestionStatus.ANSWERED, QuestionStatus.DECLINED)
 
@@ -143,7 +144,9 @@ def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
         "suggestion": suggestion,
         "decisions": decisions,
         "active_decision": next((d for d in decisions if d.is_active), None),
-        "decline_reasons": selectors.standard_decline_reasons(request.shop.default_language),
+        "decline_reasons": decline_reasons(
+            shop=request.shop, language=request.shop.default_language
+        ),
         "picker_variables": picker_variables,
         "answer_form": extra.pop("answer_form", None) or ReplyForm(auto_id="answer-%s"),
         "decline_form": extra.pop("decline_form", None) or ReplyForm(auto_id="decline-%s"),
@@ -299,7 +302,9 @@ def _rule_editor(request: ShopRequest, rule: DeclineRule | None) -> HttpResponse
         "form": form,
         "dry_run": dry_run,
         "dry_run_error": dry_run_error,
-        "decline_reasons": selectors.standard_decline_reasons(request.shop.default_language),
+        "decline_reasons": decline_reasons(
+            shop=request.shop, language=request.shop.default_language
+        ),
         "settings": selectors.question_settings_get(shop=request.shop),
     }
     status = 400 if request.method == "POST" and form.errors and dry_run is None else 200

@@ -10,6 +10,14 @@ class ReviewsConfig(AppConfig):
     shop_created_task = "reviews.tasks.reviews_install_defaults"
 
     @property
+    def inbound_handlers(self) -> dict:
+        """What the marketplace sync hands to this app (see sellerdesk.marketplaces.inbound)."""
+        from reviews.services import review_import_from_marketplace
+        from sellerdesk.marketplaces.models import InboundStream
+
+        return {InboundStream.FEEDBACK: review_import_from_marketplace}
+
+    @property
     def nav_items(self) -> tuple:
         from sellerdesk.core.models import Role
         from sellerdesk.core.navigation import NavItem

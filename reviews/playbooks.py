@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 
 PLAYBOOKS_FILE = Path(__file__).resolve().parent / "data" / "playbooks.json"
-LANGS = ("ru", "zh", "en")
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,6 @@ class Playbook:
 @cache
 def _data() -> dict:
     return json.loads(PLAYBOOKS_FILE.read_text(encoding="utf-8"))
-
-
-def ui_lang(language_code: str | None) -> str:
-    code = (language_code or "ru").lower()
-    if code.startswith("zh"):
-        return "zh"
-    return code[:2] if code[:2] in LANGS else "ru"
 
 
 def step_label(key: str, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -25,6 +26,9 @@ from reviews.models import (
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 from sellerdesk.core.search import text_search
+
+if TYPE_CHECKING:
+    from templates_lib.models import ReplyTemplate
 
 PAGE_SIZE = 25
 RATING_GROUPS = {"negative": (1, 2), "mixed": (3, 3), "positive": (4, 5)}
@@ -227,9 +231,9 @@ def case_history(*, case: Case, lang: str) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def suggested_template(*, shop: Shop, situation: str, rating: int):
+def suggested_template(*, shop: Shop, situation: str, rating: int) -> ReplyTemplate | None:
     """The shop's copy of the shipped template the playbook suggests, in the shop's language."""
-    from templates_lib.models import ReplyTemplate
+    from templates_lib.selectors import shipped_template_for
 
     if situation:
         entry = playbooks.playbook_for(situation, "en")
@@ -238,14 +242,7 @@ def suggested_template(*, shop: Shop, situation: str, rating: int):
         key = playbooks.positive_template_key() if rating >= 4 else ""
     if not key:
         return None
-    language = shop.default_language or "ru"
-    candidates = {
-        template.source_key: template
-        for template in ReplyTemplate.objects.for_shop(shop).filter(
-            owner__isnull=True, source_key__in=[f"{key}:{language}", f"{key}:ru"]
-        )
-    }
-    return candidates.get(f"{key}:{language}") or candidates.get(f"{key}:ru")
+    return shipped_template_for(shop=shop, key=key, language=shop.default_language or "ru")
 
 
 def suggested_text(

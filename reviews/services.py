@@ -384,6 +384,7 @@ def review_answer(
         channel=REPLY_CHANNEL,
         buyer_name=review.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
+        item_ref=f"review:{review.pk}",
     )
     review = _lock(review.pk)
     if review.answered_at is not None:

@@ -27,6 +27,7 @@ from reviews.forms import (
 from reviews.models import Case, CompensationOffer, Review, ReviewPhoto, ReviewStatus, SituationRule
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.policy.lang import engine_lang
 
 TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTION)
 
@@ -114,7 +115,7 @@ def review_photo(request: ShopRequest, reviewphoto_id: int) -> HttpResponse:
 
 
 def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
-    lang = playbooks.ui_lang(get_language())
+    lang = engine_lang(get_language())
     case = selectors.case_for_review(review=review)
     situation = case.situation if case is not None else review.situation
     playbook = playbooks.playbook_for(situation, lang) if situation else None

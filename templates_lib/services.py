@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import ReplyLanguage, Role, Shop
@@ -22,11 +21,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from sellerdesk.policy import Report
-
-DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "default_templates.json"
-# Django language codes for the template languages (names of installed templates are
-# translated with these).
-DJANGO_LANGUAGE = {"ru": "ru", "zh": "zh-hans", "en": "en"}
 
 
 # --- Context ------------------------------------------------------------------------------------
@@ -517,38 +511,15 @@ def templates_import(
 
 
 def default_templates() -> list[dict[str, Any]]:
-    """The shipped templates (RU, ZH, EN) as plain data."""
-    with DEFAULTS_FILE.open(encoding="utf-8") as handle:
-        return json.load(handle)["templates"]
-
-
-def _decline_reason_items(language: str) -> list[dict[str, Any]]:
-    """Questions' five standard decline reasons, as template data (their text, not a copy)."""
-    try:
-        from questions.selectors import standard_decline_reasons
-    except ImportError:
-        return []
-    with translation.override(DJANGO_LANGUAGE[language]):
-        reasons = standard_decline_reasons(language)
-    return [
-        {
-            "key": f"decline:{reason.key}",
-            "name": reason.label,
-            "body": reason.text,
-            "channels": [Channel.QUESTION_DECLINE],
-            "language": language,
-            "category": Category.DECLINE_REASON,
-            "tags": [],
-        }
-        for reason in reasons
-    ]
+    """The shipped templates (RU, ZH, EN, decline reasons included) as plain data."""
+    return selectors.shipped_templates()
 
 
 @transaction.atomic
 def templates_install_defaults(
     *, shop: Shop, languages: tuple[str, ...] = ("ru", "zh", "en")
 ) -> list[ReplyTemplate]:
-    """Install the shipped set and questions' decline reasons as shop-wide templates.
+    """Install the shipped set (the standard decline reasons included) as shop-wide templates.
 
     Idempotent: templates installed before (same source key) are left as the shop edited them.
     """
@@ -563,8 +534,6 @@ def templates_install_defaults(
         .values_list("name", flat=True)
     )
     items = [item for item in default_templates() if item["language"] in languages]
-    for language in languages:
-        items.extend(_decline_reason_items(language))
     created = []
     for item in items:
         key = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -37,10 +36,7 @@ def _fernet(secret_key: str, explicit_key: str) -> Fernet:
 
 
 def _current_fernet() -> Fernet:
-    explicit = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or os.environ.get(
-        "FIELD_ENCRYPTION_KEY", ""
-    )
-    return _fernet(settings.SECRET_KEY, explicit)
+    return _fernet(settings.SECRET_KEY, settings.FIELD_ENCRYPTION_KEY)
 
 
 def token_encrypt(plain: str) -> str:

@@ -1,48 +1,39 @@
 """How synced items reach the apps that own them: plain dataclasses handed to app hooks.
 
-Each stream has one hook, a service of the owning app, called inside the sync's
-transaction with keyword arguments ``shop`` and ``item``::
+Each stream has exactly one hook, a service of the owning app, declared on the app's
+AppConfig next to ``nav_items``::
 
-    questions.services.question_import_from_marketplace(*, shop, item: IncomingQuestion)
-    chats.services.chat_message_import_from_marketplace(*, shop, item: IncomingChatMessage)
-    reviews.services.review_import_from_marketplace(*, shop, item: IncomingFeedback)
+    class QuestionsConfig(AppConfig):
+        @property
+        def inbound_handlers(self) -> dict[str, Handler]:
+            from questions.services import question_import_from_marketplace
+            return {"question": question_import_from_marketplace}
 
-A hook must be idempotent by the external id (it is called again when the marketplace's
-copy of an item changes) and take the item through the same path as any other new item
-(auto-decline rules, SLA clock, unread counters). ``bridges`` keeps stable names that delegate
-to these hooks. ``settings.MARKETPLACE_INBOUND_HANDLERS`` may point a stream
-elsewhere (a dotted path, or "" for none). While a hook does not exist the item stays staged in
-``InboundRecord`` and ``inbound_import_pending`` hands it over once it does.
+The hooks are called inside the sync's transaction with keyword arguments ``shop`` and
+``item``. A hook must be idempotent by the external id (it is called again when the
+marketplace's copy of an item changes) and take the item through the same path as any other
+new item (auto-decline rules, SLA clock, unread counters). A stream without a hook, claimed
+by two apps, or a hook for a stream that does not exist stops the process at start-up
+(``MarketplacesConfig.ready``): nothing is parked silently because of a typo. An item whose
+hook raised stays staged in ``InboundRecord`` and ``inbound_import_pending`` tries it again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
+from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from sellerdesk.marketplaces.models import InboundRecord, InboundStream
 
 logger = logging.getLogger(__name__)
-
-# Per stream: the app's own hook first, then our bridge over the app's public services.
-DEFAULT_HANDLERS = {
-    InboundStream.QUESTION: (
-        "questions.services.question_import_from_marketplace",
-        "sellerdesk.marketplaces.bridges.question_import",
-    ),
-    InboundStream.CHAT_EVENT: (
-        "chats.services.chat_message_import_from_marketplace",
-        "sellerdesk.marketplaces.bridges.chat_message_import",
-    ),
-    InboundStream.FEEDBACK: ("reviews.services.review_import_from_marketplace",),
-}
 
 
 @dataclass(frozen=True)
@@ -108,26 +99,68 @@ class IncomingChatMessage:
     extra: dict = field(default_factory=dict, compare=False)
 
 
-Handler = Callable[..., None]
+Handler = Callable[..., object]
+
+# Filled once by MarketplacesConfig.ready(); read by the sync and the pending import.
+_handlers: dict[str, Handler] = {}
 
 
-def handler_for(stream: str) -> Handler | None:
-    overrides = getattr(settings, "MARKETPLACE_INBOUND_HANDLERS", {})
-    paths = (overrides[stream],) if stream in overrides else DEFAULT_HANDLERS.get(stream, ())
-    for path in paths:
-        if not path:
-            continue
-        try:
-            return import_string(path)
-        except ImportError:
-            continue
-    return None
+def handlers_from_configs(configs: Iterable[AppConfig]) -> dict[str, Handler]:
+    """Every stream's hook from the apps' ``inbound_handlers``; ImproperlyConfigured otherwise."""
+    found: dict[str, Handler] = {}
+    owners: dict[str, str] = {}
+    problems: list[str] = []
+    for config in configs:
+        declared: Mapping[str, Handler] = getattr(config, "inbound_handlers", None) or {}
+        for stream, handler in declared.items():
+            if stream not in InboundStream.values:
+                problems.append(f"{config.label}: unknown inbound stream {stream!r}")
+            elif not callable(handler):
+                problems.append(f"{config.label}: the {stream} handler is not callable")
+            elif stream in found:
+                problems.append(
+                    f"{config.label}: the {stream} stream is already handled by {owners[stream]}"
+                )
+            else:
+                found[stream], owners[stream] = handler, config.label
+    problems.extend(
+        f"no installed app declares an inbound handler for the {stream} stream"
+        for stream in InboundStream.values
+        if stream not in found
+    )
+    if problems:
+        raise ImproperlyConfigured(
+            "Marketplace inbound handlers (AppConfig.inbound_handlers): " + "; ".join(problems)
+        )
+    return found
 
 
-def inbound_record_import(*, record: InboundRecord, item: object, handler: Handler | None) -> bool:
+def handlers_install(configs: Iterable[AppConfig]) -> None:
+    _handlers.clear()
+    _handlers.update(handlers_from_configs(configs))
+
+
+def handler_for(stream: str) -> Handler:
+    return _handlers[stream]
+
+
+@contextmanager
+def handlers_replaced(replacements: Mapping[str, Handler]) -> Iterator[None]:
+    """Point streams at other hooks for a while (tests, benchmarks); restores the apps' own."""
+    unknown = set(replacements) - set(InboundStream.values)
+    if unknown:
+        raise ValueError(f"unknown inbound streams: {sorted(unknown)}")
+    saved = dict(_handlers)
+    _handlers.update(replacements)
+    try:
+        yield
+    finally:
+        _handlers.clear()
+        _handlers.update(saved)
+
+
+def inbound_record_import(*, record: InboundRecord, item: object, handler: Handler) -> bool:
     """Hand one staged record to its app; True if imported. Runs inside the caller's transaction."""
-    if handler is None:
-        return False
     try:
         with transaction.atomic():
             handler(shop=record.shop, item=item)

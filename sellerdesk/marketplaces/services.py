@@ -214,7 +214,7 @@ def account_sync(*, account_id: int):
 
 
 def inbound_import_pending(*, shop: Shop | None = None, limit: int = 500) -> int:
-    """Hand staged records to app hooks that appeared since they arrived."""
+    """Hand staged records to their apps again (records whose hook failed last time)."""
     from sellerdesk.marketplaces.wildberries import sync
 
     converters = {
@@ -224,8 +224,6 @@ def inbound_import_pending(*, shop: Shop | None = None, limit: int = 500) -> int
     imported = 0
     for stream in InboundStream.values:
         handler = handler_for(stream)
-        if handler is None:
-            continue
         records = InboundRecord.objects.filter(stream=stream, imported_at__isnull=True).order_by(
             "remote_created_at", "pk"
         )

@@ -48,14 +48,32 @@ _SEGMENT_BREAK = re.compile(r"[.!?;,\n。！？；，、]")
 class _Patterns:
     def __init__(self) -> None:
         tlds = _alt("tlds")
+        # Lengths are bounded as in RFC 5321 (64 for the local part, 63 per label), which
+        # also keeps every scan linear: no start position can look further than that.
         self.email = re.compile(
-            r"[a-z0-9][a-z0-9._%+\-]*\s?@\s?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"
+            r"[a-z0-9][a-z0-9._%+\-]{0,63}\s?@\s?[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,8}\.[a-z]{2,24}"
         )
+        at_word = r"(?:at|собака|собачка|собаку|эт|艾特)"
+        dot_word = r"(?:dot|точка|点)"
         self.email_spelled = re.compile(
-            r"[a-z0-9][a-z0-9._\-]{1,}(?:\s*[(\[{<]\s*(?:at|собака|собачка|эт)\s*[)\]}>]\s*"
-            r"|\s+(?:at|собака|собачка|собаку)\s+)"
-            r"[a-z0-9\-]{2,}(?:\s*[(\[{<]\s*(?:dot|точка)\s*[)\]}>]\s*|\s+(?:dot|точка)\s+|\.)"
+            r"[a-z0-9][a-z0-9._\-]{1,63}(?:\s*[(\[{<]\s*" + at_word + r"\s*[)\]}>]\s*"
+            r"|\s+(?:at|собака|собачка|собаку)\s+|\s*艾特\s*)"
+            r"[a-z0-9\-]{2,63}(?:\s*[(\[{<]\s*"
+            + dot_word
+            + r"\s*[)\]}>]\s*|\s+(?:dot|точка)\s+|\s*点\s*|\.)"
             r"(?:[a-z]{2,6}|ру|ком|рф|нет)(?![a-zа-я])"
+        )
+        # Without the dot word («ivan собака mail ru», "ivan at gmail com", «иван собака
+        # яндекс ру»): the domain is a known mail service, or the «@» is unmistakable
+        # («собака», a bracketed «at», «@» itself) and a country or generic TLD follows.
+        providers = _alt("mail_providers")
+        self.email_undotted = re.compile(
+            r"(?<![\w@.\-])([a-z0-9][a-z0-9._\-]{1,63}|[а-я][а-я0-9._\-]{1,30})"
+            r"(?:\s*[(\[{<]\s*"
+            + at_word
+            + r"\s*[)\]}>]\s*|\s+(at|собака|собачка|собаку)\s+|\s*(@)\s*)"
+            r"(?:(" + providers + r")|([a-z0-9\-]{2,63}))"
+            r"[\s_\-,]+(ru|com|net|org|ua|by|kz|cn|de|io|me|рф|ру|ком|нет|орг)(?![\w.@])"
         )
         self.url = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»，。]+")
         self.domain = re.compile(
@@ -75,6 +93,9 @@ class _Patterns:
         self.phone = re.compile(rf"\+?\s?{digit}(?:[\s\-().\u2012-\u2015]{{0,3}}{digit}){{5,14}}")
         self.messenger = re.compile(
             rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
+        )
+        self.messenger_short = re.compile(
+            rf"(?<![a-zа-я0-9])(?:{_alt('messengers_short')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
         )
         self.invitation = re.compile(rf"(?<![a-zа-я])(?:{_alt('invitations')})(?![a-zа-я])")
         self.negation = re.compile(rf"(?<![a-zа-я])(?:{_alt('negations')})(?![a-zа-я])")
@@ -116,6 +137,40 @@ _SPELLED_DOT = re.compile(r"\s*[(\[{<]?\s*(?:dot|точка)\s*[)\]}>]?\s*")
 _CYRILLIC_TLDS = {"ру": "ru", "ком": "com", "нет": "net"}
 
 
+_AT_RE = re.compile(r"@")
+_SPELLED_ANCHOR_RE = re.compile(r"собак|(?<![a-z])at(?![a-z])|(?<![a-zа-я])эт(?![a-zа-я])|艾特|@")
+_DOT_ANCHOR_RE = re.compile(r"dot|точка|点")
+
+
+def _near(regex: re.Pattern[str], folded: str, anchor: re.Pattern[str], before: int, after: int):
+    """``regex.finditer`` restricted to windows around the anchors every match contains.
+
+    A pattern that may start anywhere («[a-z0-9]...@») tried from every position of a
+    long unbroken line costs the square of its length; matches are bounded in length,
+    so looking only ``before``/``after`` characters around each anchor finds the same
+    ones in linear time. Overlapping windows are merged; matches come in text order.
+    """
+    windows: list[list[int]] = []
+    for m in anchor.finditer(folded):
+        low, high = max(0, m.start() - before), min(len(folded), m.end() + after)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+    last_end = 0
+    for low, high in windows:
+        for m in regex.finditer(folded, max(low, last_end), high):
+            last_end = m.end()
+            yield m
+
+
+def _undotted_domain(m: re.Match[str]) -> str:
+    """«ivan at gmail com» -> "gmail.com" (to compare with allowed domains)."""
+    name = m.group(4) or m.group(5) or ""
+    tld = m.group(6)
+    return f"{name}.{_CYRILLIC_TLDS.get(tld, tld)}"
+
+
 def _spelled_domain(value: str) -> str:
     """«shop собака wildberries точка ru» -> "wildberries.ru" (to compare with allowed domains)."""
     domain = _SPELLED_DOT.sub(".", _SPELLED_AT.split(value, maxsplit=1)[-1]).strip()
@@ -134,24 +189,32 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         and "точка" not in folded
         and "dot" not in folded
         and "собак" not in folded
+        and "艾特" not in folded
         and p.dot_word.search(folded) is None
+        and ("at" not in folded or p.spelled_gate.search(folded) is None)
         and p.messenger.search(to_simplified(folded)) is None
+        and p.messenger_short.search(to_simplified(folded)) is None
     ):
         words = set(words_of(folded)[0])
         if words.isdisjoint(p.number_word_set):
             return []
     found: list[Contact] = []
-    taken: list[tuple[int, int]] = []
+    # Taken spans never overlap, so sorted by start they are sorted by end too:
+    # one bisection answers whether a new span overlaps any of them.
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
 
     def add(start: int, end: int, kind: str, value: str) -> None:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        index = bisect_left(taken_ends, start + 1)  # first taken span ending after start
+        if index < len(taken_starts) and taken_starts[index] < end:
             return
-        taken.append((start, end))
+        taken_starts.insert(index, start)
+        taken_ends.insert(index, end)
         found.append(Contact(start, end, kind, value))
 
     has_at = "@" in folded
     has_dot_word = p.dot_word.search(folded) is not None
-    for m in p.email.finditer(folded) if has_at else ():
+    for m in _near(p.email, folded, _AT_RE, 70, 330) if has_at else ():
         domain = m.group().rsplit("@", 1)[1].strip()
         if not _domain_allowed(domain, allowed_domains):
             add(m.start(), m.end(), "email", m.group())
@@ -159,10 +222,18 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         "собак" in folded
         or "точка" in folded
         or "dot" in folded
+        or "艾特" in folded
         or ("at" in folded and p.spelled_gate.search(folded) is not None)
     )
-    for m in p.email_spelled.finditer(folded) if spelled else ():
+    undotted = spelled or has_at
+    for m in _near(p.email_spelled, folded, _SPELLED_ANCHOR_RE, 80, 160) if spelled else ():
         if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
+            add(m.start(), m.end(), "email", m.group())
+    for m in _near(p.email_undotted, folded, _SPELLED_ANCHOR_RE, 80, 160) if undotted else ():
+        # A bare English "at" is too common ("look at this com…"): only with a mail service.
+        if m.group(2) == "at" and not m.group(4):
+            continue
+        if not _domain_allowed(_undotted_domain(m), allowed_domains):
             add(m.start(), m.end(), "email", m.group())
     for m in p.url.finditer(folded) if ("www" in folded or "http" in folded) else ():
         value = m.group().rstrip(".,!?)")
@@ -174,7 +245,7 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
             if not _domain_allowed(m.group(1), allowed_domains):
                 value = m.group().rstrip(".,!?)")
                 add(m.start(), m.start() + len(value), "url", value)
-    for m in p.domain_spelled.finditer(folded) if spelled else ():
+    for m in _near(p.domain_spelled, folded, _DOT_ANCHOR_RE, 70, 20) if spelled else ():
         if not _domain_allowed(_spelled_domain(m.group()), allowed_domains):
             add(m.start(), m.end(), "url", m.group())
     for m in p.handle.finditer(folded) if has_at else ():
@@ -318,38 +389,63 @@ def _compose(run, words: dict[str, int]) -> str:
     return "".join(parts)
 
 
+# How much of the clause around a messenger name is read: an invitation further away than
+# this belongs to another thought, and bounding it keeps a long unbroken line linear.
+_CLAUSE_REACH = 200
+_ID_LIKE = re.compile(r"(?=[^\W_]*[0-9])(?=[^\W_]*[a-z])|[0-9]{5}|[a-z_.\-]{4}")
+
+
 def _find_messengers(folded: str, p: _Patterns, add) -> None:
     simplified = to_simplified(folded)
     breaks: list[int] | None = None
-    for m in p.messenger.finditer(simplified):
-        start, end = m.span()
-        if breaks is None:
-            breaks = [b.start() for b in _SEGMENT_BREAK.finditer(simplified)]
-        # The clause around the name: from just after the last break before it to the next one.
-        before_index = bisect_left(breaks, start)
-        segment_start = breaks[before_index - 1] + 1 if before_index else 0
-        after_index = bisect_left(breaks, end)
-        segment_end = breaks[after_index] if after_index < len(breaks) else len(simplified)
-        before = simplified[segment_start:start]
-        zh = bool(
-            re.search(r"[\u4e00-\u9fff]", simplified[start:end])
-            or re.search(r"[\u4e00-\u9fff]", before[-4:] + simplified[end : end + 2])
-        )
-        window = before[-8:] if zh else before[-40:]
-        if p.negation.search(window):
-            continue
-        tail = simplified[end:segment_end]
-        handle = p.handle_after_name.match(tail) if not zh else p.glued_handle.match(tail)
-        if handle is None and zh:
-            handle = p.handle_after_name.match(tail)
-        if handle is not None:
-            value = handle.group(1)
-            separator = tail[: handle.start(1)]
-            if any(c in separator for c in ":：=@") or zh or re.search(r"[0-9_.]", value):
-                add(
-                    start, end + handle.end(1), "messenger", simplified[start : end + handle.end(1)]
-                )
+    for regex, short in ((p.messenger, False), (p.messenger_short, True)):
+        for m in regex.finditer(simplified):
+            start, end = m.span()
+            if breaks is None:
+                breaks = [b.start() for b in _SEGMENT_BREAK.finditer(simplified)]
+            # The clause around the name: from just after the last break before it to the next one.
+            before_index = bisect_left(breaks, start)
+            segment_start = breaks[before_index - 1] + 1 if before_index else 0
+            after_index = bisect_left(breaks, end)
+            segment_end = breaks[after_index] if after_index < len(breaks) else len(simplified)
+            segment_start = max(segment_start, start - _CLAUSE_REACH)
+            segment_end = min(segment_end, end + _CLAUSE_REACH)
+            before = simplified[segment_start:start]
+            zh = bool(
+                re.search(r"[\u4e00-\u9fff]", simplified[start:end])
+                or re.search(r"[\u4e00-\u9fff]", before[-4:] + simplified[end : end + 2])
+            )
+            window = before[-8:] if zh else before[-40:]
+            if p.negation.search(window):
                 continue
-        invitation = p.invitation.search(before) or p.invitation.search(tail[:20])
-        if invitation is not None:
-            add(start, end, "messenger", m.group())
+            tail = simplified[end:segment_end]
+            handle = p.handle_after_name.match(tail) if not zh else p.glued_handle.match(tail)
+            if handle is None and zh:
+                handle = p.handle_after_name.match(tail)
+            if handle is not None:
+                value = handle.group(1)
+                separator = tail[: handle.start(1)]
+                if short:
+                    # «тг @shop», "wa: shop_best", 微abc123: a clipped name counts only
+                    # with something that looks like an id, never with a plain number
+                    # of goods or days («稍微3天»).
+                    accepted = _ID_LIKE.match(value) is not None and (
+                        zh or any(c in separator for c in ":：=@") or re.search(r"[0-9_.]", value)
+                    )
+                else:
+                    accepted = (
+                        any(c in separator for c in ":：=@") or zh or re.search(r"[0-9_.]", value)
+                    )
+                if accepted:
+                    add(
+                        start,
+                        end + handle.end(1),
+                        "messenger",
+                        simplified[start : end + handle.end(1)],
+                    )
+                    continue
+            if short and len(m.group()) < 2:
+                continue  # one letter with no id after it is just a letter
+            invitation = p.invitation.search(before) or p.invitation.search(tail[:20])
+            if invitation is not None:
+                add(start, end, "messenger", m.group())

@@ -3,67 +3,85 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from sellerdesk.policy._data import read_json, read_lines, to_simplified
+from sellerdesk.policy._data import read_lines, to_simplified
+from sellerdesk.policy.checks import REGISTRY
 from sellerdesk.policy.contacts import find_contacts
+from sellerdesk.policy.lang import LANGS, engine_lang
 from sellerdesk.policy.phrases import Match, phrase_book
 from sellerdesk.policy.policy import CHANNELS, OFF, PARTS, Policy
-from sellerdesk.policy.profanity import find_profanity_folded
+from sellerdesk.policy.registry import Context
 from sellerdesk.policy.report import Finding, Report
-from sellerdesk.policy.text import detect_language, fold, has_han, lemma_forms, tokenize
+from sellerdesk.policy.text import SENTENCE_END, detect_language, fold, has_han
 
-LANGS = ("ru", "zh", "en")
-_SENTENCE_END = re.compile(r"[.!?…。！？\n]+")
-_PLACEHOLDER = re.compile(
-    r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\}\}|\$\{[^}]*\}|\{[a-zа-я_][\w ]{0,30}\}|%[a-z_]{2,20}%"
-    r"|\[(?!(?:at|dot|собака|точка)\])[a-zа-яё_][^\[\]\d]{0,40}\]|\[[\u4e00-\u9fff]{1,10}\]|<[а-яё_][^<>\d]{0,30}>|【(?:姓名|名字|商品名称?|产品名称?|订单号|买家|客户|昵称|xxx)】"
-    r"|(?<![\w])(?:xxx+|ххх+)(?![\w])|_{3,}"
-)
 # A refusal followed, in the same sentence, by a colon or a dash and more words.
 _EXPLAINED_AFTER = re.compile(r"[^.!?…。！？\n:：—–]{0,60}?(?:[:：]|\s[—–-]\s|——)\s*[^\W\d_]{2}")
-_PUNCT_RUN = re.compile(r"[!?！？]{4,}|\.{5,}")
-_DEFAULT_SEVERITY = {
-    "missing_greeting": "warning",
-    "missing_thanks": "warning",
-    "missing_reason": "warning",
-    "missing_alternative": "warning",
-    "missing_closing": "warning",
-    "greeting_without_name": "info",
-    "contact_outside_chat": "error",
-    "profanity": "error",
-    "overpromise": "warning",
-    "shouting": "warning",
-    "too_long": "warning",
-    "placeholder": "error",
-    "repeated_text": "warning",
-    "empty": "error",
-    "excessive_punctuation": "info",
-}
 
 
-@lru_cache(maxsize=32)
-def _ui_lang(ui_lang: str) -> str:
-    code = (ui_lang or "ru").lower().replace("-", "_")
-    if code.startswith("zh"):
-        return "zh"
-    return code[:2] if code[:2] in LANGS else "ru"
+def check(
+    text: str,
+    channel: str = "chat",
+    *,
+    lang: str = "auto",
+    buyer_name: str | None = None,
+    policy: Policy | None = None,
+    ui_lang: str = "ru",
+) -> Report:
+    """Check one reply against the shop's policy for the given channel.
 
+    Finds the reply's parts once, then runs every check of the registry
+    (``checks.REGISTRY``) at the severity the policy gives it on this channel.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(
+            f"channel: unknown channel {channel!r} (expected one of {', '.join(CHANNELS)})"
+        )
+    if lang != "auto" and lang not in LANGS:
+        raise ValueError(f"lang: expected auto, ru, zh or en, got {lang!r}")
+    if text is None:
+        text = ""
+    policy = policy or Policy.default()
+    folded = fold(text)
+    ctx = Context(
+        text=text,
+        folded=folded,
+        channel=channel,
+        lang=detect_language(text) if lang == "auto" else lang,
+        ui=engine_lang(ui_lang),
+        policy=policy,
+        buyer_name=(buyer_name or "").strip(),
+    )
+    blank = not text.strip()
+    if blank:
+        ctx.parts = dict.fromkeys(PARTS, False)
+    else:
+        ctx.matches = phrase_book().find(folded)
+        if _may_mention_rating(folded):
+            from sellerdesk.policy.rating import find_rating_manipulation
 
-def _message(code: str, ui: str, **params: object) -> str:
-    template = read_json("messages")[code][ui]
-    return template.format(**params) if params else template
-
-
-def _suggestion(key: str, lang: str, **params: object) -> str:
-    entry = read_json("suggestions").get(key)
-    if entry is None:
-        return ""
-    return entry[lang].format(**params) if params else entry[lang]
+            ctx.rating_spans = find_rating_manipulation(folded)
+        ctx.parts, ctx.by_part = _detect_parts(
+            folded, ctx.matches, ctx.rating_spans, policy.allowed_domains, ctx.contact_cache
+        )
+    findings: list[Finding] = []
+    for rule in REGISTRY:
+        if blank and not rule.on_empty:
+            continue
+        severity = policy.severity(rule.code, rule.severity) if rule.overridable else rule.severity
+        if severity == OFF:
+            continue
+        for hit in rule.function(ctx):
+            message = rule.message_text(ctx.ui, hit.message_key, **(hit.params or {}))
+            findings.append(
+                Finding(rule.code, severity, hit.start, hit.end, message, hit.suggestion)
+            )
+    return _finish(ctx.parts, ctx.lang, findings)
 
 
 def _first_sentence_end(folded: str) -> int:
-    for m in _SENTENCE_END.finditer(folded):
+    for m in SENTENCE_END.finditer(folded):
         if m.start() >= 3:
             return m.start()
     return len(folded)
@@ -155,274 +173,40 @@ def _is_unit_after_number(folded: str, at: int) -> bool:
     return folded.startswith("см", at) and folded[:at].rstrip()[-1:].isdigit()
 
 
+@lru_cache(maxsize=4)
 def _last_sentence_start(folded: str) -> int:
-    """Where the last sentence with words in it starts."""
+    """Where the last sentence with words in it starts (cached: asked once per closing)."""
     stripped = folded.rstrip(".!?…。！？\n \t")
     start = 0
-    for m in _SENTENCE_END.finditer(stripped):
+    for m in SENTENCE_END.finditer(stripped):
         start = m.end()
     return start
 
 
-# Like _SENTENCE_END, but a dot inside «wildberries.ru» or «1.5» ends nothing.
+# Like SENTENCE_END, but a dot inside «wildberries.ru» or «1.5» ends nothing.
 _SENTENCE_STOP = re.compile(r"[!?…。！？\n]+|\.+(?![^\W_])")
 
 
+@lru_cache(maxsize=4)
+def _sentence_stops(folded: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of every sentence stop, found once per text."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _SENTENCE_STOP.finditer(folded):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
 def _sentence_bounds(folded: str, at: int) -> tuple[int, int]:
-    """Start and end of the sentence holding position ``at``."""
-    start = 0
-    for m in _SENTENCE_STOP.finditer(folded, 0, at):
-        start = m.end()
-    end_match = _SENTENCE_STOP.search(folded, at)
-    return start, end_match.start() if end_match else len(folded)
-
-
-def _name_in(folded_name: str, folded: str) -> bool:
-    if not folded_name:
-        return True
-    if folded_name in folded:
-        return True
-    # Declined forms: «Анна» / «Анне», «Алексей» / «Алексея».
-    name_forms = set(lemma_forms(folded_name)) | {folded_name}
-    stem = folded_name[:-1] if len(folded_name) > 3 else folded_name
-    for token in tokenize(folded):
-        if token.text.startswith(stem) or name_forms & set(lemma_forms(token.text)):
-            return True
-    return False
-
-
-@lru_cache(maxsize=64)
-def _forbidden_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    alternatives = []
-    for word in sorted({fold(w) for w in words}, key=len, reverse=True):
-        escaped = re.escape(word)
-        if re.search(r"[\u3400-\u9fff]", word):
-            alternatives.append(escaped)
-        else:
-            # A word and its inflected forms, never a piece of another word.
-            stem = escaped if len(word) <= 4 else re.escape(word[: max(4, len(word) - 2)])
-            alternatives.append(rf"(?<![^\W_]){stem}[^\W\d_]{{0,4}}(?![^\W_])")
-    return re.compile("|".join(alternatives))
-
-
-# Every _PLACEHOLDER alternative contains one of these: a cheap test before the scan.
-_PLACEHOLDER_MARKS = ("{", "}", "%", "[", "<", "【", "xxx", "ххх", "___")
-
-
-def _may_overpunctuate(text: str) -> bool:
-    """Four marks in a row need four marks in the text (counted in C)."""
-    marks = text.count("!") + text.count("?") + text.count("！") + text.count("？")
-    return marks >= 4 or "....." in text
-
-
-def _may_have_placeholder(folded: str) -> bool:
-    return any(mark in folded for mark in _PLACEHOLDER_MARKS)
-
-
-def _merge_matches(matches: list[Match]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for m in sorted(matches, key=lambda m: (m.start, m.end)):
-        if spans and m.start < spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], m.end))
-        else:
-            spans.append((m.start, m.end))
-    return spans
-
-
-_UPPER_RE = re.compile(r"[A-ZА-ЯЁ]")
-_LOWER_RE = re.compile(r"[a-zа-яё]")
-
-
-def _is_shouting(text: str) -> bool:
-    if len(text) < 20:
-        return False
-    upper = len(_UPPER_RE.findall(text))
-    if upper < 20:
-        return False
-    lower = len(_LOWER_RE.findall(text))
-    return upper >= 0.7 * (upper + lower)
-
-
-_ODD_SPACE = re.compile(r"[^\S \n]| {2}")
-
-
-def _repeated_sentences(text: str, folded: str) -> list[tuple[int, int]]:
-    # Quick answer for the usual reply: no two sentences alike even with spaces squeezed.
-    if _ODD_SPACE.search(folded) is None:
-        # Single spaces only: squeezing whitespace is just stripping the ends.
-        keys = [part.strip() for part in _SENTENCE_END.split(folded) if len(part) >= 15]
-    else:
-        keys = [" ".join(part.split()) for part in _SENTENCE_END.split(folded) if len(part) >= 15]
-    if len(set(keys)) == len(keys):
-        return []
-    seen: dict[str, int] = {}
-    repeats = []
-    start = 0
-    for m in _SENTENCE_END.finditer(folded + "\n"):
-        sentence = text[start : m.start()]
-        key = " ".join(folded[start : m.start()].split())
-        if len(key) >= 15:
-            if key in seen:
-                offset = start + (len(sentence) - len(sentence.lstrip()))
-                repeats.append((offset, m.start()))
-            else:
-                seen[key] = start
-        start = m.end()
-    return repeats
-
-
-def check(
-    text: str,
-    channel: str = "chat",
-    *,
-    lang: str = "auto",
-    buyer_name: str | None = None,
-    policy: Policy | None = None,
-    ui_lang: str = "ru",
-) -> Report:
-    """Check one reply against the shop's policy for the given channel."""
-    if channel not in CHANNELS:
-        raise ValueError(
-            f"channel: unknown channel {channel!r} (expected one of {', '.join(CHANNELS)})"
-        )
-    if lang != "auto" and lang not in LANGS:
-        raise ValueError(f"lang: expected auto, ru, zh or en, got {lang!r}")
-    if text is None:
-        text = ""
-    policy = policy or Policy.default()
-    ui = _ui_lang(ui_lang)
-    reply_lang = detect_language(text) if lang == "auto" else lang
-    folded = fold(text)
-    n = len(text)
-    findings: list[Finding] = []
-
-    def add(code: str, start: int, end: int, suggestion: str = "", **params: object) -> None:
-        severity = policy.severity(code, _DEFAULT_SEVERITY[code])
-        if severity == OFF:
-            return
-        findings.append(
-            Finding(code, severity, start, end, _message(code, ui, **params), suggestion)
-        )
-
-    if not text.strip():
-        add("empty", 0, n)
-        report_parts = dict.fromkeys(PARTS, False)
-        return _finish(report_parts, reply_lang, findings)
-
-    matches = phrase_book().find(folded)
-    # Asking to change a rating, or paying for one, is never acceptable: every channel,
-    # always an error (no policy override); the fix is deleting the phrase.
-    rating_spans: list[tuple[int, int]] = []
-    if _may_mention_rating(folded):
-        from sellerdesk.policy.rating import find_rating_manipulation
-
-        rating_spans = find_rating_manipulation(folded)
-    contact_cache: list = []
-    parts, by_part = _detect_parts(
-        folded, matches, rating_spans, policy.allowed_domains, contact_cache
-    )
-
-    # Parts the channel requires.
-    name = (buyer_name or "").strip()
-    required = policy.requires(channel)
-    for part in required:
-        if parts[part]:
-            continue
-        if part == "greeting":
-            key = "greeting_named" if name else "greeting"
-            add("missing_greeting", 0, 0, _suggestion(key, reply_lang, name=name))
-        elif part == "thanks":
-            at = by_part["greeting"].end if "greeting" in by_part else 0
-            at = _after_sentence(text, at) if "greeting" in by_part else 0
-            add("missing_thanks", at, at, _suggestion(f"thanks.{channel}", reply_lang))
-        elif part in ("reason", "alternative"):
-            at = by_part["closing"].start if "closing" in by_part else n
-            at = _sentence_start(text, at) if "closing" in by_part else n
-            add(f"missing_{part}", at, at, _suggestion(part, reply_lang))
-        else:
-            add("missing_closing", n, n, _suggestion("closing", reply_lang))
-    if name and parts["greeting"] and not _name_in(fold(name), folded):
-        greeting = by_part["greeting"]
-        add(
-            "greeting_without_name",
-            greeting.start,
-            greeting.end,
-            _suggestion("greeting_named", reply_lang, name=name).strip(),
-        )
-
-    # Contacts: only chat may carry them, and only when the shop allows it.
-    if channel != "chat" or not policy.allow_contacts_in_chat:
-        code_message = "contact_outside_chat" if channel != "chat" else "contact_forbidden"
-        kinds = read_json("contact_kinds")
-        contacts = (
-            contact_cache[0] if contact_cache else find_contacts(folded, policy.allowed_domains)
-        )
-        for contact in contacts:
-            severity = policy.severity("contact_outside_chat", "error")
-            if severity == OFF:
-                break
-            findings.append(
-                Finding(
-                    "contact_outside_chat",
-                    severity,
-                    contact.start,
-                    contact.end,
-                    _message(code_message, ui, kind=kinds[contact.kind][ui]),
-                    "",
-                )
-            )
-
-    for start, end in find_profanity_folded(folded):
-        add("profanity", start, end)
-    forbidden = _forbidden_regex(policy.extra_forbidden_words)
-    if forbidden is not None:
-        already = {(f.start, f.end) for f in findings if f.code == "profanity"}
-        for m in forbidden.finditer(folded):
-            if m.span() not in already:
-                severity = policy.severity("profanity", "error")
-                if severity != OFF:
-                    findings.append(
-                        Finding(
-                            "profanity",
-                            severity,
-                            m.start(),
-                            m.end(),
-                            _message("forbidden_word", ui),
-                            "",
-                        )
-                    )
-
-    if rating_spans:
-        for start, end in rating_spans:
-            findings.append(
-                Finding(
-                    "rating_manipulation",
-                    "error",
-                    start,
-                    end,
-                    _message("rating_manipulation", ui),
-                    "",
-                )
-            )
-
-    overpromises = [m for m in matches if m.category == "overpromise"]
-    for start, end in _merge_matches(overpromises):
-        add("overpromise", start, end, _suggestion("overpromise", reply_lang))
-
-    for m in _PLACEHOLDER.finditer(folded) if _may_have_placeholder(folded) else ():
-        add("placeholder", m.start(), m.end())
-    if _is_shouting(text):
-        add("shouting", 0, n, text.capitalize() if n <= 200 else "")
-    limit = policy.max_length.get(channel)
-    if limit and n > limit:
-        add("too_long", limit, n, limit=limit)
-    for start, end in _repeated_sentences(text, folded):
-        add("repeated_text", start, end)
-    for m in _PUNCT_RUN.finditer(text) if _may_overpunctuate(text) else ():
-        add("excessive_punctuation", m.start(), m.end(), m.group()[0])
-    return _finish(parts, reply_lang, findings)
+    """Start and end of the sentence holding position ``at`` (bisected: linear overall)."""
+    starts, ends = _sentence_stops(folded)
+    before = bisect_right(ends, at)
+    start = ends[before - 1] if before else 0
+    if at > 0 and folded[at - 1] == ".":
+        start = at  # «купите.Подробнее»: the dot right before ``at`` ends a sentence
+    after = bisect_left(starts, at)
+    return start, starts[after] if after < len(starts) else len(folded)
 
 
 @lru_cache(maxsize=1)
@@ -448,25 +232,6 @@ def _may_mention_rating(folded: str) -> bool:
 
     positive = _han_patterns()[0]
     return positive is not None and positive.search(to_simplified(folded)) is not None
-
-
-def _after_sentence(text: str, at: int) -> int:
-    m = _SENTENCE_END.search(text, at)
-    if m is None:
-        return len(text)
-    end = m.end()
-    while end < len(text) and text[end] == " ":
-        end += 1
-    return end
-
-
-def _sentence_start(text: str, at: int) -> int:
-    start = at
-    while start > 0 and not _SENTENCE_END.match(text[start - 1]):
-        start -= 1
-    while start < at and text[start] == " ":
-        start += 1
-    return start
 
 
 def _finish(parts: dict[str, bool], lang: str, findings: list[Finding]) -> Report:

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz import fuzz, process
 
+from sellerdesk.policy._data import to_simplified
 from sellerdesk.policy.text import _Morph, fold, lemma_forms
 
 __all__ = [
@@ -73,69 +74,10 @@ _HAN_RE = re.compile(f"[{_HAN_CLASS}]")
 _SPACE_RE = re.compile(r"\s")
 _CYRILLIC_RE = re.compile(r"[а-я]")
 
-# Traditional -> Simplified for characters common in buyer questions. A 1:1
-# character table, so offsets survive; not a full converter (no phrase-level rules).
-_TRAD_SIMP_PAIRS = (
-    "賣卖買买價价貨货運运費费發发錢钱鋪铺點点電电話话號号碼码聯联繫系係系與与這这個个們们"
-    "還还沒没麼么嗎吗說说請请問问題题謝谢會会來来時时間间為为無无樣样種种產产質质寶宝貝贝"
-    "東东網网購购訂订單单換换歡欢務务態态應应當当實实際际圖图顏颜裝装長长寬宽廠厂從从裡里"
-    "裏里達达遞递郵邮幾几過过進进門门開开關关閉闭對对錯错壞坏損损舊旧現现聽听見见覺觉視视"
-    "親亲愛爱寫写讀读認认識识證证議议論论評评讓让給给幫帮別别機机線线連连絡络賬账帳帐戶户"
-    "優优紅红藍蓝綠绿黃黄標标準准規规書书廣广專专業业區区島岛灣湾臺台國国內内陸陆稅税護护"
-    "衛卫藥药醫医療疗飲饮飯饭麵面雞鸡魚鱼鳥鸟馬马車车輛辆輪轮鐘钟錶表鏡镜鋼钢鐵铁銀银銷销"
-    "額额頁页順顺須须領领頭头類类顧顾處处辦办體体驗验檢检測测試试該该詢询諮咨詳详細细節节"
-    "約约結结紙纸條条雙双組组隻只樂乐聲声響响氣气溫温濕湿燈灯熱热涼凉潔洁淨净穩稳壓压擇择"
-    "選选擔担據据擁拥搶抢掛挂揚扬審审寧宁屬属層层歲岁歷历曆历蘋苹華华麗丽樓楼鄉乡縣县極极"
-    "滿满漢汉湯汤濃浓滅灭燒烧爭争獨独獲获環环瑪玛畫画盡尽監监盤盘確确禮礼積积筆笔範范簡简"
-    "糧粮級级紀纪純纯紗纱統统絲丝經经綁绑維维緊紧編编練练總总績绩繼继續续罰罚義义習习聞闻"
-    "職职腦脑膚肤臉脸興兴舉举藝艺莊庄萬万蓋盖蘭兰蟲虫補补製制複复觀观計计記记設设許许訊讯"
-    "註注詞词語语誤误誠诚調调談谈變变豐丰負负責责貴贵貼贴資资賠赔贈赠趕赶跡迹軟软輕轻較较"
-    "載载週周遠远適适遲迟鄰邻針针錄录鍵键閃闪閱阅隊队陽阳隨随險险難难雲云靈灵韓韩頻频風风"
-    "飛飞館馆髮发鬧闹齊齐齒齿龍龙團团園园圍围報报場场塊块壺壶夠够夢梦婦妇媽妈孫孙學学尋寻"
-    "導导將将帶带幣币廳厅彈弹後后慣惯懷怀戰战戲戏擊击數数斷断曬晒櫃柜檔档權权歐欧殺杀殘残"
-    "決决況况減减漲涨潤润煙烟煩烦爾尔牆墙狀状獎奖異异畢毕盜盗眾众礎础稱称穀谷窮穷競竞籃篮"
-    "糾纠納纳紐纽終终絕绝縮缩織织繩绳罵骂羅罗聖圣聰聪脫脱腳脚虛虚衝冲襪袜褲裤襯衬覽览訪访"
-    "詐诈騙骗謊谎貓猫賺赚贏赢蹤踪轉转輸输邊边遺遗醬酱釋释鈕钮鎖锁鏈链鑰钥閒闲陳陈雜杂離离"
-    "靜静預预顆颗顯显飽饱餘余驚惊鬆松齡龄傳传價价億亿倉仓偽伪備备傷伤僅仅儲储兒儿兩两劃划"
-    "勞劳勢势厲厉參参嚴严團团壽寿奪夺奧奥媒媒嬰婴寵宠屆届嶄崭幹干庫库廢废張张彎弯徵征恆恒"
-    "悶闷惡恶愛爱慶庆憑凭懂懂戲戏拋抛挾挟捨舍掃扫揀拣搖摇撥拨擺摆攜携敗败斤斤暫暂條条棄弃"
-    "構构槍枪歸归氫氢測测淺浅漏漏瀏浏灑洒為为烏乌爐炉牽牵犧牺猶犹獄狱瑣琐產产畝亩瘋疯癢痒"
-    "皺皱盞盏矯矫碼码礙碍禍祸禦御禿秃稅税窗窗竊窃筍笋箋笺簽签籌筹粧妆糖糖紋纹紮扎絨绒綢绸"
-    "綿绵緞缎緣缘縫缝繡绣纖纤罈坛羨羡聳耸膠胶膩腻艙舱蓮莲薦荐藏藏蘇苏蝦虾蠟蜡衆众裙裙襖袄"
-    "規规覆覆診诊詩诗誌志誇夸諾诺謹谨譜谱讚赞豔艳貢贡販贩貫贯貸贷賀贺賓宾賞赏賤贱賴赖贊赞"
-    "跡迹蹟迹軍军輔辅辭辞農农適适遜逊鄭郑釘钉鈴铃鉛铅銅铜鋁铝鋪铺錫锡鍋锅鍍镀鎮镇鏟铲鑽钻"
-    "長长閘闸闊阔陣阵隱隐雖虽雙双雷雷電电霧雾靠靠鞏巩頂顶項项順顺頓顿頸颈顛颠餅饼餵喂饞馋"
-    "駕驾騎骑驅驱驗验髒脏鬥斗魯鲁鮮鲜鴨鸭鵝鹅鹽盐麥麦黴霉"
-)
-
-
-def _build_han_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    pairs = _TRAD_SIMP_PAIRS
-    for index in range(0, len(pairs), 2):
-        trad, simp = pairs[index], pairs[index + 1]
-        if trad != simp:
-            table[ord(trad)] = simp
-    return table
-
-
-_HAN_TABLE = _build_han_table()
-_han_table_merged: dict[int, str] | None = None
-
-
-def _han_table() -> dict[int, str]:
-    """The policy package's full table (data/zh/t2s.txt) with ours on top, built once."""
-    global _han_table_merged
-    if _han_table_merged is None:
-        from sellerdesk.policy._data import traditional_to_simplified
-
-        _han_table_merged = {**traditional_to_simplified(), **_HAN_TABLE}
-    return _han_table_merged
-
 
 def fold_han(folded: str) -> str:
-    """Traditional → Simplified (length-preserving, character by character)."""
-    return folded.translate(_han_table())
+    """Traditional → Simplified (length-preserving): the package's one table, data/zh/t2s.txt."""
+    return to_simplified(folded)
 
 
 def normalize_han(text: str) -> str:

@@ -28,7 +28,7 @@ Chinese files hold regular-expression fragments (usually plain substrings);
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -120,6 +120,7 @@ class PhraseBook:
         # Chinese: the plain substrings of every category go into one Aho-Corasick
         # automaton (one pass over the text finds them all); the few real regular
         # expressions stay regexes, one per category and sign.
+        self.max_stem = max(map(len, self.stems), default=0)
         self.zh_automaton = ahocorasick.Automaton()
         literals: dict[str, list[tuple[str, bool]]] = {}
         self.zh_regexes: list[tuple[str, bool, re.Pattern[str]]] = []
@@ -152,7 +153,8 @@ class PhraseBook:
         keys = {"=" + surface}
         if not surface.isdigit():
             keys.update("L:" + form for form in lemma_forms(surface))
-            for size in range(1, len(surface) + 1):
+            # Only prefixes as long as the longest stem can be stems: linear in the word.
+            for size in range(1, min(len(surface), self.max_stem) + 1):
                 if surface[:size] in self.stems:
                     keys.add("P:" + surface[:size])
         return frozenset(keys & self.known_keys)
@@ -245,15 +247,7 @@ class PhraseBook:
                 (negatives if negative else positives).append(Match(category, start, end))
         if not negatives:
             return positives
-        vetoes: dict[str, list[Match]] = {}
-        for n in negatives:
-            vetoes.setdefault(n.category, []).append(n)
-        return [
-            p
-            for p in positives
-            if p.category not in vetoes
-            or not any(n.start < p.end and p.start < n.end for n in vetoes[p.category])
-        ]
+        return _drop_vetoed(positives, negatives)
 
     def _find_chinese(self, simplified: str) -> list[tuple[str, bool, int, int]]:
         """(category, negative, start, end): per category and sign, leftmost-longest
@@ -280,6 +274,27 @@ class PhraseBook:
         return found
 
 
+def _drop_vetoed(positives: list[Match], negatives: list[Match]) -> list[Match]:
+    """Positives that overlap no negative of their category (sorted sweeps: linear in the text)."""
+    vetoes: dict[str, tuple[list[int], list[int]]] = {}
+    for category in {n.category for n in negatives}:
+        spans = sorted((n.start, n.end) for n in negatives if n.category == category)
+        starts = [start for start, _ in spans]
+        # reach[i]: the furthest end among the first i + 1 negatives.
+        vetoes[category] = (starts, list(accumulate((end for _, end in spans), max)))
+    kept = []
+    for p in positives:
+        veto = vetoes.get(p.category)
+        if veto is not None:
+            # The negatives starting before p ends; one of them overlaps p if the
+            # furthest reaching of them ends after p starts.
+            count = bisect_left(veto[0], p.end)
+            if count and veto[1][count - 1] > p.start:
+                continue
+        kept.append(p)
+    return kept
+
+
 def _match_rest(
     slots, slot_index: int, keys, token_index: int, sentences, sentence: int = 0
 ) -> int | None:
@@ -303,13 +318,6 @@ def _match_rest(
         and (sentences is None or sentences[token_index] == sentence)
     ):
         return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences, sentence)
-    return None
-    if (
-        token_index < len(keys)
-        and not slot.keys.isdisjoint(keys[token_index])
-        and (sentences is None or sentences[token_index] == sentences[token_index - 1])
-    ):
-        return _match_rest(slots, slot_index + 1, keys, token_index + 1, sentences)
     return None
 
 

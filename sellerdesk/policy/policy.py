@@ -18,23 +18,6 @@ CHANNELS: tuple[str, ...] = ("chat", "question_answer", "question_decline", "rev
 PARTS: tuple[str, ...] = ("greeting", "thanks", "reason", "alternative", "closing")
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 OFF = "off"  # a severity override that switches a check off
-CODES: tuple[str, ...] = (
-    "missing_greeting",
-    "missing_thanks",
-    "missing_reason",
-    "missing_alternative",
-    "missing_closing",
-    "greeting_without_name",
-    "contact_outside_chat",
-    "profanity",
-    "overpromise",
-    "shouting",
-    "too_long",
-    "placeholder",
-    "repeated_text",
-    "empty",
-    "excessive_punctuation",
-)
 
 _COMMON_PARTS = ("greeting", "thanks", "closing")
 DEFAULT_REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
@@ -151,9 +134,14 @@ def _parse_required_parts(value: Any) -> dict[str, tuple[str, ...]]:
 def _parse_overrides(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError("severity_overrides: expected an object of code -> severity")
+    # The registry imports this module: look the codes up when a policy is parsed.
+    from sellerdesk.policy.checks import BY_CODE
+
     for code, severity in value.items():
-        if code not in CODES:
+        if code not in BY_CODE:
             raise ValueError(f"severity_overrides: unknown code {code!r}")
+        if not BY_CODE[code].overridable:
+            raise ValueError(f"severity_overrides: {code!r} cannot be changed by a shop")
         if severity not in (*SEVERITIES, OFF):
             raise ValueError(
                 f"severity_overrides.{code}: unknown severity {severity!r} (expected error, warning, info or off)"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
+from sellerdesk.policy.lang import engine_lang
 from sellerdesk.policy.matcher import (
     DEFAULT_FUZZY_CUTOFF,
     PhraseMatcher,
@@ -171,15 +172,9 @@ LANGUAGES = ("ru", "en", "zh_Hans")
 
 
 def _language(code: str | None) -> str:
-    """'ru', 'en' or 'zh_Hans' for a Django/HTTP language code ('zh-hans', 'zh_CN', 'en-us'...)."""
-    if not code:
-        return "en"
-    code = code.replace("-", "_").lower()
-    if code.startswith("zh"):
-        return "zh_Hans"
-    if code.startswith("ru"):
-        return "ru"
-    return "en"
+    """'ru', 'en' or 'zh_Hans' (this module's message keys) for any language code."""
+    lang = engine_lang(code, default="en")
+    return "zh_Hans" if lang == "zh" else lang
 
 
 class RulesFileError(ValueError):

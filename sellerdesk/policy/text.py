@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W_]+")
+# Where a sentence ends, for the checks that reason about sentences.
+SENTENCE_END = re.compile(r"[.!?…。！？\n]+")
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -7,7 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.forms import PeriodFilterForm
-from sellerdesk.policy import CHANNELS, CODES, PARTS
+from sellerdesk.policy import CHANNELS, PARTS
+from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
+from sellerdesk.replycheck.models import RepetitionSettings
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),
@@ -215,3 +217,12 @@ class QualityFilterForm(PeriodFilterForm):
         label=_("Channel"), required=False, choices=[("", _("All channels")), *CHANNEL_CHOICES]
     )
     seller = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+class RepetitionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RepetitionSettings
+        fields = ["enabled", "similarity", "min_count", "window_days"]
+        widgets = {
+            "similarity": forms.NumberInput(attrs={"step": "0.05", "min": "0.5", "max": "1"})
+        }

@@ -11,4 +11,5 @@ urlpatterns = [
     path("quality/", views.quality, name="quality"),
     path("quality/replies/", views.quality_decisions, name="quality_decisions"),
     path("quality/export.csv", views.quality_export, name="quality_export"),
+    path("rules/repetition/", views.repetition_settings, name="repetition_settings"),
 ]

@@ -17,18 +17,29 @@ from sellerdesk.core.access import ShopRequest, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.core.rollups import local_today
 from sellerdesk.core.selectors import admin_shops
-from sellerdesk.replycheck.forms import PlaygroundForm, PolicySettingsForm, QualityFilterForm
+from sellerdesk.replycheck.forms import (
+    PlaygroundForm,
+    PolicySettingsForm,
+    QualityFilterForm,
+    RepetitionSettingsForm,
+)
 from sellerdesk.replycheck.models import DecisionOutcome
 from sellerdesk.replycheck.selectors import (
     QualityFilter,
     code_label,
     decisions_for,
     quality_dashboard,
+    repetition_settings_get,
     shop_policy_get,
     shop_policy_problem,
     shop_policy_record,
 )
-from sellerdesk.replycheck.services import CHANNELS, reply_check_with_policy, shop_policy_update
+from sellerdesk.replycheck.services import (
+    CHANNELS,
+    repetition_settings_update,
+    reply_check_with_policy,
+    shop_policy_update,
+)
 from sellerdesk.sla.links import item_url
 
 MAX_LIVE_TEXT = 20_000
@@ -120,6 +131,22 @@ def policy_settings(request: ShopRequest) -> HttpResponse:
             "problem": shop_policy_problem(shop=request.shop),
         },
     )
+
+
+@shop_view(role=Role.MANAGER)
+def repetition_settings(request: ShopRequest) -> HttpResponse:
+    """When a public reply counts as repetitive: similarity, how many, over how many days."""
+    current = repetition_settings_get(shop=request.shop)
+    form = RepetitionSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            repetition_settings_update(shop=request.shop, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Repetition settings saved."))
+            return redirect("replycheck:repetition_settings")
+    return render(request, "replycheck/repetition_settings.html", {"form": form})
 
 
 # --- Quality at send (admins) -------------------------------------------------------------------

@@ -136,6 +136,22 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The per-shop change cursors that open pages poll (sellerdesk/core/live.py). The web server
+# and the worker must share them: Redis in production; without Redis (the demo) a directory
+# of small files, which every process on the machine sees.
+CACHES["live"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "live"),
+    }
+)
+# Sessions read from the cache first: a page's live poll can check who is asking without
+# a database query (writes still go to the database, so a cache flush logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How often an open page asks whether its shop changed (seconds).
+LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=1.5)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without Redis the demo uses kombu's filesystem transport: a real broker, no server needed.
@@ -195,6 +211,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Marketplaces and apps -------------------------------------------------------------------
+# Key for marketplace API tokens at rest (Fernet); empty derives one from SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# Seconds a Wildberries HTTP call may take before it counts as an unknown outcome.
+WB_HTTP_TIMEOUT = env.float("WB_HTTP_TIMEOUT", default=15.0)
+# Redis shared by every process for the Wildberries rate limits; empty means REDIS_URL.
+WB_RATE_LIMIT_REDIS_URL = env("WB_RATE_LIMIT_REDIS_URL", default="")
+# Seconds between generated demo questions; 0 turns the generator off. On by default only with
+# the demo's filesystem broker, so runs against Redis never start an endless chain.
+QUESTIONS_DEMO_TRICKLE_SECONDS = env.int(
+    "QUESTIONS_DEMO_TRICKLE_SECONDS",
+    default=75 if CELERY_BROKER_URL.startswith("filesystem://") else 0,
+)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

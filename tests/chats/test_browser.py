@@ -53,7 +53,7 @@ def test_unread_counter_drops_after_opening_a_conversation(page, inbox):
 
     expect(counter).to_have_text("1")
     expect(page).to_have_title(re.compile(r"^\(1\) Чаты"))
-    expect(page.locator('.shell-nav .nav-badge[hx-get="/chats/unread/"]')).to_have_text("1")
+    expect(page.locator(".shell-nav [data-live-badge]")).to_have_text("1")
 
 
 def test_search_by_sku_and_by_buyer_name(page, inbox):

@@ -6,13 +6,14 @@ import pytest
 
 from sellerdesk.core.models import Marketplace
 from sellerdesk.marketplaces import services
+from sellerdesk.marketplaces.inbound import handlers_replaced
 from tests.marketplaces import recorder
 from tests.marketplaces.wb_fake import WildberriesFake
 
 HANDLERS = {
-    "question": "tests.marketplaces.recorder.record_question",
-    "feedback": "tests.marketplaces.recorder.record_feedback",
-    "chat_event": "tests.marketplaces.recorder.record_chat",
+    "question": recorder.record_question,
+    "feedback": recorder.record_feedback,
+    "chat_event": recorder.record_chat,
 }
 
 
@@ -32,10 +33,10 @@ def wb_fake(wb_token):
 
 @pytest.fixture
 def recorded(settings):
-    settings.MARKETPLACE_INBOUND_HANDLERS = HANDLERS
     settings.WB_HTTP_TIMEOUT = 1.0
     recorder.reset()
-    yield recorder
+    with handlers_replaced(HANDLERS):
+        yield recorder
     recorder.reset()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sellerdesk.marketplaces import services
+from sellerdesk.marketplaces.inbound import handlers_replaced
 from sellerdesk.marketplaces.models import InboundRecord, MarketplaceAccount, RemoteChat
 from sellerdesk.marketplaces.wildberries import sync
 
@@ -177,19 +178,20 @@ def test_worker_killed_mid_sync_resumes_from_the_committed_cursor(
     assert RemoteChat.objects.for_shop(wb_account.shop).exclude(reply_sign="").count() == 4
 
 
-def test_items_wait_in_staging_until_the_app_hook_exists(wb_fake, wb_account, recorded, settings):
-    settings.MARKETPLACE_INBOUND_HANDLERS = {"question": "", "feedback": "", "chat_event": ""}
+def test_items_whose_hook_failed_wait_in_staging_and_are_imported_later(
+    wb_fake, wb_account, recorded
+):
+    def broken(*, shop, item):
+        raise RuntimeError("app bug")
+
     wb_fake.populate(questions=3, feedbacks=1, chats=1)
-    _sync(wb_account)
+    with handlers_replaced({"question": broken, "feedback": broken, "chat_event": broken}):
+        _sync(wb_account)
     assert recorded.calls == {}
-    assert (
-        InboundRecord.objects.for_shop(wb_account.shop).filter(imported_at__isnull=True).count()
-        == 6
-    )
+    pending = InboundRecord.objects.for_shop(wb_account.shop).filter(imported_at__isnull=True)
+    assert pending.count() == 6
+    assert set(pending.values_list("import_error", flat=True)) == {"RuntimeError: app bug"}
 
-    from tests.marketplaces.conftest import HANDLERS
-
-    settings.MARKETPLACE_INBOUND_HANDLERS = HANDLERS
     assert services.inbound_import_pending() == 6
     assert services.inbound_import_pending() == 0
     assert len(recorded.ids("question")) == 3

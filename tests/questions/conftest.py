@@ -6,10 +6,10 @@ import pytest
 
 from questions import services
 from questions.ruleset import ruleset_cache_clear
-from questions.selectors import standard_decline_reasons
+from templates_lib.selectors import shipped_decline_reasons
 from tests.factories import ProductFactory
 
-POLITE_DECLINE = standard_decline_reasons("ru")[0].text
+POLITE_DECLINE = shipped_decline_reasons("ru")[0].text
 GOOD_ANSWER = "Здравствуйте! Спасибо за вопрос. Да, плед можно стирать в машинке при 30 градусах. Хорошего дня!"
 # A template variable left in the text is an error for every channel: sending is refused.
 BROKEN_REPLY = (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from questions import services
 from questions.models import AutoDecision, Question, QuestionStatus
 from sellerdesk.core.models import Role
+from templates_lib.services import templates_install_defaults
 from tests.conftest import browser_login
 from tests.factories import ShopFactory, member
 from tests.questions.conftest import BROKEN_REPLY, GOOD_ANSWER, ask, rule_fields
@@ -16,6 +17,7 @@ from tests.questions.conftest import BROKEN_REPLY, GOOD_ANSWER, ask, rule_fields
 @pytest.mark.browser
 def test_answer_blocked_decline_dry_run_and_undo(page):
     shop = ShopFactory(name="Уютный дом")
+    templates_install_defaults(shop=shop)  # the new shop's set-up task: the ready decline replies
     member(shop, Role.MANAGER, username="q-manager")
     rule = services.decline_rule_create(shop=shop, fields=rule_fields("Поставщики", ["поставщик"]))
     plaid = ask(shop, "Можно стирать плед в машинке?")

@@ -5,17 +5,17 @@ from django.test import override_settings
 
 from questions import demo, tasks
 from questions.models import AutoDecision, DeclineRule, Question, QuestionStatus
-from questions.selectors import standard_decline_reasons
 from sellerdesk.core.demo import DEMO_SHOPS, demo_seed
 from sellerdesk.core.models import Shop
 from sellerdesk.policy import check
+from templates_lib.selectors import shipped_decline_reasons
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("lang", ["ru", "zh", "en"])
 def test_standard_decline_reasons_pass_the_decline_policy(lang):
-    reasons = standard_decline_reasons(lang)
+    reasons = shipped_decline_reasons(lang)
     assert [reason.key for reason in reasons] == [
         "no_access",
         "other_sellers",

@@ -10,7 +10,6 @@ from django.utils import timezone
 from questions import services
 from questions.models import DeclineKind, DeliveryStatus, Question, QuestionStatus
 from sellerdesk.core.models import Role
-from sellerdesk.marketplaces import bridges
 from sellerdesk.marketplaces.inbound import IncomingProduct, IncomingQuestion, handler_for
 from sellerdesk.sla.models import SlaClock
 from tests.questions.conftest import GOOD_ANSWER, POLITE_DECLINE
@@ -157,13 +156,6 @@ def test_handled_on_marketplace_keeps_a_reply_made_here(shops, monkeypatch):
         question=question, declined=False, text="Другое"
     )
     assert result.status == QuestionStatus.DECLINED and result.answer_text == POLITE_DECLINE
-
-
-def test_the_bridge_delegates_to_the_service(shops, products):
-    bridges.question_import(shop=shops.mine, item=incoming())
-    bridges.question_import(shop=shops.mine, item=incoming(answered=True, answer_text="Да."))
-    question = Question.objects.for_shop(shops.mine).get(external_id="wb-q-1")
-    assert question.status == QuestionStatus.ANSWERED and question.handled_on_marketplace
 
 
 def test_the_detail_page_names_the_marketplace_as_the_author(shops, seller_client):

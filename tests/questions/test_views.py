@@ -118,6 +118,9 @@ def test_answer_and_decline_through_views(shops, seller_client):
 
 
 def test_detail_offers_reasons_and_already_asked(shops, products, seller_client):
+    from templates_lib.services import templates_install_defaults
+
+    templates_install_defaults(shop=shops.mine)
     earlier = ask(shops.mine, "Можно ли стирать плед в машинке?", product=products[1])
     services.question_answer(
         question=earlier, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True

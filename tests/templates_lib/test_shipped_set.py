@@ -86,14 +86,30 @@ def test_installing_twice_adds_nothing_and_keeps_edits(installed):
     assert ReplyTemplate.objects.get(pk=edited.pk).body.endswith(" ")
 
 
-def test_the_decline_reasons_are_questions_own_texts(installed):
-    from questions.selectors import standard_decline_reasons
+def test_the_decline_box_offers_the_shops_decline_templates_as_edited(installed):
+    from templates_lib.selectors import decline_reasons, shipped_decline_reasons
 
-    _shop, templates = installed
-    bodies = {
-        t.body for t in templates if t.category == Category.DECLINE_REASON and t.language == "ru"
-    }
-    assert bodies == {reason.text for reason in standard_decline_reasons("ru")}
+    shop, templates = installed
+    shipped = shipped_decline_reasons("ru")
+    offered = decline_reasons(shop=shop, language="ru")
+    assert [reason.text for reason in offered] == [reason.text for reason in shipped]
+    edited = next(t for t in templates if t.source_key == f"decline:{shipped[1].key}:ru")
+    ReplyTemplate.objects.filter(pk=edited.pk).update(body="Здравствуйте! Не можем сказать.")
+    own = ReplyTemplate.objects.create(
+        shop=shop,
+        name="Своя причина",
+        body="Здравствуйте! Своя причина отказа.",
+        channels=["question_decline"],
+        language="ru",
+        category=Category.DECLINE_REASON,
+    )
+    offered = decline_reasons(shop=shop, language="ru")
+    assert offered[1].text == "Здравствуйте! Не можем сказать."
+    assert offered[-1].key == f"template-{own.pk}" and len(offered) == 6
+    # Another language is another set; a Django language code names the same one.
+    assert [r.key for r in decline_reasons(shop=shop, language="zh-hans")] == [
+        r.key for r in shipped_decline_reasons("zh")
+    ]
 
 
 def test_the_install_task_and_command_give_a_new_shop_the_set(db):
@@ -107,3 +123,29 @@ def test_the_install_task_and_command_give_a_new_shop_the_set(db):
     other = ShopFactory(name="Ещё один")
     call_command("install_default_templates", "--shop", str(other.pk), "--languages", "en")
     assert set(ReplyTemplate.objects.for_shop(other).values_list("language", flat=True)) == {"en"}
+
+
+def test_the_data_migration_gives_existing_shops_the_decline_reasons_once(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("templates_lib.migrations.0002_install_decline_reasons")
+    shop = ShopFactory(name="Давний магазин")
+    ReplyTemplate.objects.create(
+        shop=shop,
+        name="Конфиденциальная информация",  # a shop-wide name the shipped reason also uses
+        body="Здравствуйте! Своё.",
+        channels=["question_decline"],
+        language="ru",
+        category=Category.DECLINE_REASON,
+    )
+    migration.install_decline_reasons(apps, None)
+    migration.install_decline_reasons(apps, None)
+    installed = ReplyTemplate.objects.for_shop(shop).exclude(source_key="")
+    assert installed.count() == 15
+    assert "Конфиденциальная информация · RU" in set(installed.values_list("name", flat=True))
+    assert services.templates_install_defaults(shop=shop, languages=("ru",)) != []
+    assert (
+        ReplyTemplate.objects.for_shop(shop).filter(category=Category.DECLINE_REASON).count() == 16
+    )

@@ -51,7 +51,7 @@ def _unknown_outcome_key(shop_id: int, chat_ref: str, text: str) -> str:
 def client_for_account(account: MarketplaceAccount, **options) -> WildberriesClient:
     from django.conf import settings
 
-    options.setdefault("timeout", getattr(settings, "WB_HTTP_TIMEOUT", 15.0))
+    options.setdefault("timeout", settings.WB_HTTP_TIMEOUT)
     try:
         token = SecretToken(token_decrypt(account.token_encrypted))
     except TokenDecryptError:

@@ -141,7 +141,7 @@ def default_limiter() -> RateLimiter:
     global _default
     with _default_lock:
         if _default is None:
-            url = getattr(settings, "WB_RATE_LIMIT_REDIS_URL", "") or settings.REDIS_URL
+            url = settings.WB_RATE_LIMIT_REDIS_URL or settings.REDIS_URL
             if url:
                 import redis
 

@@ -210,11 +210,7 @@ def _commit_page(
         }
         for ext_id, payload in by_id.items():
             record = existing.get(ext_id)
-            if (
-                record is not None
-                and record.payload == payload
-                and (record.imported_at or handler is None)
-            ):
+            if record is not None and record.payload == payload and record.imported_at:
                 continue  # seen before, unchanged: nothing to do
             if record is None:
                 record = InboundRecord(

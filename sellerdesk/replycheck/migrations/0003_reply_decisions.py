@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_rollupday'),
-        ('replycheck', '0001_initial'),
+        ('replycheck', '0002_repetition'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
