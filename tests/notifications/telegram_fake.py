@@ -170,7 +170,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             payload = None
         parts = self.path.strip("/").split("/")
-        if len(parts) != 2 or not parts[0].startswith("bot") or not isinstance(payload, dict):
+        if parts == ["_fake", "write"] and isinstance(payload, dict):
+            # The demo's stand-in for a person typing in Telegram.
+            self.fake.user_writes(int(payload.get("chat_id", 0)), str(payload.get("text", "")))
+            status, body = 200, {"ok": True}
+        elif len(parts) != 2 or not parts[0].startswith("bot") or not isinstance(payload, dict):
             status, body = 400, {"ok": False, "error_code": 400, "description": "Bad Request"}
         else:
             status, body = self.fake.handle(parts[0][3:], parts[1], payload)
