@@ -21,15 +21,6 @@ class QuestionFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=60)
 
 
-class ReplyForm(forms.Form):
-    """The answer box and the decline box: the textarea is named "text" for the live check."""
-
-    text = forms.CharField(
-        label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    warnings_confirmed = forms.BooleanField(required=False)
-
-
 class DeclineRuleForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("decline rule", "Name"), max_length=200)
     phrases = forms.CharField(

@@ -79,7 +79,7 @@ def live(request: ShopRequest) -> HttpResponse:
             "required_parts": policy.requires(channel),
             "field_id": request.POST.get("field_id", ""),
             "warnings_confirmed": bool(request.POST.get("warnings_confirmed")),
-            "live": True,
+            "live_check": True,
         },
     )
     return HttpResponse(html)
