@@ -21,6 +21,7 @@ urlpatterns = [
     path("templates/", include("templates_lib.urls")),
     path("reviews/", include("reviews.urls")),
     path("marketplace/", include("sellerdesk.marketplaces.urls")),
+    path("notifications/", include("sellerdesk.notifications.urls")),
 ]
 
 if settings.DEBUG:
