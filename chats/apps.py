@@ -27,5 +27,6 @@ class ChatsConfig(AppConfig):
                 Role.SELLER,
                 order=10,
                 badge_url_name="chats:unread_badge",
+                live_url_name="chats:live",
             ),
         )

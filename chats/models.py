@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.models import Product, Shop, ShopScopedManager
@@ -51,6 +52,9 @@ class Conversation(models.Model):
     # The oldest buyer message the seller has not answered yet (null once answered); the SLA
     # clock and "waiting longest" sorting read it.
     first_unanswered_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every write a list row or an open page shows (a message, a read, a delivery
+    # outcome): the live view asks for the rows changed since the cursor a page holds.
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # PostgreSQL only: every message's words (Russian stems) and Chinese bigrams, without
     # positions, appended as messages arrive. The inbox search filters conversations by it,
     # so one table carries the match, the shop and the recency order, and the planner can
@@ -72,6 +76,7 @@ class Conversation(models.Model):
             models.Index(
                 fields=["shop", "product", "-last_message_at"], name="chats_conv_shop_product"
             ),
+            models.Index(fields=["shop", "changed_at"], name="chats_conv_shop_changed"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, Window
@@ -220,6 +221,88 @@ def conversation_groups(
 def unread_conversation_count(*, shop: Shop) -> int:
     """Conversations holding buyer messages nobody in the shop has read (partial index)."""
     return Conversation.objects.for_shop(shop).filter(unread_count__gt=0).count()
+
+
+@dataclass(frozen=True)
+class UnreadTotals:
+    conversations: int
+    messages: int
+
+
+def unread_totals(*, shop: Shop) -> UnreadTotals:
+    """Unread conversations and the unread buyer messages in them (1 query, partial index)."""
+    totals = (
+        Conversation.objects.for_shop(shop)
+        .filter(unread_count__gt=0)
+        .aggregate(conversations=Count("pk"), messages=Sum("unread_count"))
+    )
+    return UnreadTotals(
+        conversations=totals["conversations"] or 0, messages=totals["messages"] or 0
+    )
+
+
+LIVE_MAX_ROWS = 50
+
+
+def conversations_changed(
+    *,
+    shop: Shop,
+    since: datetime,
+    tab: str = "all",
+    query: str = "",
+    product_id: int | None = None,
+    limit: int = LIVE_MAX_ROWS,
+) -> tuple[list[Conversation], list[int]]:
+    """Conversations changed after ``since``: (rows the list shows now, newest first; ids of
+    changed ones that no longer belong in it, e.g. read while the Unread tab is open).
+
+    2 queries (+1 when searching); ``(shop, changed_at)`` index.
+    """
+    changed_ids = list(
+        Conversation.objects.for_shop(shop)
+        .filter(changed_at__gt=since)
+        .order_by("-changed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not changed_ids:
+        return [], []
+    query = normalise_query(query)
+    rows = list(
+        _filtered(shop=shop, tab=tab, query=query, product_id=product_id)
+        .filter(pk__in=changed_ids)
+        .select_related("product")
+        .order_by("-last_message_at", "-pk")
+    )
+    if query and rows:
+        _attach_snippets(rows, shop=shop, query=query)
+    shown = {row.pk for row in rows}
+    return rows, [pk for pk in changed_ids if pk not in shown]
+
+
+def newest_unread_since(*, shop: Shop, since: datetime) -> Conversation | None:
+    """The conversation a buyer wrote into most recently, if that was after ``since`` and is
+    still unread (what a new-message notification names; 1 query)."""
+    return (
+        Conversation.objects.for_shop(shop)
+        .filter(
+            changed_at__gt=since,
+            last_message_at__gt=since,
+            unread_count__gt=0,
+            last_message_direction="in",
+        )
+        .order_by("-last_message_at", "-pk")
+        .only("pk", "buyer_name", "last_message_excerpt", "unread_count")
+        .first()
+    )
+
+
+def thread_after(
+    *, conversation: Conversation, after_id: int, limit: int = THREAD_PAGE_SIZE
+) -> list[Message]:
+    """Messages of the conversation newer than the one a page shows last, oldest first (2 queries)."""
+    return list(
+        _thread_base(conversation).filter(pk__gt=after_id).order_by("created_at", "pk")[:limit]
+    )
 
 
 # --- one conversation ---------------------------------------------------------------------

@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from chats.files import CheckedFile, check_chat_files, make_thumbnail, sniff_content_type
 from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
 from chats.search import SearchVectorAppend, cjk_bigrams
+from sellerdesk.core.live import shop_changed
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.selectors import product_for_marketplace
 from sellerdesk.marketplaces import base as marketplaces
 from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
 from sellerdesk.marketplaces.connectors import connector_for_item
@@ -93,6 +95,12 @@ def _is_latest(conversation: Conversation, created_at: datetime) -> bool:
     )
 
 
+def _changed(shop_id: int) -> dict:
+    """Fields that mark a conversation as changed for open pages (plus the cursor bump)."""
+    shop_changed(shop_id=shop_id)
+    return {"changed_at": timezone.now()}
+
+
 def _excerpt(text: str, attachments: int) -> str:
     flat = " ".join(text.split())
     if not flat and attachments:
@@ -121,6 +129,7 @@ def conversation_create(
     )
     conversation.full_clean()
     conversation.save()
+    shop_changed(shop_id=shop.pk)
     return conversation
 
 
@@ -223,6 +232,7 @@ def buyer_message_receive(
     updates: dict = {
         "unread_count": F("unread_count") + 1,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     }
     if is_latest:
         updates |= {
@@ -315,6 +325,7 @@ def chat_message_send(
         unread_count=0,
         last_read_at=now,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     )
     conversation.refresh_from_db()
     if was_waiting:
@@ -391,20 +402,30 @@ def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Mes
             return message
         message.delivery_status = DeliveryStatus.FAILED
         message.save(update_fields=["attempts", "failure_reason", "delivery_status"])
+        _delivery_changed(message)
         return message
     message.delivery_status = DeliveryStatus.SENT
     message.external_id = remote_id[:255]
     message.failure_reason = ""
     message.save(update_fields=["attempts", "failure_reason", "delivery_status", "external_id"])
+    _delivery_changed(message)
     return message
+
+
+def _delivery_changed(message: Message) -> None:
+    """A reply's delivery state changed: its conversation's row shows it."""
+    Conversation.objects.filter(pk=message.conversation_id).update(**_changed(message.shop_id))
 
 
 @transaction.atomic
 def chat_message_mark_failed(*, message_id: int, reason: str) -> None:
     """Give up on a queued message (the task ran out of retries)."""
-    Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
+    message = Message.objects.filter(pk=message_id).only("conversation_id", "shop_id").first()
+    updated = Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
         delivery_status=DeliveryStatus.FAILED, failure_reason=reason[:500]
     )
+    if updated and message is not None:
+        _delivery_changed(message)
 
 
 @transaction.atomic
@@ -418,6 +439,7 @@ def chat_message_retry(*, message: Message) -> Message:
     message.failure_reason = ""
     message.attempts = 0
     message.save(update_fields=["delivery_status", "failure_reason", "attempts"])
+    _delivery_changed(message)
     _enqueue_delivery(message)
     return message
 
@@ -447,6 +469,7 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
     conversation.last_message_direction = last.direction if last else ""
     conversation.first_unanswered_at = first_pending
     conversation.unread_count = unread.count()
+    conversation.changed_at = _changed(conversation.shop_id)["changed_at"]
     conversation.save(
         update_fields=[
             "last_message_at",
@@ -454,6 +477,7 @@ def conversation_summary_refresh(*, conversation: Conversation) -> Conversation:
             "last_message_direction",
             "first_unanswered_at",
             "unread_count",
+            "changed_at",
         ]
     )
     if connection.vendor == "postgresql":
@@ -468,7 +492,9 @@ def conversation_mark_read(*, conversation: Conversation) -> None:
     if conversation.unread_count == 0:
         return
     now = timezone.now()
-    Conversation.objects.filter(pk=conversation.pk).update(unread_count=0, last_read_at=now)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        unread_count=0, last_read_at=now, **_changed(conversation.shop_id)
+    )
     conversation.unread_count = 0
     conversation.last_read_at = now
 
@@ -499,6 +525,7 @@ def seller_message_record(
     updates: dict = {
         "first_unanswered_at": None,
         **_search_vector_update(text, message.text_ngrams),
+        **_changed(conversation.shop_id),
     }
     if _is_latest(conversation, created_at):
         updates |= {
@@ -593,14 +620,10 @@ def chat_message_import_from_marketplace(
         .first()
     )
     if conversation is None:
-        product = None
-        if item.product is not None:
-            candidates = [sku for sku in (item.product.sku, item.product.external_id) if sku]
-            product = Product.objects.for_shop(shop).filter(sku__in=candidates).first()
         conversation = conversation_create(
             shop=shop,
             buyer_name=item.buyer_name or "—",
-            product=product,
+            product=product_for_marketplace(shop=shop, product=item.product),
             external_id=item.chat_external_id,
             chat_ref=item.chat_ref,
         )

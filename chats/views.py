@@ -6,22 +6,31 @@ One page template (chats/inbox.html); htmx requests get one of its partials.
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from chats import selectors, services
+from chats.forms import ChatReplyForm
 from chats.models import Attachment, Conversation, Message
 from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
+from sellerdesk.core.live import LIVE_OVERLAP_SECONDS, live_token_read, shop_cursor
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
+from sellerdesk.replycheck.reply_box import ReplyTarget
 from sellerdesk.sla.selectors import due_at_map
+
+REPLY_FORM_ID = "reply-%s"  # the textarea is #reply-text: chats.js and the keyboard help use it
 
 
 def _positive_int(raw: str | None) -> int | None:
@@ -61,7 +70,7 @@ def _list_context(request: ShopRequest) -> dict:
         "inbox_url": reverse("chats:inbox"),
         "params": params,
         "list_qs": _list_query_string(params),
-        "unread_count": selectors.unread_conversation_count(shop=request.shop),
+        "unread": selectors.unread_totals(shop=request.shop),
     }
     if params["group"] and not params["product"]:
         context["groups"] = selectors.conversation_groups(
@@ -120,10 +129,6 @@ def _thread_context(
                 window = selectors.thread_around(conversation=conversation, message=target_row)
     if window is None:
         window = selectors.thread_latest(conversation=conversation, before=before)
-    product = conversation.product
-    picker_variables = {"buyer_name": conversation.buyer_name}
-    if product is not None:
-        picker_variables |= {"product_name": product.name, "sku": product.sku}
     return {
         "conversation": conversation,
         "window": window,
@@ -132,9 +137,19 @@ def _thread_context(
         "hit_index": hit_index,
         "hit_id": hits[hit_index] if hits else None,
         "attachments": selectors.conversation_attachments(conversation=conversation),
-        "picker_variables": picker_variables,
-        "reply_text": "",
+        "reply_form": ChatReplyForm(auto_id=REPLY_FORM_ID),
+        "reply_target": _reply_target(conversation),
     }
+
+
+def _reply_target(conversation: Conversation) -> ReplyTarget:
+    return ReplyTarget(
+        shop=conversation.shop,
+        channel="chat",
+        buyer_name=conversation.buyer_name,
+        product=conversation.product,
+        item=conversation,
+    )
 
 
 def _conversation_for(request: ShopRequest, conversation_id: int) -> Conversation:
@@ -189,47 +204,31 @@ def conversation_messages(request: ShopRequest, conversation_id: int) -> HttpRes
 @shop_view(role=Role.SELLER)
 @require_POST
 def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
-    from sellerdesk.replycheck.services import ReplyBlocked, ReplyNeedsConfirmation
-
     conversation = _conversation_for(request, conversation_id)
-    text = request.POST.get("text", "")
-    errors: list[str] = []
-    report = None
-    try:
-        services.chat_message_send(
-            conversation=conversation,
-            author=request.user,
-            text=text,
-            files=request.FILES.getlist("files"),
-            # The live panel and the refusal panel may each carry a "send anyway" box.
-            warnings_confirmed=bool(
-                {"1", "on", "true"} & set(request.POST.getlist("warnings_confirmed"))
-            ),
-        )
-    except (ReplyBlocked, ReplyNeedsConfirmation) as exc:
-        report = exc.report
-        errors = list(exc.messages)
-    except ValidationError as exc:
-        errors = list(exc.messages)
-    else:
-        if request.htmx:
-            return render(
-                request, "chats/inbox.html#thread", _thread_context(request, conversation)
+    form = ChatReplyForm(request.POST, auto_id=REPLY_FORM_ID)
+    if form.is_valid():
+        try:
+            services.chat_message_send(
+                conversation=conversation,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                files=request.FILES.getlist("files"),
+                warnings_confirmed=form.cleaned_data["warnings_confirmed"],
             )
-        return redirect("chats:conversation", conversation_id=conversation.pk)
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        else:
+            if request.htmx:
+                return render(
+                    request, "chats/inbox.html#thread", _thread_context(request, conversation)
+                )
+            return redirect("chats:conversation", conversation_id=conversation.pk)
 
     refusal = {
         "conversation": conversation,
-        "reply_text": text,
-        "reply_errors": errors,
-        "report": report,
-        "picker_variables": {"buyer_name": conversation.buyer_name},
+        "reply_form": form,
+        "reply_target": _reply_target(conversation),
     }
-    if conversation.product is not None:
-        refusal["picker_variables"] |= {
-            "product_name": conversation.product.name,
-            "sku": conversation.product.sku,
-        }
     if request.htmx:
         response = render(request, "chats/inbox.html#reply-box", refusal)
         return reswap(retarget(response, "#reply-box"), "outerHTML")
@@ -304,5 +303,107 @@ def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
 @shop_view(role=Role.SELLER)
 @require_GET
 def unread_badge(request: ShopRequest) -> HttpResponse:
-    count = selectors.unread_conversation_count(shop=request.shop)
-    return render(request, "chats/inbox.html#unread-count", {"unread_count": count})
+    unread = selectors.unread_totals(shop=request.shop)
+    return render(request, "chats/inbox.html#unread-count", {"unread": unread})
+
+
+def _live_idle(request: HttpRequest) -> HttpResponse | None:
+    """The answer to most polls, from the signed token, the session and the cache alone:
+    204 when nothing changed in the shop since the cursor the page holds.
+
+    Anything else (no or bad token, another user's session, a forced refresh, a change)
+    returns None and the full access check runs.
+    """
+    if request.GET.get("force"):
+        return None
+    ticket = live_token_read(request.GET.get("t", ""))
+    since = _positive_int(request.GET.get("since"))
+    if ticket is None or since is None:
+        return None
+    user_id, shop_id = ticket
+    if str(request.session.get(SESSION_KEY)) != str(user_id):
+        return None
+    if shop_cursor(shop_id=shop_id) <= since:
+        return HttpResponse(status=204)
+    return None
+
+
+@shop_view(role=Role.SELLER, precheck=_live_idle)
+@transaction.non_atomic_requests  # an idle poll must not even open a database connection
+@require_GET
+def live(request: ShopRequest) -> HttpResponse:
+    """What changed in the shop since the page's cursor: counters, the list's changed rows,
+    the open conversation's new messages (JSON; the polling is in static/js/live.js)."""
+    ticket = live_token_read(request.GET.get("t", ""))
+    if ticket is None or ticket[1] != request.shop.pk:
+        # The token expired or the session switched shop in another tab: reload the page.
+        return JsonResponse({"reload": True})
+    cursor = shop_cursor(shop_id=request.shop.pk)  # read first: later changes poll again
+    since_us = _positive_int(request.GET.get("since")) or 0
+    since = datetime.fromtimestamp(since_us / 1_000_000, tz=UTC) - timedelta(
+        seconds=LIVE_OVERLAP_SECONDS
+    )
+    payload: dict = {"cursor": cursor}
+    with transaction.atomic():
+        conversation_id = _positive_int(request.GET.get("conversation"))
+        conversation = None
+        if conversation_id:
+            conversation = (
+                Conversation.objects.for_shop(request.shop)
+                .select_related("product", "shop")
+                .filter(pk=conversation_id)
+                .first()
+            )
+        if conversation is not None:
+            if request.GET.get("read") == "1" and conversation.unread_count:
+                services.conversation_mark_read(conversation=conversation)
+            after = _positive_int(request.GET.get("after")) or 0
+            messages = selectors.thread_after(conversation=conversation, after_id=after)
+            if messages:
+                payload["messages"] = render_to_string(
+                    "chats/inbox.html#live-messages",
+                    {"live_messages": messages, "conversation": conversation},
+                    request,
+                )
+                payload["conversation"] = conversation.pk
+        if request.GET.get("list") == "1":
+            params = _list_params(request)
+            if params["group"] or params["sort"]:
+                # Grouped and due-ordered lists are re-fetched whole: a row may move groups.
+                payload["reload_list"] = True
+            else:
+                rows, dropped = selectors.conversations_changed(
+                    shop=request.shop,
+                    since=since,
+                    tab=params["tab"],
+                    query=params["q"],
+                    product_id=params["product"],
+                )
+                payload["drop"] = dropped
+                if rows:
+                    payload["rows"] = render_to_string(
+                        "chats/inbox.html#live-rows",
+                        {
+                            "live_rows": rows,
+                            "params": params,
+                            "inbox_url": reverse("chats:inbox"),
+                            "list_qs": _list_query_string(params),
+                            "sla_map": due_at_map(
+                                "chat", [row.pk for row in rows], shop=request.shop
+                            ),
+                            "conversation": conversation,
+                        },
+                        request,
+                    )
+        unread = selectors.unread_totals(shop=request.shop)
+        payload["unread"] = {"conversations": unread.conversations, "messages": unread.messages}
+        newest = selectors.newest_unread_since(shop=request.shop, since=since)
+        if newest is not None:
+            payload["newest"] = {
+                "id": newest.pk,
+                "buyer": newest.buyer_name,
+                "excerpt": newest.last_message_excerpt,
+                "url": reverse("chats:conversation", kwargs={"conversation_id": newest.pk}),
+                "unread": newest.unread_count,
+            }
+    return JsonResponse(payload)

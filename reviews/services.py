@@ -271,11 +271,7 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
         .first()
     )
     if review is None:
-        product = None
-        if item.product is not None:
-            product = product_for_marketplace(
-                shop=shop, sku=item.product.sku, external_id=item.product.external_id
-            )
+        product = product_for_marketplace(shop=shop, product=item.product)
         review = review_create(
             shop=shop,
             rating=item.rating,
@@ -365,6 +361,7 @@ def review_answer(
         channel=REPLY_CHANNEL,
         buyer_name=review.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
+        item_ref=f"review:{review.pk}",
     )
     review = _lock(review.pk)
     if review.answered_at is not None:

@@ -263,3 +263,60 @@ def shipped_template_for(*, shop: Shop, key: str, language: str) -> ReplyTemplat
         )
     }
     return candidates.get(f"{key}:{language}") or candidates.get(f"{key}:ru")
+
+
+# --- another wording for a repetitive reply -------------------------------------------------------
+
+# Wordings of one template compared with a reply; the closest template must share this
+# much (Jaccard of word pairs) to count as the reply's source.
+VARIATION_WORDINGS = 12
+VARIATION_MIN_SOURCE = 0.5
+
+
+def template_variation(
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    language: str,
+    values: dict[str, str],
+) -> str:
+    """Another wording of the shop template ``text`` was written from ("" if none fits).
+
+    The source is the shop-wide template of the channel and language (with variation
+    blocks) whose wordings come closest to ``text``; the suggestion is its wording least
+    like ``text``, rendered with the buyer's name and product where they are known.
+    """
+    from sellerdesk.policy.similarity import jaccard, shingles
+
+    shop_obj = shop if isinstance(shop, Shop) else Shop.objects.get(pk=shop)
+    context = base_context(shop=shop_obj, user=None)
+    context.update({key: value for key, value in values.items() if value})
+    target = shingles(text)
+    best: tuple[float, list[tuple[float, str]]] = (0.0, [])
+    templates = ReplyTemplate.objects.for_shop(shop_obj).filter(
+        owner__isnull=True, language=language
+    )
+    for template in templates:
+        if channel not in (template.channels or []) or "{~" not in template.body:
+            continue
+        wordings: list[tuple[float, str]] = []
+        for rotation in range(min(VARIATION_WORDINGS, rendering.variation_count(template.body))):
+            try:
+                wording = rendering.render(
+                    template.body,
+                    context,
+                    rotation=rotation,
+                    salt=str(template.pk),
+                    mode="placeholder",
+                )
+            except (rendering.TemplateBodyError, rendering.RenderError):
+                break
+            wordings.append((jaccard(target, shingles(wording)), wording))
+        closest = max((score for score, _wording in wordings), default=0.0)
+        if closest > best[0]:
+            best = (closest, wordings)
+    if best[0] < VARIATION_MIN_SOURCE:
+        return ""
+    score, wording = min(best[1], key=lambda pair: pair[0])
+    return wording if score < 1.0 else ""

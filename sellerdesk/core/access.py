@@ -7,6 +7,7 @@ Objects are fetched with ``get_for_shop`` so another shop's id is a 404, never a
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from sellerdesk.core.models import Membership, Role, Shop
 
@@ -54,12 +56,42 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     return memberships[0]
 
 
-def shop_view(role: Role = Role.SELLER) -> Callable[[View], View]:
-    """Require a logged-in member of the current shop holding at least ``role``."""
+def membership_attach(request: HttpRequest) -> None:
+    """Set ``request.membership``, ``request.shop`` and ``request.role`` (one query) and
+    activate the shop's time zone."""
+    membership = resolve_membership(request)
+    request.membership = membership  # type: ignore[attr-defined]
+    request.shop = membership.shop if membership else None  # type: ignore[attr-defined]
+    request.role = membership.role_enum if membership else None  # type: ignore[attr-defined]
+    request.membership_deferred = False  # type: ignore[attr-defined]
+    # Every time a page or an export shows is in the shop's zone (the middleware resets it).
+    if membership is not None:
+        timezone.activate(zoneinfo.ZoneInfo(membership.shop.time_zone))
+
+
+Precheck = Callable[[HttpRequest], "HttpResponse | None"]
+
+
+def shop_view(
+    role: Role = Role.SELLER, *, precheck: Precheck | None = None
+) -> Callable[[View], View]:
+    """Require a logged-in member of the current shop holding at least ``role``.
+
+    ``precheck`` is for endpoints polled by every open page: it runs before the user and
+    the membership are read (the middleware leaves them unresolved for such views) and may
+    answer on its own, without a database query, when it can prove the answer is "nothing
+    new" to a caller it recognised by a signed token; returning None runs the full check.
+    """
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if precheck is not None:
+                early = precheck(request)
+                if early is not None:
+                    return early
+            if getattr(request, "membership_deferred", False):
+                membership_attach(request)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership: Membership | None = request.membership  # type: ignore[attr-defined]
@@ -70,6 +102,7 @@ def shop_view(role: Role = Role.SELLER) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         wrapper.required_role = role  # type: ignore[attr-defined]
+        wrapper.defers_membership = precheck is not None  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -26,10 +26,20 @@ class NavItem:
     badge_url_name: str = ""
     # "main" entries sit in the top bar; "settings" ones in the settings menu.
     section: str = "main"
+    # URL name of the app's live view (static/js/live.js polls it on every page).
+    live_url_name: str = ""
 
     @property
     def badge_url(self) -> str:
         return reverse(self.badge_url_name) if self.badge_url_name else ""
+
+
+def live_url_for(role: Role | None) -> str:
+    """The live view the shell polls for this role (the first app that offers one)."""
+    for item, _url in nav_items_for(role):
+        if item.live_url_name:
+            return reverse(item.live_url_name)
+    return ""
 
 
 MAIN = "main"

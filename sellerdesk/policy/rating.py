@@ -5,23 +5,31 @@ it may never ask for a different rating nor offer anything in exchange for one. 
 module finds such requests in folded text (same length as the original, so the spans
 are valid offsets into what the seller typed).
 
-Russian and English work on word tokens with normal forms (pymorphy3 for Russian):
+Russian and English work on word tokens with normal forms (pymorphy3 for Russian).
+Every verb rule needs the verb in a *requesting mood*: imperative or infinitive
+(«поправьте», «можно удалить», "please update", "to revise"), a second-person future
+(«если поставите», «поменяете»), a past form under «бы»/«чтобы»/«если»/"if you"
+(«если бы вы исправили», "if you changed"), or after a modal ("could you raise").
+A plain report («вы изменили оценку», "you updated your review") or a negated verb
+(«отзыв можно не менять») asks nothing.
 
-* change request: a change/remove verb («измените», «удалите», "update") followed, in
-  the same sentence, by a rating word («отзыв», «оценку», "review") with only
-  adjectives, pronouns, adverbs or small filler words between («измените, пожалуйста,
-  свой отзыв»). A preposition or another noun in between ends it, which keeps «исправим
-  проблему, описанную в отзыве» clean. «отзыв удалите» (object first) counts when the
-  verb is imperative or an infinitive and nothing but fillers stands between.
-* asking for a good rating: a rating verb («поставьте», "leave") with a positive
-  qualifier or «пятёрку» («поставьте 5 звёзд», "leave a 5-star review").
-* exchange: «в обмен на отзыв», "in exchange for a review", "5 stars in exchange", and
-  «за»/"for" + rating with a reward in the sentence or a positive qualifier («за
-  положительный отзыв вернём 200 ₽», "a coupon for a positive review").
+* change request: a change/remove/add verb («поправьте», «удалите», «накиньте», "update",
+  "bump", "add") and a rating word («отзыв», «оценку», «звёздочку», "review") in the
+  same clause with only adjectives, pronouns, adverbs or small filler words between.
+  A preposition or another noun in between ends it, which keeps «исправим проблему,
+  описанную в отзыве» clean. Object first («отзыв удалите») counts too.
+* asking for a good rating: a rating verb («поставьте», "leave", "give") with a positive
+  qualifier or «пятёрку» («будем рады, если поставите пятёрку», "give us five stars");
+  or a wish with no verb at all — «будем рады / ждём / надеемся на / рассчитываем на»,
+  "we hope for / look forward to" — followed by a positive rating.
+* exchange: «в обмен на отзыв», "in exchange for a review"; a rating after «за», «после»,
+  «при», "for", "after", "with" in a sentence that offers a reward («после отзыва вернём
+  100 ₽», "a gift card for a 5-star review"); and a request for any rating joined to a
+  reward («оставьте отзыв и получите кешбэк», "leave a review and get 10% off").
 
 Thanks for a rating already given («спасибо, что поставили 5 звёзд», "thank you for
-your review") is not a request: a thanks word just before the phrase clears it, unless
-the verb is imperative.
+your review") is not a request: a thanks word just before the phrase clears it unless
+the verb is plainly requesting.
 
 Chinese phrases are regular-expression fragments on text folded to Simplified
 characters (修改評價 = 修改评价), with "!" lines cancelling overlapping hits
@@ -44,7 +52,7 @@ _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?…;\n。！？；]")
 _CLAUSE_BREAK_RE = re.compile(r"[,:.!?…;\n，。！？；—-]")
 # How many words may stand between the verb (or «за») and the rating word.
-_MAX_GAP = 3
+_MAX_GAP = 4
 # How far back a thanks word clears a phrase.
 _THANKS_REACH = 4
 # Russian parts of speech that may stand between a verb and its object.
@@ -60,6 +68,10 @@ class _Lexicon:
     reward: frozenset[str]
     thanks: frozenset[str]
     fillers: frozenset[str]
+    wishes: frozenset[str]
+    moods: frozenset[str]  # words after which a verb form is a request (if, could, бы …)
+    negations: frozenset[str]
+    links: frozenset[str]  # prepositions tying a reward to a rating (за, после, for …)
 
 
 @cache
@@ -77,6 +89,10 @@ def _lexicon(lang: str) -> _Lexicon:
         reward=words("reward"),
         thanks=words("thanks"),
         fillers=words("fillers"),
+        wishes=words("wishes"),
+        moods=words("moods"),
+        negations=words("negations"),
+        links=words("links"),
     )
 
 
@@ -116,9 +132,21 @@ def _ru_pos(word: str) -> str | None:
 
 
 @lru_cache(maxsize=20_000)
-def _ru_imperative(word: str) -> bool:
-    """Imperative or infinitive: a request («удалите», «удалить») rather than a report («удалили»)."""
-    return any("impr" in parse.tag or parse.tag.POS == "INFN" for parse in _Morph.get().parse(word))
+def _ru_mood(word: str) -> str:
+    """Returns "request" (imperative, infinitive, second-person future: «поправьте», «удалить»,
+    «поставите»), "past" (a report unless «бы»/«если» governs it) or "other"."""
+    parses = _Morph.get().parse(word)
+    if any(
+        "impr" in p.tag or p.tag.POS == "INFN" or ("futr" in p.tag and "2per" in p.tag)
+        for p in parses
+    ):
+        return "request"
+    if parses and "past" in parses[0].tag:
+        return "past"
+    return "other"
+
+
+_EN_PAST = re.compile(r"(?:ed|left|gave|wrote|put|took|raised|bumped)$")
 
 
 def _words(folded: str, tokens: list[Token]) -> list[_Word]:
@@ -145,10 +173,48 @@ def _is_filler(word: _Word, lexicon: _Lexicon) -> bool:
     return word.text.isdigit()
 
 
-def _is_request_form(word: _Word) -> bool:
+def _mood(words: list[_Word], index: int, lexicon: _Lexicon) -> str:
+    """Returns "request", "report" or "neutral" for the verb at ``index`` (see the module doc)."""
+    word = words[index]
+    sentence = word.sentence
+    governed = any(
+        words[back].sentence == sentence and words[back].is_in(lexicon.moods)
+        for back in range(max(0, index - 4), index)
+    )
     if word.lang == "ru":
-        return _ru_imperative(word.text)
-    return not word.text.endswith(("ing", "ed"))
+        mood = _ru_mood(word.text)
+        if mood == "request":
+            return "request"
+        if mood == "past":
+            return "request" if governed else "report"
+        return "request" if governed else "neutral"
+    if governed:
+        return "request"
+    if word.text.endswith("ing"):
+        return "neutral"  # "thank you for updating", "we are changing"
+    if _EN_PAST.search(word.text):
+        return "report"
+    previous = words[index - 1] if index and words[index - 1].sentence == sentence else None
+    if previous is None or previous.text in ("please", "kindly", "just", "simply"):
+        return "request"  # sentence-initial base form: an imperative
+    return "neutral"
+
+
+def _negated(folded: str, words: list[_Word], index: int, lexicon: _Lexicon) -> bool:
+    """«можно не менять», "no need to change", "don't have to update" (same clause)."""
+    sentence = words[index].sentence
+    for back in range(index - 1, max(-1, index - 4), -1):
+        if words[back].sentence != sentence:
+            return False
+        if _CLAUSE_BREAK_RE.search(folded, words[back].end, words[back + 1].start):
+            return False
+        if words[back].is_in(lexicon.negations):
+            return True
+        if words[back].lang == "ru" and (back < index - 1 or _ru_pos(words[back].text) != "VERB"):
+            # Russian «не» stands right before the verb or its modal: «можно не менять»,
+            # «мы не можем удалить»; «не могли бы вы изменить» still asks.
+            return False
+    return False
 
 
 def _thanked_before(words: list[_Word], index: int, lexicon: _Lexicon) -> bool:
@@ -163,7 +229,7 @@ def _thanked_before(words: list[_Word], index: int, lexicon: _Lexicon) -> bool:
 
 def _object_after(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, bool] | None:
     """The rating word right after ``index`` (only fillers between), and whether a positive
-    qualifier stood in between."""
+    qualifier stood in between or in a target right after it («оценку на 5 звёзд»)."""
     sentence = words[index].sentence
     positive = False
     for ahead in range(index + 1, min(len(words), index + 2 + _MAX_GAP)):
@@ -178,16 +244,44 @@ def _object_after(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[in
                 and words[ahead + 1].is_in(lexicon.objects)
             ):
                 ahead += 1
-            return ahead, positive or word.is_in(lexicon.positive)
+            positive = positive or word.is_in(lexicon.positive) or _inherently_positive(word)
+            # A target after it makes the request one for a good rating: «оценку на
+            # пять звёзд», "your rating to 5 stars" (the span still ends at the object).
+            return ahead, positive or _target_after(words, ahead, lexicon) is not None
         if not _is_filler(word, lexicon):
             return None
         positive = positive or word.is_in(lexicon.positive)
     return None
 
 
-def _sentence_has(words: list[_Word], index: int, lexicon: frozenset[str]) -> bool:
+_TARGET_PREPOSITIONS = frozenset({"на", "до", "в", "с", "to", "up", "with", "into"})
+
+
+def _target_after(words: list[_Word], index: int, lexicon: _Lexicon) -> int | None:
     sentence = words[index].sentence
-    return any(word.sentence == sentence and word.is_in(lexicon) for word in words)
+    if index + 1 >= len(words) or words[index + 1].text not in _TARGET_PREPOSITIONS:
+        return None
+    positive = False
+    for ahead in range(index + 2, min(len(words), index + 5)):
+        word = words[ahead]
+        if word.sentence != sentence:
+            return None
+        positive = positive or word.is_in(lexicon.positive) or _inherently_positive(word)
+        if word.is_in(lexicon.objects) or _inherently_positive(word):
+            return ahead if positive else None
+        if not (word.is_in(lexicon.positive) or word.is_in(lexicon.fillers)):
+            return None
+    return None
+
+
+class _Sentences:
+    """Per sentence: does it offer a reward? (Computed once: linear in the text.)"""
+
+    def __init__(self, words: list[_Word]) -> None:
+        self.rewarding: set[int] = set()
+        for word in words:
+            if word.is_in(_lexicon(word.lang).reward):
+                self.rewarding.add(word.sentence)
 
 
 def _inherently_positive(word: _Word) -> bool:
@@ -196,32 +290,77 @@ def _inherently_positive(word: _Word) -> bool:
 
 def _word_spans(folded: str, words: list[_Word]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    sentences = _Sentences(words)
     for index, word in enumerate(words):
         lexicon = _lexicon(word.lang)
-        if word.is_in(lexicon.change):
-            found = _object_after(words, index, lexicon)
-            if found is not None:
-                if not (_thanked_before(words, index, lexicon) and not _is_request_form(word)):
-                    spans.append((word.start, words[found[0]].end))
+        if word.is_in(lexicon.change) or word.is_in(lexicon.ask):
+            span = _verb_phrase(folded, words, index, lexicon, sentences)
+            if span is not None:
+                spans.append(span)
                 continue
-        if word.is_in(lexicon.ask):
-            found = _object_after(words, index, lexicon)
-            if found is not None:
-                target, positive = found
-                if (positive or _inherently_positive(words[target])) and not (
-                    _thanked_before(words, index, lexicon) and not _is_request_form(word)
-                ):
-                    spans.append((word.start, words[target].end))
+        if word.is_in(lexicon.wishes):
+            span = _wish(words, index, lexicon)
+            if span is not None:
+                spans.append(span)
                 continue
         if word.is_in(lexicon.objects):
             span = _object_first(folded, words, index, lexicon)
             if span is not None:
                 spans.append(span)
             continue
-        span = _exchange(words, index, lexicon)
+        span = _exchange(words, index, lexicon, sentences)
         if span is not None:
             spans.append(span)
     return spans
+
+
+def _verb_phrase(
+    folded: str, words: list[_Word], index: int, lexicon: _Lexicon, sentences: _Sentences
+) -> tuple[int, int] | None:
+    word = words[index]
+    found = _object_after(words, index, lexicon)
+    if found is None:
+        return None
+    mood = _mood(words, index, lexicon)
+    if mood == "report" or _negated(folded, words, index, lexicon):
+        return None
+    if mood != "request" and _thanked_before(words, index, lexicon):
+        return None
+    target, positive = found
+    if word.is_in(lexicon.change):
+        return word.start, words[target].end
+    # A rating verb asks for a review; that is fine unless it asks for a good one or
+    # pays for it («оставьте отзыв и получите кешбэк»).
+    if positive or _inherently_positive(words[target]) or word.sentence in sentences.rewarding:
+        return word.start, words[target].end
+    return None
+
+
+def _wish(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, int] | None:
+    """«будем рады вашей пятёрке», «ждём от вас 5 звёзд», "we hope for a 5-star review"."""
+    word = words[index]
+    sentence = word.sentence
+    # «рады»/"happy" wish only in the future or the conditional: «будем рады», «были
+    # бы благодарны», "we'd be happy" — never «рады, что вы поставили».
+    if word.is_in(lexicon.thanks) and not any(
+        words[back].sentence == sentence and words[back].text in _FUTURE_MARKS
+        for back in range(max(0, index - 3), index)
+    ):
+        return None
+    positive = False
+    for ahead in range(index + 1, min(len(words), index + 6)):
+        candidate = words[ahead]
+        if candidate.sentence != sentence or candidate.is_in(lexicon.thanks):
+            return None
+        positive = positive or candidate.is_in(lexicon.positive) or _inherently_positive(candidate)
+        if candidate.is_in(lexicon.objects) or _inherently_positive(candidate):
+            return (word.start, candidate.end) if positive else None
+        if candidate.is_in(lexicon.change) or candidate.is_in(lexicon.ask):
+            return None  # a verb follows: the verb rules decide
+    return None
+
+
+_FUTURE_MARKS = frozenset({"будем", "буду", "бы", "будет", "will", "would", "d", "ll"})
 
 
 def _object_first(
@@ -238,8 +377,11 @@ def _object_first(
         return word.start, following[1 if texts[0] != "взамен" else 0].end
     if word.lang != "ru":
         return None
-    for candidate in following:
-        if candidate.is_in(lexicon.change) and _is_request_form(candidate):
+    for position, candidate in enumerate(following):
+        if candidate.is_in(lexicon.change):
+            at = index + 1 + position
+            if _ru_mood(candidate.text) != "request" or _negated(folded, words, at, lexicon):
+                return None
             # Nothing but fillers, and no comma or other break: «отзыв удалите», «оценку можно исправить».
             if _CLAUSE_BREAK_RE.search(folded, word.end, candidate.start) is None:
                 return word.start, candidate.end
@@ -249,8 +391,10 @@ def _object_first(
     return None
 
 
-def _exchange(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, int] | None:
-    """«в обмен на отзыв», "in exchange for a review", «за положительный отзыв вернём…»."""
+def _exchange(
+    words: list[_Word], index: int, lexicon: _Lexicon, sentences: _Sentences
+) -> tuple[int, int] | None:
+    """«в обмен на отзыв», "in exchange for a review", «за/после отзыва вернём…»."""
     word = words[index]
     text = word.text
     if word.lang == "ru" and text == "обмен" and index >= 1 and words[index - 1].text == "в":
@@ -270,15 +414,13 @@ def _exchange(words: list[_Word], index: int, lexicon: _Lexicon) -> tuple[int, i
         after = index + 1 if index + 1 < len(words) and words[index + 1].text == "for" else index
         found = _object_after(words, after, lexicon)
         return (words[index - 1].start, words[found[0]].end) if found else None
-    if text in ("за", "for"):
+    if word.is_in(lexicon.links):
         found = _object_after(words, index, lexicon)
         if found is None or _thanked_before(words, index, lexicon):
             return None
         target, positive = found
-        if (
-            positive
-            or _inherently_positive(words[target])
-            or _sentence_has(words, index, lexicon.reward)
+        if word.sentence in sentences.rewarding or (
+            text in ("за", "for") and (positive or _inherently_positive(words[target]))
         ):
             return word.start, words[target].end
     return None

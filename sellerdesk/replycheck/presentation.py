@@ -97,6 +97,9 @@ def _fix_for(finding: dict[str, Any]) -> Fix | None:
         return Fix(
             action="remove", start=start, end=end, label=str(pgettext_lazy("reply fix", "Remove"))
         )
+    if code == "repetitive" and suggestion and end > start:
+        label = pgettext_lazy("reply fix", "Use another wording")
+        return Fix(action="replace", text=suggestion, start=start, end=end, label=str(label))
     if code in REPLACEABLE and suggestion and end > start:
         label = _("Replace with “%(text)s”") % {"text": suggestion.strip()}
         return Fix(action="replace", text=suggestion, start=start, end=end, label=str(label))

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from sellerdesk.core.models import Shop
-from sellerdesk.policy import Policy
-from sellerdesk.replycheck.models import ShopPolicy
+from sellerdesk.policy import Policy, similarity
+from sellerdesk.replycheck.models import (
+    PublicReply,
+    PublicReplyBand,
+    RepetitionSettings,
+    ShopPolicy,
+)
 
 
 @dataclass(frozen=True)
@@ -85,3 +93,75 @@ def policy_cache_forget(*, shop_id: int) -> None:
 def policy_cache_clear() -> None:
     with _CACHE_LOCK:
         _POLICY_CACHE.clear()
+
+
+# --- repetitive public replies ----------------------------------------------------------------
+
+# Replies buyers and other shoppers can read; chat messages are private.
+PUBLIC_CHANNELS = ("question_answer", "question_decline", "review_reply")
+# Band rows read per check, and candidates compared in full: a reply with hundreds of
+# near twins is settled by the first few, a unique one has few candidates at all.
+_CANDIDATE_ROWS = 2000
+_CANDIDATES_COMPARED = 64
+
+
+@dataclass(frozen=True)
+class Repetition:
+    count: int  # nearly identical public replies found (at least the shop's min_count)
+    similarity: float  # the highest one
+    days: int
+    examples: tuple[str, ...]
+
+
+def repetition_settings_get(*, shop: Shop | int) -> RepetitionSettings:
+    """The shop's thresholds; the defaults (unsaved) when a manager never changed them."""
+    shop_id = shop if isinstance(shop, int) else shop.pk
+    found = RepetitionSettings.objects.for_shop(shop_id).first()
+    return found or RepetitionSettings(shop_id=shop_id)
+
+
+def repetitive_replies(
+    *,
+    shop: Shop | int,
+    text: str,
+    settings: RepetitionSettings | None = None,
+    exclude_item_ref: str = "",
+) -> Repetition | None:
+    """Nearly identical public replies of the shop in its window, if there are enough of them.
+
+    Candidates come from the LSH band index (one index range per band key); only they
+    are compared, by their MinHash signatures.
+    """
+    shop_id = shop if isinstance(shop, int) else shop.pk
+    settings = settings or repetition_settings_get(shop=shop_id)
+    if not settings.enabled:
+        return None
+    sig = similarity.signature(text)
+    if sig is None:
+        return None
+    since = timezone.now() - timedelta(days=settings.window_days)
+    rows = PublicReplyBand.objects.filter(
+        shop_id=shop_id, key__in=sig.bands, created_at__gte=since
+    ).values_list("reply_id", flat=True)[:_CANDIDATE_ROWS]
+    shared = Counter(rows)
+    if not shared:
+        return None
+    candidates = [reply_id for reply_id, _count in shared.most_common(_CANDIDATES_COMPARED)]
+    found: list[tuple[float, str]] = []
+    for reply_text, packed, item_ref in PublicReply.objects.filter(pk__in=candidates).values_list(
+        "text", "signature", "item_ref"
+    ):
+        if exclude_item_ref and item_ref == exclude_item_ref:
+            continue
+        score = similarity.estimate(sig.values, similarity.unpack(packed))
+        if score >= settings.similarity:
+            found.append((score, reply_text))
+    if len(found) < settings.min_count:
+        return None
+    found.sort(key=lambda pair: -pair[0])
+    return Repetition(
+        count=len(found),
+        similarity=found[0][0],
+        days=settings.window_days,
+        examples=tuple(reply_text for _score, reply_text in found[:3]),
+    )

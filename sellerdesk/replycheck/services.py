@@ -6,6 +6,7 @@ is the guard, the live check in the browser is only a convenience.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sellerdesk.core.models import Shop
-from sellerdesk.policy import CHANNELS, Policy, Report, check
+from sellerdesk.policy import CHANNELS, Policy, Report, check, similarity
 from sellerdesk.policy.lang import engine_lang
-from sellerdesk.replycheck.models import ShopPolicy
-from sellerdesk.replycheck.selectors import policy_cache_forget, shop_policy_get
+from sellerdesk.policy.report import Finding
+from sellerdesk.replycheck.models import (
+    PublicReply,
+    PublicReplyBand,
+    RepetitionSettings,
+    ShopPolicy,
+)
+from sellerdesk.replycheck.selectors import (
+    PUBLIC_CHANNELS,
+    Repetition,
+    policy_cache_forget,
+    repetitive_replies,
+    shop_policy_get,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -28,6 +41,8 @@ __all__ = [
     "ReplyBlocked",
     "ReplyNeedsConfirmation",
     "ReplyRefused",
+    "public_reply_record",
+    "repetition_settings_update",
     "reply_check",
     "reply_check_with_policy",
     "reply_guard",
@@ -123,11 +138,15 @@ def reply_check_with_policy(
     buyer_name: str | None = None,
     lang: str = "auto",
     policy_max_age: float = 0.0,
+    item_ref: str = "",
+    product_name: str = "",
 ) -> tuple[Report, Policy]:
     """``reply_check`` plus the Policy it used (the live panel shows the required parts).
 
     ``policy_max_age``: see ``shop_policy_get``; only the live check (advice, not a guard)
     passes a few seconds to save the freshness query on every typing pause.
+    A public reply is also compared with the shop's recent public replies (``repetitive``);
+    ``item_ref`` names the item answered, so re-editing one reply never repeats itself.
     """
     _check_channel(channel)
     policy = shop_policy_get(shop=shop, max_age=policy_max_age)
@@ -139,7 +158,49 @@ def reply_check_with_policy(
         policy=policy,
         ui_lang=engine_ui_lang(),
     )
+    if channel in PUBLIC_CHANNELS and text.strip():
+        repetition = repetitive_replies(shop=shop, text=text, exclude_item_ref=item_ref)
+        if repetition is not None:
+            finding = _repetitive_finding(
+                shop=shop,
+                text=text,
+                channel=channel,
+                lang=report.lang,
+                repetition=repetition,
+                values={"buyer_name": buyer_name or "", "product_name": product_name},
+            )
+            report = dataclasses.replace(report, findings=(*report.findings, finding))
     return report, policy
+
+
+def _repetitive_finding(
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    lang: str,
+    repetition: Repetition,
+    values: dict[str, str],
+) -> Finding:
+    """The ``repetitive`` warning over the whole reply, with another wording when a shop
+    template with variations produced this one."""
+    from templates_lib.selectors import template_variation  # templates_lib imports us
+
+    suggestion = template_variation(
+        shop=shop, text=text, channel=channel, language=lang, values=values
+    )
+    message = _(
+        "Nearly the same reply went to %(count)s buyers in the last %(days)s days. "
+        "Marketplaces limit sellers who paste one answer everywhere: vary the wording."
+    ) % {"count": repetition.count, "days": repetition.days}
+    return Finding(
+        code="repetitive",
+        severity="warning",
+        start=0,
+        end=len(text),
+        message=message,
+        suggestion=suggestion,
+    )
 
 
 def reply_guard(
@@ -149,14 +210,64 @@ def reply_guard(
     channel: str,
     buyer_name: str | None = None,
     warnings_confirmed: bool = False,
+    item_ref: str = "",
 ) -> Report:
-    """Refuse a reply with errors, or with warnings not confirmed; return the report otherwise."""
-    report = reply_check(shop=shop, text=text, channel=channel, buyer_name=buyer_name)
+    """Refuse a reply with errors, or with warnings not confirmed; return the report otherwise.
+
+    ``item_ref`` («review:12») names the item a reply is about to answer: such a public
+    reply, once it passes, is recorded for the ``repetitive`` check in the caller's
+    transaction (if the caller's save fails, the record goes with it). Texts checked for
+    other reasons (a decline rule's reply) pass no ``item_ref`` and are not recorded.
+    """
+    report, _policy = reply_check_with_policy(
+        shop=shop, text=text, channel=channel, buyer_name=buyer_name, item_ref=item_ref
+    )
     if report_has_errors(report):
         raise ReplyBlocked(report)
     if report_has_warnings(report) and not warnings_confirmed:
         raise ReplyNeedsConfirmation(report)
+    if channel in PUBLIC_CHANNELS and item_ref:
+        public_reply_record(shop=shop, channel=channel, text=text, item_ref=item_ref)
     return report
+
+
+def public_reply_record(
+    *,
+    shop: Shop | int,
+    channel: str,
+    text: str,
+    item_ref: str = "",
+    created_at=None,
+) -> PublicReply | None:
+    """Remember a public reply (with its band keys) for the ``repetitive`` check."""
+    sig = similarity.signature(text)
+    if sig is None:
+        return None
+    shop_id = shop if isinstance(shop, int) else shop.pk
+    reply = PublicReply.objects.create(
+        shop_id=shop_id,
+        channel=channel,
+        item_ref=item_ref[:60],
+        text=text,
+        signature=sig.pack(),
+        **({"created_at": created_at} if created_at is not None else {}),
+    )
+    PublicReplyBand.objects.bulk_create(
+        PublicReplyBand(shop_id=shop_id, reply=reply, key=key, created_at=reply.created_at)
+        for key in sig.bands
+    )
+    return reply
+
+
+@transaction.atomic
+def repetition_settings_update(*, shop: Shop, fields: dict[str, Any]) -> RepetitionSettings:
+    record, _created = RepetitionSettings.objects.select_for_update().get_or_create(shop=shop)
+    for name in ("enabled", "similarity", "min_count", "window_days"):
+        if name in fields:
+            setattr(record, name, fields[name])
+    record.full_clean()
+    record.save()
+    return record
 
 
 @transaction.atomic

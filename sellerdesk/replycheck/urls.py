@@ -8,4 +8,5 @@ urlpatterns = [
     path("live/", views.live, name="live"),
     path("", views.playground, name="playground"),
     path("rules/", views.policy_settings, name="policy_settings"),
+    path("rules/repetition/", views.repetition_settings, name="repetition_settings"),
 ]

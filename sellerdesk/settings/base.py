@@ -135,6 +135,22 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The per-shop change cursors that open pages poll (sellerdesk/core/live.py). The web server
+# and the worker must share them: Redis in production; without Redis (the demo) a directory
+# of small files, which every process on the machine sees.
+CACHES["live"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "live"),
+    }
+)
+# Sessions read from the cache first: a page's live poll can check who is asking without
+# a database query (writes still go to the database, so a cache flush logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How often an open page asks whether its shop changed (seconds).
+LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=1.5)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without Redis the demo uses kombu's filesystem transport: a real broker, no server needed.

@@ -21,7 +21,10 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_
 # process never consumes the tasks of another (which would point at another test DB).
 _xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
 REDIS_URL = env("TEST_REDIS_URL", default=f"redis://127.0.0.1:6379/{10 + _xdist_index}")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "live": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live"},
+}
 CELERY_BROKER_URL = REDIS_URL
 # base.py decided this from its own broker; tests never run the endless demo generator.
 QUESTIONS_DEMO_TRICKLE_SECONDS = 0

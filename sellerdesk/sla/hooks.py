@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sellerdesk.core.live import shop_changed
 from sellerdesk.core.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def waiting_started(*, shop: Shop, channel: str, item_id: int, since: datetime) 
     """A buyer is now waiting for an answer on this item (idempotent while already waiting)."""
     from sellerdesk.sla import services
 
+    shop_changed(shop_id=shop.pk)  # open pages refresh their counters and badges
     try:
         with transaction.atomic():
             services.sla_waiting_start(shop=shop, channel=channel, item_id=item_id, since=since)
@@ -43,6 +45,7 @@ def waiting_stopped(
     """The seller answered (or the item was declined): the current waiting period ends."""
     from sellerdesk.sla import services
 
+    shop_changed(shop_id=shop.pk)
     try:
         with transaction.atomic():
             services.sla_waiting_stop(

@@ -20,10 +20,7 @@ INBOX = reverse("chats:inbox")
 
 
 def _rows(body: str) -> list[int]:
-    return [
-        int(pk)
-        for pk in re.findall(r'class="conv-row[^"]*" data-conv-row\s+href="[^"]*/(\d+)/', body)
-    ]
+    return [int(pk) for pk in re.findall(r'data-conv-row\s+id="conv-row-(\d+)"', body)]
 
 
 def _due_in(conversation: Conversation, minutes: int) -> None:
