@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chats', '0004_trigram_upper'),
+        ('chats', '0005_conversation_changed_at'),
     ]
 
     operations = [
