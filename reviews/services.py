@@ -251,7 +251,15 @@ def review_create(
     waiting_started(
         shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at
     )
+    _autopilot_after_commit(review)
     return review
+
+
+def _autopilot_after_commit(review: Review) -> None:
+    """Every new review gets a draft (and, where the shop allows, an automatic reply)."""
+    from autopilot import tasks as autopilot_tasks
+
+    transaction.on_commit(partial(autopilot_tasks.review_arrived.delay, review.pk))
 
 
 @transaction.atomic
