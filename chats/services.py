@@ -27,6 +27,7 @@ from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Me
 from chats.search import SearchVectorAppend, cjk_bigrams
 from sellerdesk.core.live import shop_changed
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.selectors import product_for_marketplace
 from sellerdesk.marketplaces import base as marketplaces
 from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
 from sellerdesk.marketplaces.connectors import connector_for_item
@@ -552,14 +553,10 @@ def chat_message_import_from_marketplace(
         .first()
     )
     if conversation is None:
-        product = None
-        if item.product is not None:
-            candidates = [sku for sku in (item.product.sku, item.product.external_id) if sku]
-            product = Product.objects.for_shop(shop).filter(sku__in=candidates).first()
         conversation = conversation_create(
             shop=shop,
             buyer_name=item.buyer_name or "—",
-            product=product,
+            product=product_for_marketplace(shop=shop, product=item.product),
             external_id=item.chat_external_id,
             chat_ref=item.chat_ref,
         )

@@ -20,13 +20,17 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from chats import selectors, services
+from chats.forms import ChatReplyForm
 from chats.models import Attachment, Conversation, Message
 from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.live import LIVE_OVERLAP_SECONDS, live_token_read, shop_cursor
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
+from sellerdesk.replycheck.reply_box import ReplyTarget
 from sellerdesk.sla.selectors import due_at_map
+
+REPLY_FORM_ID = "reply-%s"  # the textarea is #reply-text: chats.js and the keyboard help use it
 
 
 def _positive_int(raw: str | None) -> int | None:
@@ -125,10 +129,6 @@ def _thread_context(
                 window = selectors.thread_around(conversation=conversation, message=target_row)
     if window is None:
         window = selectors.thread_latest(conversation=conversation, before=before)
-    product = conversation.product
-    picker_variables = {"buyer_name": conversation.buyer_name}
-    if product is not None:
-        picker_variables |= {"product_name": product.name, "sku": product.sku}
     return {
         "conversation": conversation,
         "window": window,
@@ -137,9 +137,19 @@ def _thread_context(
         "hit_index": hit_index,
         "hit_id": hits[hit_index] if hits else None,
         "attachments": selectors.conversation_attachments(conversation=conversation),
-        "picker_variables": picker_variables,
-        "reply_text": "",
+        "reply_form": ChatReplyForm(auto_id=REPLY_FORM_ID),
+        "reply_target": _reply_target(conversation),
     }
+
+
+def _reply_target(conversation: Conversation) -> ReplyTarget:
+    return ReplyTarget(
+        shop=conversation.shop,
+        channel="chat",
+        buyer_name=conversation.buyer_name,
+        product=conversation.product,
+        item=conversation,
+    )
 
 
 def _conversation_for(request: ShopRequest, conversation_id: int) -> Conversation:
@@ -194,47 +204,31 @@ def conversation_messages(request: ShopRequest, conversation_id: int) -> HttpRes
 @shop_view(role=Role.SELLER)
 @require_POST
 def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
-    from sellerdesk.replycheck.services import ReplyBlocked, ReplyNeedsConfirmation
-
     conversation = _conversation_for(request, conversation_id)
-    text = request.POST.get("text", "")
-    errors: list[str] = []
-    report = None
-    try:
-        services.chat_message_send(
-            conversation=conversation,
-            author=request.user,
-            text=text,
-            files=request.FILES.getlist("files"),
-            # The live panel and the refusal panel may each carry a "send anyway" box.
-            warnings_confirmed=bool(
-                {"1", "on", "true"} & set(request.POST.getlist("warnings_confirmed"))
-            ),
-        )
-    except (ReplyBlocked, ReplyNeedsConfirmation) as exc:
-        report = exc.report
-        errors = list(exc.messages)
-    except ValidationError as exc:
-        errors = list(exc.messages)
-    else:
-        if request.htmx:
-            return render(
-                request, "chats/inbox.html#thread", _thread_context(request, conversation)
+    form = ChatReplyForm(request.POST, auto_id=REPLY_FORM_ID)
+    if form.is_valid():
+        try:
+            services.chat_message_send(
+                conversation=conversation,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                files=request.FILES.getlist("files"),
+                warnings_confirmed=form.cleaned_data["warnings_confirmed"],
             )
-        return redirect("chats:conversation", conversation_id=conversation.pk)
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        else:
+            if request.htmx:
+                return render(
+                    request, "chats/inbox.html#thread", _thread_context(request, conversation)
+                )
+            return redirect("chats:conversation", conversation_id=conversation.pk)
 
     refusal = {
         "conversation": conversation,
-        "reply_text": text,
-        "reply_errors": errors,
-        "report": report,
-        "picker_variables": {"buyer_name": conversation.buyer_name},
+        "reply_form": form,
+        "reply_target": _reply_target(conversation),
     }
-    if conversation.product is not None:
-        refusal["picker_variables"] |= {
-            "product_name": conversation.product.name,
-            "sku": conversation.product.sku,
-        }
     if request.htmx:
         response = render(request, "chats/inbox.html#reply-box", refusal)
         return reswap(retarget(response, "#reply-box"), "outerHTML")

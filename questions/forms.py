@@ -21,15 +21,6 @@ class QuestionFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=60)
 
 
-class ReplyForm(forms.Form):
-    """The answer box and the decline box: the textarea is named "text" for the live check."""
-
-    text = forms.CharField(
-        label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    warnings_confirmed = forms.BooleanField(required=False)
-
-
 class DeclineRuleForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("decline rule", "Name"), max_length=200)
     phrases = forms.CharField(
@@ -87,5 +78,15 @@ class QuestionSettingsForm(forms.ModelForm):
         fields = ["repeat_threshold", "mark_repeats", "dry_run_size"]
 
 
+MAX_RULES_FILE_BYTES = 5 * 1024 * 1024
+
+
 class RulesImportForm(forms.Form):
     file = forms.FileField(label=_("Rules file (JSON)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # checked on the upload's size, before anything reads it into memory
+        if upload.size > MAX_RULES_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        return upload

@@ -26,11 +26,12 @@ from questions.models import (
 )
 from questions.ruleset import rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.selectors import product_for_marketplace
 from sellerdesk.replycheck.services import ReplyBlocked, reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
 if TYPE_CHECKING:
-    from sellerdesk.marketplaces.inbound import IncomingProduct, IncomingQuestion
+    from sellerdesk.marketplaces.inbound import IncomingQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -101,22 +102,6 @@ def question_create(
     return question
 
 
-def _marketplace_product(shop: Shop, product: IncomingProduct | None) -> Product | None:
-    """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
-    if product is None:
-        return None
-    for sku in (
-        product.sku,
-        product.external_id,
-        f"WB-{product.external_id}" if product.external_id else "",
-    ):
-        if sku:
-            found = Product.objects.for_shop(shop).filter(sku=sku).first()
-            if found is not None:
-                return found
-    return None
-
-
 @transaction.atomic
 def question_import_from_marketplace(*, shop: Shop, item: IncomingQuestion) -> Question:
     """Inbound hook for synced questions (``sellerdesk.marketplaces.inbound.IncomingQuestion``).
@@ -139,13 +124,13 @@ def question_import_from_marketplace(*, shop: Shop, item: IncomingQuestion) -> Q
             return question_create(
                 shop=shop,
                 text=item.text,
-                product=_marketplace_product(shop, item.product),
+                product=product_for_marketplace(shop=shop, product=item.product),
                 external_id=item.external_id,
                 created_at=item.created_at,
             )
         question = Question(
             shop=shop,
-            product=_marketplace_product(shop, item.product),
+            product=product_for_marketplace(shop=shop, product=item.product),
             text=item.text.strip(),
             external_id=item.external_id,
             created_at=item.created_at or timezone.now(),

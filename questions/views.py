@@ -21,13 +21,14 @@ from questions.forms import (
     DeclineRuleForm,
     QuestionFilterForm,
     QuestionSettingsForm,
-    ReplyForm,
     RulesImportForm,
 )
 from questions.models import AutoDecision, DeclineKind, DeclineRule, Question, QuestionStatus
 from questions.ruleset import rule_to_data
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.replycheck.forms import ReplyForm
+from sellerdesk.replycheck.reply_box import ReplyTarget
 from sellerdesk.sla.selectors import due_at_map
 from templates_lib.selectors import decline_reasons
 
@@ -130,15 +131,23 @@ def new_badge(request: ShopRequest) -> HttpResponse:
     return HttpResponse(str(count) if count else "")
 
 
+ANSWER_FORM_ID = "answer-%s"  # two boxes on one page: #answer-text and #decline-text
+DECLINE_FORM_ID = "decline-%s"
+
+
 def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
     settings = selectors.question_settings_get(shop=request.shop)
     suggestion = None
     if question.status == QuestionStatus.NEW:
         suggestion = selectors.already_asked(question=question, threshold=settings.repeat_threshold)
     decisions = list(question.auto_decisions.order_by("-decided_at"))
-    picker_variables = {"buyer_name": question.buyer_name} if question.buyer_name else {}
-    if question.product is not None:
-        picker_variables.update(product_name=question.product.name, sku=question.product.sku)
+    target = ReplyTarget(
+        shop=request.shop,
+        channel="question_answer",
+        buyer_name=question.buyer_name,
+        product=question.product,
+        item=question,
+    )
     return {
         "question": question,
         "suggestion": suggestion,
@@ -147,9 +156,10 @@ def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
         "decline_reasons": decline_reasons(
             shop=request.shop, language=request.shop.default_language
         ),
-        "picker_variables": picker_variables,
-        "answer_form": extra.pop("answer_form", None) or ReplyForm(auto_id="answer-%s"),
-        "decline_form": extra.pop("decline_form", None) or ReplyForm(auto_id="decline-%s"),
+        "answer_target": target,
+        "decline_target": target.for_channel("question_decline"),
+        "answer_form": extra.pop("answer_form", None) or ReplyForm(auto_id=ANSWER_FORM_ID),
+        "decline_form": extra.pop("decline_form", None) or ReplyForm(auto_id=DECLINE_FORM_ID),
         "can_manage": request.role.includes(Role.MANAGER),
         **extra,
     }
@@ -164,39 +174,27 @@ def question_detail(request: ShopRequest, question_id: int) -> HttpResponse:
 
 def _reply(request: ShopRequest, question_id: int, *, decline: bool) -> HttpResponse:
     question = get_for_shop(selectors.question_detail_queryset(), request.shop, pk=question_id)
-    form = ReplyForm(request.POST, auto_id=("decline-%s" if decline else "answer-%s"))
-    forms_key = "decline_form" if decline else "answer_form"
-    if not form.is_valid():
-        return render(
-            request,
-            "questions/detail.html",
-            _detail_context(request, question, **{forms_key: form}),
-            status=400,
-        )
-    service = services.question_decline if decline else services.question_answer
-    try:
-        service(
-            question=question,
-            text=form.cleaned_data["text"],
-            user=request.user,
-            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
-        )
-    except ValidationError as refused:
-        report = getattr(refused, "report", None)
-        if report is None:
-            form.add_error(None, refused.messages)
-        context = _detail_context(
-            request,
-            question,
-            **{
-                forms_key: form,
-                "refusal": report,
-                "refusal_box": "decline" if decline else "answer",
-            },
-        )
-        return render(request, "questions/detail.html", context, status=400)
-    messages.success(request, _("Question declined.") if decline else _("Answer sent."))
-    return redirect(reverse("questions:list") + "?" + urlencode({"tab": QuestionStatus.NEW}))
+    form = ReplyForm(request.POST, auto_id=DECLINE_FORM_ID if decline else ANSWER_FORM_ID)
+    if form.is_valid():
+        service = services.question_decline if decline else services.question_answer
+        try:
+            service(
+                question=question,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                warnings_confirmed=form.cleaned_data["warnings_confirmed"],
+            )
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        else:
+            messages.success(request, _("Question declined.") if decline else _("Answer sent."))
+            return redirect(
+                reverse("questions:list") + "?" + urlencode({"tab": QuestionStatus.NEW})
+            )
+    context = _detail_context(
+        request, question, **{"decline_form" if decline else "answer_form": form}
+    )
+    return render(request, "questions/detail.html", context, status=400)
 
 
 @shop_view(role=Role.SELLER)

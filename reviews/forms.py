@@ -26,15 +26,6 @@ class ReviewFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=60)
 
 
-class ReplyForm(forms.Form):
-    """The public reply: the textarea is named "text" for the live check and the picker."""
-
-    text = forms.CharField(
-        label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    warnings_confirmed = forms.BooleanField(required=False)
-
-
 class StepForm(forms.Form):
     key = forms.CharField(max_length=40)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

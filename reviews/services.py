@@ -279,11 +279,7 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
         .first()
     )
     if review is None:
-        product = None
-        if item.product is not None:
-            product = product_for_marketplace(
-                shop=shop, sku=item.product.sku, external_id=item.product.external_id
-            )
+        product = product_for_marketplace(shop=shop, product=item.product)
         review = review_create(
             shop=shop,
             rating=item.rating,

@@ -17,7 +17,6 @@ from reviews import playbooks, selectors, services
 from reviews.forms import (
     DecideForm,
     OfferForm,
-    ReplyForm,
     ResolveForm,
     ReviewFilterForm,
     ReviewSettingsForm,
@@ -28,7 +27,10 @@ from reviews.models import Case, CompensationOffer, Review, ReviewPhoto, ReviewS
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
 from sellerdesk.policy.lang import engine_lang
+from sellerdesk.replycheck.forms import ReplyForm
+from sellerdesk.replycheck.reply_box import ReplyTarget
 
+REPLY_FORM_ID = "reply-%s"  # the textarea is #reply-text
 TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTION)
 
 
@@ -120,9 +122,13 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
     situation = case.situation if case is not None else review.situation
     playbook = playbooks.playbook_for(situation, lang) if situation else None
     settings = selectors.review_settings_get(shop=request.shop)
-    picker_variables = {"buyer_name": review.buyer_name} if review.buyer_name else {}
-    if review.product is not None:
-        picker_variables.update(product_name=review.product.name, sku=review.product.sku)
+    target = ReplyTarget(
+        shop=request.shop,
+        channel="review_reply",
+        buyer_name=review.buyer_name,
+        product=review.product,
+        item=review,
+    )
     suggested = None
     template = selectors.suggested_template(
         shop=request.shop, situation=situation, rating=review.rating
@@ -131,7 +137,10 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
         suggested = {
             "template": template,
             "text": selectors.suggested_text(
-                template=template, shop=request.shop, user=request.user, values=picker_variables
+                template=template,
+                shop=request.shop,
+                user=request.user,
+                values=target.picker_variables,
             ),
         }
     checklist = selectors.checklist(situation=situation, case=case, lang=lang) if playbook else []
@@ -152,10 +161,10 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
         "chat_url": reverse("chats:inbox") + "?" + urlencode({"q": review.buyer_name})
         if review.buyer_name
         else reverse("chats:inbox"),
-        "picker_variables": picker_variables,
+        "reply_target": target,
         "autopilot_draft": draft,
         "reply_form": extra.pop("reply_form", None)
-        or ReplyForm(auto_id="reply-%s", initial=initial),
+        or ReplyForm(auto_id=REPLY_FORM_ID, initial=initial),
         "offer_form": extra.pop("offer_form", None) or OfferForm(auto_id="offer-%s"),
         "resolve_form": ResolveForm(auto_id="resolve-%s"),
         "can_manage": request.role.includes(Role.MANAGER),
@@ -174,29 +183,22 @@ def review_detail(request: ShopRequest, review_id: int) -> HttpResponse:
 @require_POST
 def review_answer(request: ShopRequest, review_id: int) -> HttpResponse:
     review = get_for_shop(selectors.review_detail_queryset(), request.shop, pk=review_id)
-    form = ReplyForm(request.POST, auto_id="reply-%s")
-    if not form.is_valid():
-        return render(
-            request,
-            "reviews/detail.html",
-            _detail_context(request, review, reply_form=form),
-            status=400,
-        )
-    try:
-        services.review_answer(
-            review=review,
-            text=form.cleaned_data["text"],
-            user=request.user,
-            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
-        )
-    except ValidationError as refused:
-        report = getattr(refused, "report", None)
-        if report is None:
-            form.add_error(None, refused.messages)
-        context = _detail_context(request, review, reply_form=form, refusal=report)
-        return render(request, "reviews/detail.html", context, status=400)
-    messages.success(request, _("Reply published."))
-    return redirect("reviews:detail", review_id=review.pk)
+    form = ReplyForm(request.POST, auto_id=REPLY_FORM_ID)
+    if form.is_valid():
+        try:
+            services.review_answer(
+                review=review,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                warnings_confirmed=form.cleaned_data["warnings_confirmed"],
+            )
+        except ValidationError as refused:
+            form.add_refusal(refused)
+        else:
+            messages.success(request, _("Reply published."))
+            return redirect("reviews:detail", review_id=review.pk)
+    context = _detail_context(request, review, reply_form=form)
+    return render(request, "reviews/detail.html", context, status=400)
 
 
 # --- The case ----------------------------------------------------------------------------------------

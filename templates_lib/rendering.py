@@ -7,8 +7,11 @@ Bodies are written by shop staff, so they are treated as untrusted code:
 * a node whitelist applied after parsing: plain variables, ``if``, bounded ``for``, a few
   text filters and simple comparisons. Attribute/item access, macros, recursion, imports,
   ``set``, multiplication and powers are refused before anything runs;
-* every ``for`` draws from one iteration budget per render, and the output is cut off at
-  ``MAX_OUTPUT`` characters, so no body can hang a worker or fill its memory.
+* every ``for`` draws from one iteration budget per render; every string or list the body
+  builds (``~``, ``+``, filters) is measured before it is built and refused past
+  ``MAX_STRING`` characters, each value is at most ``MAX_VALUE_LENGTH`` characters, and the
+  output is cut off at ``MAX_OUTPUT`` characters, so no body can hang a worker or fill its
+  memory, whatever it repeats.
 
 Variation syntax — alternative wordings of one passage::
 
@@ -38,6 +41,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedErr
 from jinja2.filters import FILTERS
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 
 def gettext_noop(message: str) -> str:
@@ -58,6 +62,21 @@ STANDARD_VARIABLES: tuple[str, ...] = (
 )
 MAX_BODY = 4000
 MAX_OUTPUT = 5000
+# Any string or list built while rendering (a reply never needs more than its output).
+MAX_STRING = MAX_OUTPUT
+# The longest value a variable may hold: the boundaries (reply boxes, the picker, custom
+# variables) enforce each field's own limit with a message; this is the renderer's backstop.
+MAX_VALUE_LENGTH = 500
+# Each standard variable's limit, matching the model field it is filled from.
+VARIABLE_MAX_LENGTH: dict[str, int] = {
+    "buyer_name": 200,  # chats.Conversation.buyer_name
+    "product_name": 300,  # core.Product.name
+    "sku": 64,  # core.Product.sku
+    "shop_name": 200,  # core.Shop.name
+    "seller_name": 150,  # auth.User.first_name
+    "order_number": 64,
+    "size": 100,
+}
 MAX_LOOP_ITERATIONS = 200
 MAX_RANGE = 50
 MAX_NESTING = 40
@@ -154,11 +173,20 @@ class TemplateBodyError(ValueError):
 
 
 class RenderError(ValueError):
-    """Rendering failed: a missing variable (strict mode) or a limit was hit."""
+    """Rendering failed: a missing variable (strict mode) or a limit was hit.
 
-    def __init__(self, message: str, *, missing: str | None = None) -> None:
-        super().__init__(message)
+    ``problem`` holds the message in translatable form (``problem.text(gettext)``).
+    """
+
+    def __init__(self, message: str | Problem, *, missing: str | None = None) -> None:
+        problem = message if isinstance(message, Problem) else Problem(message)
+        super().__init__(problem.message)
+        self.problem = problem
         self.missing = missing
+
+
+def _limit_error(template: str, **params: object) -> RenderError:
+    return RenderError(Problem(template, params=tuple(params.items())))
 
 
 class _Budget:
@@ -169,14 +197,80 @@ class _Budget:
         for item in iterable:
             self.left -= 1
             if self.left < 0:
-                raise RenderError(f"more than {MAX_LOOP_ITERATIONS} loop iterations")
+                raise _limit_error(
+                    gettext_noop("more than %(count)s loop iterations"), count=MAX_LOOP_ITERATIONS
+                )
             yield item
+
+
+def _measure(value: object) -> int:
+    if isinstance(value, str | list | tuple):
+        return len(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return 0
+    return len(str(value))
+
+
+def _too_big() -> RenderError:
+    return _limit_error(
+        gettext_noop("the template builds a text longer than %(count)s characters"),
+        count=MAX_STRING,
+    )
+
+
+def _guarded_concat(*parts: object) -> str:
+    """``a ~ b ~ c``: the sizes are added up before anything is joined."""
+    texts = [str(part) for part in parts]
+    if sum(len(text) for text in texts) > MAX_STRING:
+        raise _too_big()
+    return "".join(texts)
+
+
+def _guarded_add(left: object, right: object) -> object:
+    if isinstance(left, str | list | tuple) and _measure(left) + _measure(right) > MAX_STRING:
+        raise _too_big()
+    return left + right  # type: ignore[operator]  # the sandbox's own operand rules apply
+
+
+def _guarded_size(value: object) -> object:
+    """A filter's result (e.g. ``default``) stays within the same bound."""
+    if _measure(value) > MAX_STRING:
+        raise _too_big()
+    return value
+
+
+class _Guards(NodeTransformer):
+    """Rewrites every construct that builds a value into a call to a size check."""
+
+    def _call(self, name: str, args: list[nodes.Expr], lineno: int) -> nodes.Call:
+        return nodes.Call(nodes.Name(name, "load"), args, [], None, None, lineno=lineno)
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        return self._call("__concat", list(node.nodes), node.lineno)
+
+    def visit_Add(self, node: nodes.Add) -> nodes.Node:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        return self._call("__add", [node.left, node.right], node.lineno)
+
+    def visit_Filter(self, node: nodes.Filter) -> nodes.Node:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        return self._call("__sized", [node], node.lineno)
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        # every loop draws from the render's shared iteration budget
+        node.iter = self._call("__loop_guard", [node.iter], node.lineno)
+        return node
+
+
+_GUARDS = {"__concat": _guarded_concat, "__add": _guarded_add, "__sized": _guarded_size}
 
 
 def _capped_range(*args: int) -> range:
     result = range(*args)
     if len(result) > MAX_RANGE:
-        raise RenderError(f"range() is limited to {MAX_RANGE} numbers")
+        raise _limit_error(gettext_noop("range() is limited to %(count)s numbers"), count=MAX_RANGE)
     return result
 
 
@@ -328,7 +422,7 @@ def _choose(blocks: list[VariationBlock], rotation: int, salt: str) -> list[int]
 
 
 def _assemble(
-    source: str, blocks: list[VariationBlock], chosen: list[int], *, keep_positions: bool
+    source: str, blocks: list[VariationBlock], chosen: list[int], keep_positions: bool
 ) -> str:
     """The body with each block replaced by its chosen alternative.
 
@@ -453,6 +547,16 @@ def _whitelist_problems(tree: nodes.Template) -> list[Problem]:
             problems.append(
                 Problem(gettext_noop("assigning variables is not allowed"), node.lineno)
             )
+        if isinstance(node, nodes.Name) and node.name.startswith("_"):
+            # the renderer's own guards live under such names
+            problems.append(
+                Problem(
+                    gettext_noop("unknown variable '%(name)s'"),
+                    node.lineno,
+                    None,
+                    (("name", node.name),),
+                )
+            )
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
             problems.append(
                 Problem(
@@ -510,44 +614,79 @@ def _variables_in(tree: nodes.Template) -> set[str]:
     return names - _loop_names(tree) - set(ALLOWED_FUNCTIONS) - {"loop"}
 
 
-def _checked_sources(source: str) -> Iterator[str]:
-    """Position-preserving versions covering every alternative of every variation block."""
-    blocks = find_variations(source)
-    base = [0] * len(blocks)
-    yield _assemble(source, blocks, base, keep_positions=True)
+def _positioned(source: str, start: int, text: str) -> str:
+    """``text`` alone on the line it has in ``source`` (the problems found in an isolated
+    alternative carry lines only; one that does not parse alone is parsed in full)."""
+    return "\n" * source.count("\n", 0, start) + text
+
+
+def _has_code(text: str) -> bool:
+    return any(opener in text for opener in _JINJA_OPENERS)
+
+
+def _unknown_variables(
+    tree: nodes.Template, variables: Collection[str], bound: set[str]
+) -> list[Problem]:
+    return [
+        Problem(
+            gettext_noop("unknown variable '%(name)s'"),
+            _first_line_of(tree, name),
+            None,
+            (("name", name),),
+        )
+        for name in sorted(_variables_in(tree) - set(variables) - bound)
+    ]
+
+
+def _alternative_trees(
+    source: str, blocks: list[VariationBlock], base_tree: nodes.Template
+) -> Iterator[tuple[nodes.Template, set[str]]]:
+    """(tree, loop names it may use) for each distinct alternative with template code."""
+    bound = _loop_names(base_tree)
+    seen = {source[start:end] for block in blocks for start, end in block.alternatives[:1]}
     for index, block in enumerate(blocks):
-        for pick in range(1, len(block.alternatives)):
-            chosen = list(base)
-            chosen[index] = pick
-            yield _assemble(source, blocks, chosen, keep_positions=True)
+        for pick, (start, end) in enumerate(block.alternatives):
+            text = source[start:end]
+            if pick == 0 or text in seen or not _has_code(text):
+                continue
+            seen.add(text)
+            try:
+                yield _parse(_STRICT_ENV, _positioned(source, start, text)), bound
+            except TemplateBodyError:
+                chosen = [0] * len(blocks)
+                chosen[index] = pick
+                yield _parse(_STRICT_ENV, _assemble(source, blocks, chosen, True)), set()
 
 
 def body_problems(source: str, *, variables: Collection[str] | None = None) -> list[Problem]:
-    """Everything wrong with a body, or an empty list. ``variables``: the names allowed."""
+    """Everything wrong with a body, or an empty list. ``variables``: the names allowed.
+
+    The cost stays bounded whatever the number of variations: the body is parsed once with
+    the first alternative of every block; an alternative without template code cannot change
+    the parse (it is blanked off from its neighbours), so it needs no parse at all; one with
+    code is parsed once per distinct text, on its own (positions kept) when it is complete
+    by itself, and in its full version only when it is not (an ``{% else %}`` and the like).
+    """
     if len(source) > MAX_BODY:
         return [_too_long()]
     try:
-        versions = list(_checked_sources(source))
+        blocks = find_variations(source)
     except TemplateBodyError as error:
         return error.problems
-    problems: list[Problem] = []
-    for version in versions:
-        try:
-            tree = _parse(_STRICT_ENV, version)
-        except TemplateBodyError as error:
-            problems.extend(error.problems)
-            break
-        problems.extend(_whitelist_problems(tree))
-        if variables is not None:
-            for name in sorted(_variables_in(tree) - set(variables)):
-                problems.append(
-                    Problem(
-                        gettext_noop("unknown variable '%(name)s'"),
-                        _first_line_of(tree, name),
-                        None,
-                        (("name", name),),
-                    )
-                )
+    try:
+        base_tree = _parse(_STRICT_ENV, _assemble(source, blocks, [0] * len(blocks), True))
+    except TemplateBodyError as error:
+        return error.problems
+    problems = _whitelist_problems(base_tree)
+    if variables is not None:
+        problems.extend(_unknown_variables(base_tree, variables, set()))
+    try:
+        for tree, bound in _alternative_trees(source, blocks, base_tree):
+            problems.extend(_whitelist_problems(tree))
+            if variables is not None:
+                problems.extend(_unknown_variables(tree, variables, bound))
+    except TemplateBodyError as error:
+        problems.extend(error.problems)
     return list(dict.fromkeys(problems))
 
 
@@ -560,9 +699,11 @@ def _first_line_of(tree: nodes.Template, name: str) -> int | None:
 
 def variables_used(source: str) -> set[str]:
     """Names a body refers to (all alternatives), ignoring loop variables."""
-    used: set[str] = set()
-    for version in _checked_sources(source):
-        used |= _variables_in(_parse(_STRICT_ENV, version))
+    blocks = find_variations(source)
+    base_tree = _parse(_STRICT_ENV, _assemble(source, blocks, [0] * len(blocks), True))
+    used = _variables_in(base_tree)
+    for tree, bound in _alternative_trees(source, blocks, base_tree):
+        used |= _variables_in(tree) - bound
     return used
 
 
@@ -574,12 +715,10 @@ def _compile(env: _Environment, source: str, budget: _Budget):
     problems = _whitelist_problems(tree)
     if problems:
         raise TemplateBodyError(problems)
-    for loop in tree.find_all(nodes.For):
-        # every loop draws from the render's shared iteration budget
-        loop.iter = nodes.Call(nodes.Name("__loop_guard", "load"), [loop.iter], [], None, None)
+    tree = _Guards().visit(tree)
     code = env.compile(tree)
     return env.template_class.from_code(
-        env, code, {**env.globals, "__loop_guard": budget.guard}, None
+        env, code, {**env.globals, **_GUARDS, "__loop_guard": budget.guard}, None
     )
 
 
@@ -609,13 +748,23 @@ def render(
     budget = _Budget(MAX_LOOP_ITERATIONS)
     template = _compile(env, chosen_source, budget)
     values = {key: value for key, value in context.items() if value not in (None, "")}
+    for name, value in values.items():
+        if isinstance(value, str) and len(value) > VARIABLE_MAX_LENGTH.get(name, MAX_VALUE_LENGTH):
+            raise _limit_error(
+                gettext_noop("the value of %(name)s is longer than %(count)s characters"),
+                name=name,
+                count=VARIABLE_MAX_LENGTH.get(name, MAX_VALUE_LENGTH),
+            )
     pieces: list[str] = []
     size = 0
     try:
         for piece in template.generate(values):
             size += len(piece)
             if size > MAX_OUTPUT:
-                raise RenderError(f"the result is longer than {MAX_OUTPUT} characters")
+                raise _limit_error(
+                    gettext_noop("the result is longer than %(count)s characters"),
+                    count=MAX_OUTPUT,
+                )
             pieces.append(piece)
     except UndefinedError as error:
         missing = _missing_name(str(error))

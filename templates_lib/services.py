@@ -3,7 +3,6 @@ custom variables, import, and the shipped default set."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import ReplyLanguage, Role, Shop
+from sellerdesk.policy import jsonsafe
 from templates_lib import rendering, selectors
 from templates_lib.models import Category, Channel, CustomVariable, ReplyTemplate, TemplateUse
 
@@ -154,10 +154,22 @@ class Preview:
         return rows
 
 
-def _engine_check(*, shop: Shop, text: str, channel: str, buyer_name: str, language: str) -> Report:
-    from sellerdesk.replycheck.services import reply_check
+def _engine_check(
+    *, shop: Shop, text: str, channel: str, buyer_name: str, language: str, fresh: bool = True
+) -> Report:
+    from sellerdesk.replycheck.services import reply_check_with_policy
 
-    return reply_check(shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=language)
+    # One preview checks up to MAX_CHECKED_WORDINGS x channels texts: the first check probes
+    # the shop's rules, the others reuse that probe instead of querying again each time.
+    report, _policy = reply_check_with_policy(
+        shop=shop,
+        text=text,
+        channel=channel,
+        buyer_name=buyer_name,
+        lang=language,
+        policy_max_age=0.0 if fresh else 60.0,
+    )
+    return report
 
 
 def template_preview(
@@ -168,8 +180,15 @@ def template_preview(
     channels: list[str],
     language: str,
 ) -> Preview:
-    """Render ``body`` on sample data and run the shop's policy on every wording, per channel."""
+    """Render ``body`` on sample data and run the shop's policy on every wording, per channel.
+
+    The cost is bounded whatever the body holds: ``body_problems`` parses each distinct
+    alternative with code once, at most MAX_CHECKED_WORDINGS wordings are rendered (enough
+    to show every alternative of blocks up to that size), each distinct wording is checked
+    once per distinct channel.
+    """
     body = normalise_body(body)
+    channels = list(dict.fromkeys(channel for channel in channels if channel in Channel.values))
     problems = rendering.body_problems(body, variables=selectors.variable_names(shop=shop))
     context = sample_context(shop=shop, user=user, language=language)
     preview = Preview(text=None, problems=problems, buyer_name=str(context.get("buyer_name", "")))
@@ -182,8 +201,11 @@ def template_preview(
             wording = rendering.render(body, context, rotation=rotation, salt="")
             if wording not in preview.wordings:
                 preview.wordings.append(wording)
-    except (rendering.RenderError, rendering.TemplateBodyError) as error:
-        preview.problems.append(rendering.Problem(str(error)))
+    except rendering.RenderError as error:
+        preview.problems.append(error.problem)
+        return preview
+    except rendering.TemplateBodyError as error:
+        preview.problems.extend(error.problems)
         return preview
     preview.text = preview.wordings[0]
     for channel in channels:
@@ -194,8 +216,9 @@ def template_preview(
                 channel=channel,
                 buyer_name=preview.buyer_name,
                 language=language,
+                fresh=not preview.reports and index == 0,
             )
-            for wording in preview.wordings
+            for index, wording in enumerate(preview.wordings)
         ]
     return preview
 
@@ -358,6 +381,8 @@ EXPORT_FORMAT = "sellerdesk.reply_templates"
 EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_TEMPLATES = 1000
+# The format is an object holding a list of flat objects (tags are a list): 4 levels.
+MAX_IMPORT_DEPTH = 5
 
 
 def templates_export(*, templates: list[ReplyTemplate]) -> dict[str, Any]:
@@ -395,14 +420,19 @@ def _parse_import(raw: bytes) -> list[dict[str, Any]]:
     except UnicodeDecodeError as error:
         raise ImportRejected([_("The file is not UTF-8 text.")]) from error
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected(
-            [
-                _("The file is not valid JSON: %(error)s (line %(line)s, column %(column)s).")
-                % {"error": error.msg, "line": error.lineno, "column": error.colno}
-            ]
-        ) from error
+        data = jsonsafe.loads(text, max_depth=MAX_IMPORT_DEPTH, max_chars=MAX_IMPORT_BYTES)
+    except jsonsafe.JSONInputError as error:
+        if error.code == "too_deep":
+            message = _("The file is nested deeper than %(count)s levels.") % {
+                "count": MAX_IMPORT_DEPTH
+            }
+        elif error.code == "number":
+            message = _("The file holds a number that is too long or not finite.")
+        else:
+            message = _(
+                "The file is not valid JSON: %(error)s (line %(line)s, column %(column)s)."
+            ) % {"error": error.msg, "line": error.lineno, "column": error.colno}
+        raise ImportRejected([message]) from error
     items = data.get("templates") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportRejected(

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import ReplyLanguage, Role
 from templates_lib import rendering, selectors, services
-from templates_lib.forms import CustomVariableForm, ImportForm, TemplateForm
+from templates_lib.forms import (
+    VARIABLE_LABELS,
+    CustomVariableForm,
+    ImportForm,
+    PickerInsertForm,
+    TemplateForm,
+)
 from templates_lib.models import Category, Channel, CustomVariable, ReplyTemplate
 
 
@@ -144,16 +150,7 @@ def _add_errors(form: TemplateForm, error: ValidationError) -> None:
 
 
 def _standard_variables() -> list[tuple[str, str]]:
-    descriptions = {
-        "buyer_name": _("Buyer's name"),
-        "product_name": _("Product name"),
-        "sku": _("Product SKU / article"),
-        "shop_name": _("Shop name"),
-        "seller_name": _("Your first name"),
-        "order_number": _("Order number"),
-        "size": _("Size you advise (filled in by hand for each reply)"),
-    }
-    return [(name, descriptions.get(name, "")) for name in rendering.STANDARD_VARIABLES]
+    return [(name, str(VARIABLE_LABELS.get(name, ""))) for name in rendering.STANDARD_VARIABLES]
 
 
 @shop_view(role=Role.SELLER)
@@ -271,22 +268,29 @@ def picker_search(request: ShopRequest) -> HttpResponse:
 @shop_view(role=Role.SELLER)
 @require_POST
 def picker_insert(request: ShopRequest) -> HttpResponse:
-    try:
-        template_id = int(request.POST.get("template", ""))
-        values = json.loads(request.POST.get("variables") or "{}")
-    except (TypeError, ValueError):
-        return HttpResponseBadRequest(_("Choose a template."))
-    if not isinstance(values, dict):
-        values = {}
+    form = PickerInsertForm(request.POST)
+    if not form.is_valid():
+        message = next(iter(form.errors.values()))[0]
+        return JsonResponse({"error": message}, status=400)
+    values = form.cleaned_data["variables"]
     template = selectors.template_get_visible(
-        shop=request.shop, user=request.user, template_id=template_id
+        shop=request.shop, user=request.user, template_id=form.cleaned_data["template"]
     )
     if template is None:
         return JsonResponse({"error": _("This template is no longer available.")}, status=404)
     try:
         insertion = services.template_insert(template=template, user=request.user, values=values)
-    except (rendering.TemplateBodyError, rendering.RenderError) as error:
+    except rendering.TemplateBodyError as error:
+        detail = "; ".join(problem.text(_) for problem in error.problems)
         return JsonResponse(
-            {"error": _("The template cannot be used: %(error)s") % {"error": error}}, status=422
+            {"error": _("The template cannot be used: %(error)s") % {"error": detail}}, status=422
+        )
+    except rendering.RenderError as error:
+        return JsonResponse(
+            {
+                "error": _("The template cannot be used: %(error)s")
+                % {"error": error.problem.text(_)}
+            },
+            status=422,
         )
     return JsonResponse({"text": insertion.text, "unresolved": insertion.unresolved})

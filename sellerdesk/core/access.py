@@ -7,6 +7,7 @@ Objects are fetched with ``get_for_shop`` so another shop's id is a 404, never a
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from sellerdesk.core.models import Membership, Role, Shop
 
@@ -55,12 +57,16 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
 
 
 def membership_attach(request: HttpRequest) -> None:
-    """Set ``request.membership``, ``request.shop`` and ``request.role`` (one query)."""
+    """Set ``request.membership``, ``request.shop`` and ``request.role`` (one query) and
+    activate the shop's time zone."""
     membership = resolve_membership(request)
     request.membership = membership  # type: ignore[attr-defined]
     request.shop = membership.shop if membership else None  # type: ignore[attr-defined]
     request.role = membership.role_enum if membership else None  # type: ignore[attr-defined]
     request.membership_deferred = False  # type: ignore[attr-defined]
+    # Every time a page or an export shows is in the shop's zone (the middleware resets it).
+    if membership is not None:
+        timezone.activate(zoneinfo.ZoneInfo(membership.shop.time_zone))
 
 
 Precheck = Callable[[HttpRequest], "HttpResponse | None"]

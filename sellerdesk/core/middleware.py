@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from sellerdesk.core.access import membership_attach
 
@@ -18,7 +19,7 @@ class CurrentShopMiddleware:
     """Attach ``request.membership``, ``request.shop`` and ``request.role`` for every request.
 
     One query (membership joined with shop) for a logged-in user; anonymous users get None.
-    Views with a precheck (live polling, see ``shop_view``) resolve it themselves, only when
+    Activates the shop's time zone for the request. Views with a precheck (live polling, see ``shop_view``) resolve it themselves, only when
     the precheck could not answer alone.
     """
 
@@ -31,4 +32,8 @@ class CurrentShopMiddleware:
             request.membership_deferred = True  # type: ignore[attr-defined]
         else:
             membership_attach(request)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Threads serve other shops next; a streamed export converts its times itself.
+            timezone.deactivate()

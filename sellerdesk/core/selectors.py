@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
@@ -24,10 +26,26 @@ def product_list(*, shop: Shop) -> QuerySet[Product]:
     return Product.objects.for_shop(shop).order_by("sku")
 
 
-def product_for_marketplace(*, shop: Shop, sku: str, external_id: str = "") -> Product | None:
-    """The shop's product a marketplace item is about: its own article first, then the marketplace id."""
+class MarketplaceProductRef(Protocol):
+    """How a marketplace names a product (``marketplaces.inbound.IncomingProduct``)."""
+
+    @property
+    def sku(self) -> str: ...  # the seller's own article, as the seller typed it there
+
+    @property
+    def external_id(self) -> str: ...  # the marketplace's id (Wildberries nmId)
+
+
+def product_for_marketplace(*, shop: Shop, product: MarketplaceProductRef | None) -> Product | None:
+    """The shop's product a marketplace item is about: its own article first, then the
+    marketplace id as an article, then "WB-<id>" (how the demo and imports name them)."""
+    if product is None:
+        return None
+    external_id = product.external_id
     candidates = [
-        value for value in (sku, external_id, f"WB-{external_id}" if external_id else "") if value
+        value
+        for value in (product.sku, external_id, f"WB-{external_id}" if external_id else "")
+        if value
     ]
     if not candidates:
         return None

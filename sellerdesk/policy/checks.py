@@ -123,10 +123,14 @@ def rating_manipulation(ctx: Context) -> Iterator[Hit]:
 
 
 def overpromise(ctx: Context) -> Iterator[Hit]:
-    """Promises the shop cannot keep: guarantees («гарантируем», 保证, "we guarantee")
-    and outcomes the shop does not control (data/<lang>/overpromise.txt, with «!»
-    exceptions such as «не гарантируем»). The fix offers a careful wording."""
-    for start, end in _merge_matches([m for m in ctx.matches if m.category == "overpromise"]):
+    """Promises the shop cannot keep (overpromise.py): guarantees and certainty
+    («гарантируем», 保证, "will never break"), guaranteed results of using the product,
+    claims that no other product anywhere is as good, and delivery dates or speed that
+    the marketplace controls («доставим завтра», «ускорим доставку», 明天就到). Facts,
+    negations and hedged estimates are not promises. The fix offers a careful wording."""
+    from sellerdesk.policy.overpromise import find_overpromises
+
+    for start, end in find_overpromises(ctx.folded, ctx.matches):
         yield Hit(start, end, ctx.suggestion("overpromise"))
 
 
@@ -334,7 +338,12 @@ REGISTRY: tuple[Check, ...] = (
         data=("<lang>/rating_*.txt", "zh/rating.txt"),
         overridable=False,
     ),
-    Check("overpromise", "warning", overpromise, data=("<lang>/overpromise.txt",)),
+    Check(
+        "overpromise",
+        "warning",
+        overpromise,
+        data=("<lang>/overpromise.txt", "<lang>/overpromise_*.txt"),
+    ),
     Check("shouting", "warning", shouting),
     Check("too_long", "warning", too_long),
     Check("placeholder", "error", placeholder),

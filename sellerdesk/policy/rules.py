@@ -18,13 +18,13 @@ flags, plus its own phrases if it has any; its exclusions veto it like any rule'
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
+from sellerdesk.policy import jsonsafe
 from sellerdesk.policy.lang import engine_lang
 from sellerdesk.policy.matcher import (
     DEFAULT_FUZZY_CUTOFF,
@@ -56,6 +56,10 @@ MAX_PHRASES_PER_RULE = 2000
 MAX_PHRASE_LENGTH = 200
 MAX_NAME_LENGTH = 200
 MAX_REPLY_LENGTH = 5000
+# Bounds for untrusted input: a rules file (text), a dry-run question and its id.
+MAX_RULES_FILE_CHARS = 5_000_000
+MAX_DRYRUN_TEXT = 100_000
+MAX_ID_LENGTH = 200
 _EVALUATE_CACHE_SIZE = 8192
 
 _RULE_KEYS = frozenset({"name", "phrases", "exclude", "fuzzy", "kind", "enabled", "reply"})
@@ -66,6 +70,21 @@ _REQUIRED_KEYS = ("name", "phrases", "exclude", "fuzzy", "kind")
 # {field}, {max}, {number}, {other}, {detail}, {kinds}, {keys}.
 
 _MESSAGES: dict[str, dict[str, str]] = {
+    "file_too_deep": {
+        "en": "the file is nested deeper than {max} levels",
+        "ru": "вложенность файла глубже {max} уровней",
+        "zh_Hans": "文件嵌套超过 {max} 层",
+    },
+    "file_too_long": {
+        "en": "the file is longer than {max} characters",
+        "ru": "файл длиннее {max} символов",
+        "zh_Hans": "文件超过 {max} 个字符",
+    },
+    "file_bad_number": {
+        "en": "the file holds a number that is too long or not finite",
+        "ru": "в файле есть слишком длинное или бесконечное число",
+        "zh_Hans": "文件中有过长或非有限的数字",
+    },
     "invalid_json": {
         "en": "the file is not valid JSON ({detail})",
         "ru": "файл не является корректным JSON ({detail})",
@@ -382,11 +401,16 @@ def load_rules(data: dict | str | bytes, *, fuzzy_cutoff: float = DEFAULT_FUZZY_
             raise RulesFileError("invalid_json", detail=str(exc)) from None
     if isinstance(data, str):
         try:
-            data = json.loads(data.lstrip("\ufeff"))
-        except json.JSONDecodeError as exc:
-            raise RulesFileError(
-                "invalid_json", detail=f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
+            data = jsonsafe.loads(data, max_chars=MAX_RULES_FILE_CHARS)
+        except jsonsafe.JSONInputError as exc:
+            if exc.code == "too_deep":
+                raise RulesFileError("file_too_deep", max=jsonsafe.MAX_DEPTH) from None
+            if exc.code == "too_long":
+                raise RulesFileError("file_too_long", max=MAX_RULES_FILE_CHARS) from None
+            if exc.code == "number":
+                raise RulesFileError("file_bad_number") from None
+            detail = str(exc).removeprefix("invalid JSON: ")
+            raise RulesFileError("invalid_json", detail=detail) from None
     if not isinstance(data, dict) or "rules" not in data:
         raise RulesFileError("not_object")
     extra = sorted(set(data) - {"rules"})
@@ -486,7 +510,7 @@ def dump_rules(ruleset: RuleSet) -> dict[str, Any]:
 # --- dry runs ------------------------------------------------------------------------------
 
 
-def dryrun_lines(rules: RuleSet, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def dryrun_lines(rules: RuleSet, lines: Iterable[str | bytes | None]) -> Iterator[dict[str, Any]]:
     """Decide each JSON line ``{"id", "text"}``; yields one result dict per non-blank line.
 
     Output: ``{"id", "decision": "decline"|"keep", "rule", "matched", "start", "end"}``
@@ -494,19 +518,31 @@ def dryrun_lines(rules: RuleSet, lines: Iterable[str]) -> Iterator[dict[str, Any
     (the error names the line number, and the id when one could be read) and the run goes on.
     """
     for number, line in enumerate(lines, start=1):
+        if line is None:  # a line too long to read whole (jsonsafe.read_lines)
+            yield {"id": None, "error": f"line {number}: the line is too long"}
+            continue
         if isinstance(line, bytes | bytearray):
             line = line.decode("utf-8", errors="replace")
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield {"id": None, "error": f"line {number}: not valid JSON ({exc.msg})"}
+            item = jsonsafe.loads(line)
+        except jsonsafe.JSONInputError as exc:
+            reason = str(exc).removeprefix("invalid JSON: ")
+            if exc.code == "invalid":
+                reason = f"not valid JSON ({reason})"
+            yield {"id": None, "error": f"line {number}: {reason}"}
             continue
         if not isinstance(item, dict):
             yield {"id": None, "error": f'line {number}: expected an object with "id" and "text"'}
             continue
         item_id = item.get("id")
+        if isinstance(item_id, str) and len(item_id) > MAX_ID_LENGTH:
+            yield {
+                "id": None,
+                "error": f'line {number}: "id" is longer than {MAX_ID_LENGTH} characters',
+            }
+            continue
         if isinstance(item_id, dict | list):
             item_id = None
         if "id" not in item or item_id is None:
@@ -515,6 +551,13 @@ def dryrun_lines(rules: RuleSet, lines: Iterable[str]) -> Iterator[dict[str, Any
         text = item.get("text")
         if not isinstance(text, str):
             yield {"id": None, "error": f'line {number} (id {item_id!r}): "text" must be a string'}
+            continue
+        if len(text) > MAX_DRYRUN_TEXT:
+            yield {
+                "id": None,
+                "error": f'line {number} (id {item_id!r}): "text" is longer than '
+                f"{MAX_DRYRUN_TEXT} characters",
+            }
             continue
         decision = rules.evaluate(text)
         if decision is None:

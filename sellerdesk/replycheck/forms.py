@@ -4,11 +4,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.policy import CHANNELS, PARTS
+from sellerdesk.policy import CHANNELS, PARTS, Report
 from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
 from sellerdesk.replycheck.models import RepetitionSettings
+from sellerdesk.replycheck.services import ReplyRefused
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),
@@ -16,6 +18,31 @@ CHANNEL_CHOICES = (
     ("question_decline", _("Declining a question")),
     ("review_reply", _("Reply to a review")),
 )
+
+
+class ReplyForm(forms.Form):
+    """A reply box: the textarea is named "text" for the live check and the template picker.
+
+    ``auto_id`` names the textarea ("answer-%s" gives "answer-text"), so two boxes on one page
+    keep their ids apart. After a refused send :meth:`add_refusal` puts the reason on the form.
+    """
+
+    text = forms.CharField(
+        label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    warnings_confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report: Report | None = None
+
+    def add_refusal(self, refused: ValidationError) -> None:
+        """A refused send: the policy's report becomes the findings under the box (with "send
+        anyway" when only warnings stopped it); any other refusal becomes the form's errors."""
+        if isinstance(refused, ReplyRefused):
+            self.report = refused.report
+        else:
+            self.add_error(None, refused.messages)
 
 
 class PlaygroundForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,8 @@ from sellerdesk.replycheck.services import (
 )
 
 MAX_LIVE_TEXT = 20_000
+# The longest buyer name any reply box holds (chats.Conversation.buyer_name).
+MAX_BUYER_NAME = 200
 # The live check is advice while typing; rules saved in another worker reach it within
 # this many seconds, while the send itself is always guarded with the current rules.
 LIVE_POLICY_MAX_AGE = 2.0
@@ -42,15 +45,27 @@ def live(request: ShopRequest) -> HttpResponse:
     """The findings panel for the text being typed (htmx, debounced)."""
     text = request.POST.get("text", "")
     channel = request.POST.get("channel", "chat")
-    if channel not in CHANNELS or len(text) > MAX_LIVE_TEXT:
+    buyer_name = request.POST.get("buyer_name", "")
+    if channel not in CHANNELS:
         return HttpResponseBadRequest()
+    # Over-long input is refused before the engine sees it, with a message in the panel
+    # (htmx swaps only 2xx answers; the typed text stays in the box either way).
+    if len(text) > MAX_LIVE_TEXT:
+        return _live_refusal(
+            _("The reply is longer than %(count)s characters: shorten it to check it.")
+            % {"count": MAX_LIVE_TEXT}
+        )
+    if len(buyer_name) > MAX_BUYER_NAME:
+        return _live_refusal(
+            _("The buyer's name is longer than %(count)s characters.") % {"count": MAX_BUYER_NAME}
+        )
     if not text.strip():
         return HttpResponse("")
     report, policy = reply_check_with_policy(
         shop=request.shop,
         text=text,
         channel=channel,
-        buyer_name=request.POST.get("buyer_name") or None,
+        buyer_name=buyer_name or None,
         policy_max_age=LIVE_POLICY_MAX_AGE,
     )
     # Rendered without the request: the fragment needs no shell context, and skipping the
@@ -64,10 +79,21 @@ def live(request: ShopRequest) -> HttpResponse:
             "required_parts": policy.requires(channel),
             "field_id": request.POST.get("field_id", ""),
             "warnings_confirmed": bool(request.POST.get("warnings_confirmed")),
-            "live": True,
+            "live_check": True,
         },
     )
     return HttpResponse(html)
+
+
+def _live_refusal(message: str) -> HttpResponse:
+    return HttpResponse(
+        format_html(
+            '<div class="replycheck-findings" data-ok="0">'
+            '<p class="replycheck-status status-error" role="alert">{}</p></div>',
+            message,
+        ),
+        status=200,
+    )
 
 
 @shop_view(role=Role.SELLER)

@@ -124,7 +124,7 @@ def test_send_refused_when_the_shop_forbids_contacts_in_chat(page, inbox):
     expect(page.locator(".replycheck-live .finding-error").first).to_be_visible()
     page.click("#reply-send")
 
-    expect(page.locator("#reply-errors")).to_be_visible()
+    expect(page.locator("#reply-text-errors")).to_be_visible()
     expect(page.locator("#reply-text")).to_have_value(text)
     assert not Message.objects.filter(direction=Direction.OUTGOING).exists()
 
@@ -145,7 +145,7 @@ def test_fake_pdf_is_refused_and_the_text_is_kept(page, inbox):
     )
     page.click("#reply-send")
 
-    errors = page.locator("#reply-errors")
+    errors = page.locator("#reply-text-errors")
     expect(errors).to_contain_text("contract.pdf")
     expect(errors).to_contain_text("не настоящий")
     expect(page.locator("#reply-text")).to_have_value(GOOD_REPLY)

@@ -11,7 +11,12 @@ from django.urls import reverse
 from chats import services
 from sellerdesk.core.live import live_token, shop_cursor
 from sellerdesk.core.models import Role
-from tests.chats.helpers import GOOD_REPLY, conversation_with
+from tests.chats.helpers import conversation_with
+
+WASHING_REPLY = (
+    "Здравствуйте, Борис! Спасибо за вопрос. Плед можно стирать в машинке при 30 градусах. "
+    "Хорошего дня!"
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +75,14 @@ def test_a_buyer_message_comes_back_as_row_message_and_counters(
 
 def test_a_sent_reply_updates_its_row(shops, seller_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        anna = conversation_with(shops.mine, buyer="Анна", texts=("Где заказ?",))
+        boris = conversation_with(shops.mine, buyer="Борис", texts=("Где заказ?",))
     url = _live_url(seller_client)
     since = shop_cursor(shop_id=shops.mine.pk)
     before = _poll(seller_client, url, since - 60_000_000, list=1, force=1).json()
     assert 'class="sla-badge' in before["rows"] and "Где заказ?" in before["rows"]
     with django_capture_on_commit_callbacks(execute=False):  # delivery is not under test here
         services.chat_message_send(
-            conversation=anna, author=shops.users[Role.SELLER], text=GOOD_REPLY
+            conversation=boris, author=shops.users[Role.SELLER], text=WASHING_REPLY
         )
     # The send's own on-commit bump was captured, not run: the read path must not need it
     # to be exact, but the cursor must have moved for the poll to look at all.
@@ -85,7 +90,7 @@ def test_a_sent_reply_updates_its_row(shops, seller_client, django_capture_on_co
 
     _bump(shops.mine.pk)
     data = _poll(seller_client, url, since, list=1).json()
-    assert "Заказ уже в пути" in data["rows"]
+    assert "Плед можно стирать в машинке" in data["rows"]
     assert 'class="sla-badge' not in data["rows"]  # answered: no SLA badge any more
     assert data["unread"] == {"conversations": 0, "messages": 0}
 

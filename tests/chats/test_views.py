@@ -322,5 +322,5 @@ def test_a_reply_with_a_nul_character_is_refused_with_a_message(shops, seller_cl
         {"text": "Здравствуйте!\x00 Спасибо", "warnings_confirmed": "1"},
     )
     assert response.status_code == 400
-    assert 'id="reply-errors"' in response.content.decode()
+    assert 'id="reply-text-errors"' in response.content.decode()
     assert not Message.objects.filter(direction=Direction.OUTGOING).exists()

@@ -225,7 +225,7 @@
       pollNow();
       scrollThreadToEnd();
       var text = document.getElementById("reply-text");
-      if (text && document.getElementById("reply-errors")) text.focus();
+      if (text && document.getElementById("reply-text-errors")) text.focus();
     }
   });
   // Errors and lost connections: say so where the content should have been.

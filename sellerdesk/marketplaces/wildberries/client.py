@@ -29,6 +29,7 @@ from sellerdesk.marketplaces.wildberries.errors import (
     WildberriesRequestError,
     WildberriesServerError,
 )
+from sellerdesk.policy import jsonsafe
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,23 @@ def _retry_after(response: httpx.Response) -> float | None:
     return None
 
 
+# A page of feedbacks or chat events is a few MB at most; nothing the API sends nests deeply.
+MAX_RESPONSE_CHARS = 50_000_000
+MAX_RESPONSE_DEPTH = 32
+
+
+def _loads(response: httpx.Response) -> object:
+    """The body as JSON, refusing over-deep or over-long bodies, huge numbers and NaN
+    (a ValueError, like malformed JSON), so a hostile or broken answer cannot crash sync."""
+    return jsonsafe.loads(
+        response.content, max_depth=MAX_RESPONSE_DEPTH, max_chars=MAX_RESPONSE_CHARS
+    )
+
+
 def _error_message(response: httpx.Response) -> str:
     """The marketplace's own words: errorText (questions/feedbacks), detail, or title."""
     try:
-        body = response.json()
+        body = _loads(response)
     except ValueError:
         return f"HTTP {response.status_code}"
     if isinstance(body, dict):
@@ -180,7 +194,7 @@ class WildberriesClient:
     @staticmethod
     def _json(response: httpx.Response, *, write: bool = False) -> dict:
         try:
-            body = response.json()
+            body = _loads(response)
         except ValueError:
             raise WildberriesServerError(
                 "malformed JSON in the response",

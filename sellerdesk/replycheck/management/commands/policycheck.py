@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
 import sys
 from typing import Any, TextIO
@@ -12,9 +11,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from sellerdesk.policy import Policy, check, format_report
+from sellerdesk.policy.jsonsafe import JSONInputError, dumps_line, read_lines
+from sellerdesk.policy.jsonsafe import loads as json_loads
 
 CHANNELS = ("chat", "question_answer", "question_decline", "review_reply")
 LANGS = ("ru", "zh", "en", "auto")
+# One reply may be up to a million characters; its JSON line up to six characters for each
+# (\uXXXX escapes) plus the other fields. Longer lines are read through and answered with
+# an error, never held in memory whole.
+MAX_TEXT = 1_000_000
+MAX_LINE = 6 * MAX_TEXT + 10_000
+MAX_BUYER_NAME = 200
 
 HELP = """Check reply texts against the default reply policy (no database is used).
 
@@ -26,8 +33,13 @@ spans marked, and exits 1 when the reply is not ok, 0 when it is ok.
 report of the input line at the same position (the engine's JSON, UTF-8). Blank lines
 are skipped. A malformed line (bad JSON, missing or non-string text, unknown channel
 or language) gets {"error": "..."} on its output line and the other lines are still
-checked. Exit status: 2 if any line was malformed, otherwise 0 — also when some
-replies are not ok (read "ok" in each report).
+checked; so does a line nested deeper than 20 levels, a number of more than 30 digits,
+NaN or Infinity, a text over 1,000,000 characters or a buyer_name over 200.
+Exit status: 2 if any line was malformed, otherwise 0 — also when some replies are
+not ok (read "ok" in each report).
+
+Plain mode refuses a reply over 1,000,000 characters with a message on stderr and
+exit status 2.
 
 Input and output are UTF-8 whatever the locale."""
 
@@ -91,43 +103,55 @@ class Command(BaseCommand):
         )
 
     def _plain(self, stdin: TextIO, options: dict[str, Any]) -> int:
-        text = stdin.read()
+        text = stdin.read(MAX_TEXT + 2)
         if text.endswith("\n"):  # the shell's final newline is not part of the reply
             text = text[:-1]
+        if len(text) > MAX_TEXT:
+            self.stderr.write(f"the reply is longer than {MAX_TEXT} characters")
+            return 2
+        if options["buyer_name"] is not None and len(options["buyer_name"]) > MAX_BUYER_NAME:
+            self.stderr.write(f"--buyer-name is longer than {MAX_BUYER_NAME} characters")
+            return 2
         report = self._check(text, options["channel"], options["lang"], options["buyer_name"])
         self.stdout.write(format_report(text, report))
         return 0 if report.ok else 1
 
     def _jsonl(self, stdin: TextIO, options: dict[str, Any]) -> int:
         malformed = False
-        for line in stdin:
-            if not line.strip():
+        for line in read_lines(stdin, max_chars=MAX_LINE):
+            if line is not None and not line.strip():
                 continue
             try:
+                if line is None:
+                    raise ValueError(f"the line is longer than {MAX_LINE} characters")
                 result: dict[str, Any] = self._check_line(line, options)
             except ValueError as exc:
                 malformed = True
                 result = {"error": str(exc)}
-            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            self.stdout.write(dumps_line(result))
         return 2 if malformed else 0
 
     def _check_line(self, line: str, options: dict[str, Any]) -> dict[str, Any]:
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+            item = json_loads(line, max_chars=MAX_LINE)
+        except JSONInputError as exc:
+            raise ValueError(str(exc)) from exc
         if not isinstance(item, dict):
             raise ValueError("each line must be a JSON object")
         text = item.get("text")
         if not isinstance(text, str):
             raise ValueError('"text" is missing or not a string')
+        if len(text) > MAX_TEXT:
+            raise ValueError(f'"text" is longer than {MAX_TEXT} characters')
         channel = item.get("channel") or options["channel"]
-        if channel not in CHANNELS:
+        if not isinstance(channel, str) or channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
         lang = item.get("lang") or options["lang"]
-        if lang not in LANGS:
+        if not isinstance(lang, str) or lang not in LANGS:
             raise ValueError(f"unknown lang {lang!r}; expected one of {', '.join(LANGS)}")
         buyer_name = item.get("buyer_name", options["buyer_name"])
         if buyer_name is not None and not isinstance(buyer_name, str):
             raise ValueError('"buyer_name" must be a string')
+        if buyer_name is not None and len(buyer_name) > MAX_BUYER_NAME:
+            raise ValueError(f'"buyer_name" is longer than {MAX_BUYER_NAME} characters')
         return self._check(text, channel, lang, buyer_name).to_dict()
