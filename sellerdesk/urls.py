@@ -22,6 +22,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("autopilot/", include("autopilot.urls")),
     path("marketplace/", include("sellerdesk.marketplaces.urls")),
+    path("notifications/", include("sellerdesk.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from typing import Protocol
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from sellerdesk.core.models import Membership, Product, Shop
+from sellerdesk.core.models import Membership, Product, Role, Shop
 
 
 def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
@@ -54,3 +54,13 @@ def product_for_marketplace(*, shop: Shop, product: MarketplaceProductRef | None
         for product in Product.objects.for_shop(shop).filter(sku__in=candidates)
     }
     return next((found[value] for value in candidates if value in found), None)
+
+
+def admin_shops(*, user: AbstractBaseUser) -> list[Shop]:
+    """Shops where this person is an admin: the only ones a cross-shop dashboard may show."""
+    return [
+        membership.shop
+        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
+        .select_related("shop")
+        .order_by("shop__name")
+    ]

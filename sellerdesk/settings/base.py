@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "templates_lib",
     "reviews",
     "sellerdesk.marketplaces",
+    "sellerdesk.notifications",
     "autopilot",
 ]
 
@@ -242,3 +243,36 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Notifications --------------------------------------------------------------------------
+# Links in e-mails and Telegram messages point here (no request to take the host from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587 (production);
+# the console backend prints messages (demo, development).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SellerDesk <noreply@localhost>")
+TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", default="https://api.telegram.org")
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
+NOTIFICATIONS_RETRY_BASE_SECONDS = 30
+NOTIFICATIONS_RETRY_MAX_SECONDS = 3600
+NOTIFICATIONS_MAX_ATTEMPTS = 6
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-sweep": {
+            "task": "sellerdesk.notifications.tasks.notifications_sweep",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        # Dashboards: build the daily roll-ups of days that ended (idempotent).
+        "rollups-catch-up": {
+            "task": "sellerdesk.core.tasks.rollups_catch_up",
+            "schedule": 900.0,
+            "options": {"expires": 880},
+        },
+        "notifications-telegram-poll": {
+            "task": "sellerdesk.notifications.tasks.telegram_poll",
+            "schedule": 30.0,
+            "options": {"expires": 25},
+        },
+    }
+)
