@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sellerdesk.core.forms import PeriodFilterForm
 from sellerdesk.policy import CHANNELS, PARTS, Report
 from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
 from sellerdesk.replycheck.models import RepetitionSettings
@@ -236,6 +237,13 @@ class PolicySettingsForm(forms.Form):
             "allowed_domains": data.get("allowed_domains", []),
             "max_length": {channel: data[self.length_field(channel)] for channel in CHANNELS},
         }
+
+
+class QualityFilterForm(PeriodFilterForm):
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *CHANNEL_CHOICES]
+    )
+    seller = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 
 class RepetitionSettingsForm(forms.ModelForm):
