@@ -66,7 +66,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chats", "0005_conversation_changed_at"),
+        ("chats", "0006_attachment_external_id"),
         ("marketplaces", "0003_outbox_for_every_reply"),
     ]
 
