@@ -266,11 +266,19 @@ def review_create(
             },
             url=reverse("reviews:detail", kwargs={"review_id": review.pk}),
         )
+    _autopilot_after_commit(review)
     return review
 
 
 # Reviews at or below this rating reach the team outside the app (bell, e-mail, Telegram).
 LOW_RATING_NOTIFY = 2
+
+
+def _autopilot_after_commit(review: Review) -> None:
+    """Every new review gets a draft (and, where the shop allows, an automatic reply)."""
+    from autopilot import tasks as autopilot_tasks
+
+    transaction.on_commit(partial(autopilot_tasks.review_arrived.delay, review.pk))
 
 
 @transaction.atomic

@@ -151,11 +151,17 @@ def _check_channel(channel: str) -> None:
 
 
 def reply_check(
-    *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    buyer_name: str | None = None,
+    lang: str = "auto",
+    item_ref: str = "",
 ) -> Report:
     """Check ``text`` against the shop's rules; messages in the current UI language."""
     report, _policy = reply_check_with_policy(
-        shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=lang
+        shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=lang, item_ref=item_ref
     )
     return report
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sellerdesk.marketplaces",
     "sellerdesk.notifications",
     "axes",
+    "autopilot",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "marketplaces-outbox-sweep": {
         "task": "marketplaces.outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Autopilot: send scheduled replies whose ETA task was lost.
+    "autopilot-sweep": {
+        "task": "autopilot.tasks.auto_replies_sweep",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
