@@ -139,7 +139,9 @@ def _store_attachment(
     data: ContentFile | UploadedFile,
     size: int,
     external_id: str = "",
+    thumbnail: ContentFile | None = None,
 ) -> Attachment:
+    """``thumbnail``: already made by the upload check (images are decoded only once)."""
     attachment = Attachment(
         message=message,
         original_name=name[:255],
@@ -148,7 +150,9 @@ def _store_attachment(
         external_id=external_id,
     )
     # The preview first: storing a large upload may move its temporary file away.
-    thumb = make_thumbnail(data, content_type) if content_type.startswith("image/") else None
+    thumb = thumbnail
+    if thumb is None and content_type.startswith("image/"):
+        thumb = make_thumbnail(data, content_type)
     attachment.file.save("upload", data, save=False)
     if thumb is not None:
         attachment.thumbnail.save("thumb", thumb, save=False)
@@ -308,6 +312,7 @@ def chat_message_send(
             content_type=item.content_type,
             data=item.upload,
             size=item.size,
+            thumbnail=item.thumbnail,
         )
         for item in checked
     ]

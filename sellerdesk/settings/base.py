@@ -146,6 +146,10 @@ STORAGES = {
 }
 # The marketplace accepts up to 30 MB per message; leave room for form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+# Pictures are checked from their header before decoding: a small file can hold a huge
+# image (decompression bomb). 25 million pixels is a 6000x4000 photo (~75 MB decoded).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
+IMAGE_MAX_SIDE = env.int("IMAGE_MAX_SIDE", default=12_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache ----------------------------------------------------------------------------------
