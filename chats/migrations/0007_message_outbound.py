@@ -67,7 +67,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("chats", "0006_attachment_external_id"),
-        ("marketplaces", "0003_outbox_for_every_reply"),
+        ("marketplaces", "0004_outbox_for_every_reply"),
     ]
 
     operations = [

@@ -51,7 +51,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplaces", "0003_outbox_for_every_reply"),
+        ("marketplaces", "0004_outbox_for_every_reply"),
         ("reviews", "0002_search_indexes"),
     ]
 

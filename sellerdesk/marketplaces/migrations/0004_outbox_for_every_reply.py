@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_initial"),
-        ("marketplaces", "0002_account_auth_failed"),
+        ("marketplaces", "0003_products_marketplace_ids_backfill"),
     ]
 
     operations = [
