@@ -89,12 +89,12 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
         exists = c.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (args.database,)
         ).fetchone()
-        if exists and args.reuse:
-            return
-        if exists:
+        if exists and not args.reuse:
             c.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{args.database}"')
+        if not exists or not args.reuse:
+            c.execute(f'CREATE DATABASE "{args.database}"')
     manage = [PYTHON, str(ROOT / "manage.py")]
+    # migrate even a reused database: the code under test may have new migrations
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--quiet-logins"]):
         subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)
 

@@ -129,7 +129,7 @@ class NaiveChecker:
 
     def __init__(self) -> None:
         from sellerdesk.policy._data import read_lines
-        from sellerdesk.policy.phrases import CATEGORIES
+        from sellerdesk.policy.phrases import CATEGORIES, word_class
 
         self.rules: list[tuple[str, re.Pattern[str]]] = []
         for lang in ("ru", "en", "zh"):
@@ -146,7 +146,15 @@ class NaiveChecker:
                             if word == "...":
                                 words.append(r"(?:\W+\w+){0,4}")
                                 continue
-                            alternatives = [w.lstrip("=").rstrip("*") for w in word.split("|")]
+                            alternatives = [
+                                form
+                                for w in word.split("|")
+                                for form in (
+                                    word_class(w[1:])
+                                    if w.startswith("@")
+                                    else (w.lstrip("=").rstrip("*"),)
+                                )
+                            ]
                             # A crude stem: cut the ending so that some word forms still match.
                             stems = [re.escape(a[: max(3, len(a) - 2)]) for a in alternatives]
                             words.append(r"\W+" + "(?:" + "|".join(stems) + r")\w*")

@@ -163,6 +163,9 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # The marketplace's id of a buyer's file (Wildberries downloadID): a file the rate limit
+    # held back is fetched on a later import, and only the ones still missing.
+    external_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ShopScopedManager()

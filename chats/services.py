@@ -8,10 +8,11 @@ be sent again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -37,7 +38,13 @@ from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from sellerdesk.marketplaces.inbound import IncomingAttachment, IncomingChatMessage
+    from sellerdesk.marketplaces.inbound import (
+        IncomingAttachment,
+        IncomingChatMessage,
+        Incomplete,
+    )
+
+logger = logging.getLogger(__name__)
 
 EXCERPT_LENGTH = 140
 SEARCH_VECTOR_REBUILD_SQL = """
@@ -48,6 +55,15 @@ UPDATE chats_conversation SET search_vector = (
 ) WHERE id = %s
 """
 MAX_DELIVERY_ATTEMPTS = 5
+
+
+class ReceivedFile(NamedTuple):
+    """A file fetched from the marketplace (its declared type is not trusted)."""
+
+    name: str
+    content_type: str
+    data: bytes
+    external_id: str = ""  # the marketplace's file id, if it has one
 
 
 def _search_vector_update(text: str, ngrams: str) -> dict:
@@ -118,13 +134,27 @@ def conversation_create(
 
 
 def _store_attachment(
-    *, message: Message, name: str, content_type: str, data: ContentFile | UploadedFile, size: int
+    *,
+    message: Message,
+    name: str,
+    content_type: str,
+    data: ContentFile | UploadedFile,
+    size: int,
+    external_id: str = "",
+    thumbnail: ContentFile | None = None,
 ) -> Attachment:
+    """``thumbnail``: already made by the upload check (images are decoded only once)."""
     attachment = Attachment(
-        message=message, original_name=name[:255], content_type=content_type, size=size
+        message=message,
+        original_name=name[:255],
+        content_type=content_type,
+        size=size,
+        external_id=external_id,
     )
     # The preview first: storing a large upload may move its temporary file away.
-    thumb = make_thumbnail(data, content_type) if content_type.startswith("image/") else None
+    thumb = thumbnail
+    if thumb is None and content_type.startswith("image/"):
+        thumb = make_thumbnail(data, content_type)
     attachment.file.save("upload", data, save=False)
     if thumb is not None:
         attachment.thumbnail.save("thumb", thumb, save=False)
@@ -159,18 +189,20 @@ def _message_create(
     return message
 
 
-def _received_files_store(message: Message, files: Sequence[tuple[str, str, bytes]]) -> None:
-    """Files fetched from the marketplace, as (original name, declared type, bytes)."""
-    for name, _declared_type, data in files:
+def _received_files_store(message: Message, files: Sequence[ReceivedFile]) -> None:
+    """Files fetched from the marketplace."""
+    for entry in files:
+        file = ReceivedFile(*entry)
         # Trust the bytes, not the sender's label: anything that is not JPEG/PNG/PDF is kept
         # as an opaque download and never served inline.
-        content_type = sniff_content_type(data[:16]) or "application/octet-stream"
+        content_type = sniff_content_type(file.data[:16]) or "application/octet-stream"
         _store_attachment(
             message=message,
-            name=name,
+            name=file.name,
             content_type=content_type,
-            data=ContentFile(data, name=name),
-            size=len(data),
+            data=ContentFile(file.data, name=file.name),
+            size=len(file.data),
+            external_id=file.external_id,
         )
 
 
@@ -180,12 +212,12 @@ def buyer_message_receive(
     conversation: Conversation,
     text: str,
     created_at: datetime | None = None,
-    files: Sequence[tuple[str, str, bytes]] = (),
+    files: Sequence[ReceivedFile] = (),
     external_id: str = "",
 ) -> Message:
     """A buyer wrote: store the message, count it unread, start the SLA clock if idle.
 
-    ``files`` are (original name, content type, bytes) as fetched from the marketplace.
+    ``files`` are the buyer's files as fetched from the marketplace.
     """
     created_at = created_at or timezone.now()
     _lock(conversation)
@@ -286,6 +318,7 @@ def chat_message_send(
             content_type=item.content_type,
             data=item.upload,
             size=item.size,
+            thumbnail=item.thumbnail,
         )
 
     was_waiting = conversation.first_unanswered_at is not None
@@ -478,7 +511,7 @@ def seller_message_record(
     text: str,
     created_at: datetime,
     external_id: str = "",
-    files: Sequence[tuple[str, str, bytes]] = (),
+    files: Sequence[ReceivedFile] = (),
     author: AbstractBaseUser | None = None,
 ) -> Message:
     """A reply the shop already delivered elsewhere (the marketplace's own portal, demo history)."""
@@ -516,36 +549,75 @@ def seller_message_record(
 
 def _download_files(
     shop: Shop, attachments: Sequence[IncomingAttachment]
-) -> list[tuple[str, str, bytes]]:
-    import logging
+) -> tuple[list[ReceivedFile], list[str]]:
+    """The buyer's files, and why the ones still missing could not be fetched yet.
 
+    A file the marketplace refuses for good (unknown id) is skipped, so it cannot hold the
+    buyer's text back forever; a file held back by something that passes (the shared chat
+    rate limit, the network, a 5xx) is reported so the import is tried again later.
+    """
     from sellerdesk.marketplaces.services import marketplace_file_download
 
-    files = []
+    files: list[ReceivedFile] = []
+    waiting: list[str] = []
     for attachment in attachments:
         try:
             content_type, data = marketplace_file_download(
                 shop=shop, download_ref=attachment.download_ref
             )
-        except Exception:  # a missing file must not lose the buyer's text
-            logging.getLogger(__name__).exception(
-                "chat file %s could not be downloaded", attachment.download_ref
-            )
+        except ConnectorError as error:
+            if error.retryable:
+                waiting.append(f"{attachment.name or attachment.download_ref}: {error.message}")
+            else:
+                logger.warning(
+                    "chat file %s refused by the marketplace: %s", attachment.download_ref, error
+                )
             continue
-        files.append((attachment.name, attachment.content_type or content_type, data))
-    return files
+        files.append(
+            ReceivedFile(
+                attachment.name,
+                attachment.content_type or content_type,
+                data,
+                attachment.download_ref,
+            )
+        )
+    return files, waiting
+
+
+def _files_waiting(shop: Shop, message: Message, item: IncomingChatMessage) -> Incomplete | None:
+    """Fetch the files of an imported message that an earlier import could not download."""
+    stored = set(message.attachments.values_list("external_id", flat=True))
+    missing = [a for a in item.attachments if a.download_ref and a.download_ref not in stored]
+    if not missing:
+        return None
+    files, waiting = _download_files(shop, missing)
+    _received_files_store(message, files)
+    return _incomplete(waiting)
+
+
+def _incomplete(waiting: list[str]) -> Incomplete | None:
+    from sellerdesk.marketplaces.inbound import Incomplete
+
+    if not waiting:
+        return None
+    return Incomplete(f"{len(waiting)} file(s) not downloaded yet: " + "; ".join(waiting))
 
 
 @transaction.atomic
 def chat_message_import_from_marketplace(
     *, shop: Shop, item: IncomingChatMessage
-) -> Message | None:
+) -> Message | Incomplete | None:
     """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
 
     Idempotent by the message's external id; recognises our own replies coming back
     (``remote_send_ref``); keeps the chat's reply reference up to date; buyer messages take
     the normal path (unread, SLA), replies written on the marketplace's portal stop the clock.
+    An event without a message is no message: it neither appears in the conversation nor
+    stops the clock. Files the marketplace held back (rate limit) are fetched when the
+    same item comes again; until then the answer is ``Incomplete``.
     """
+    if item.is_empty:
+        return None
     conversation = (
         Conversation.objects.for_shop(shop)
         .select_for_update()
@@ -564,22 +636,32 @@ def chat_message_import_from_marketplace(
         Conversation.objects.filter(pk=conversation.pk).update(chat_ref=item.chat_ref)
         conversation.chat_ref = item.chat_ref
     known = [ref for ref in (item.message_external_id, item.remote_send_ref) if ref]
-    if known and Message.objects.filter(conversation=conversation, external_id__in=known).exists():
-        return None
+    existing = (
+        Message.objects.filter(conversation=conversation, external_id__in=known).first()
+        if known
+        else None
+    )
+    if existing is not None:
+        if existing.external_id == item.message_external_id:
+            return _files_waiting(shop, existing, item)  # this event again: files left to fetch?
+        return None  # our own reply coming back
+    if item.sender not in ("buyer", "seller"):
+        return None  # marketplace notices are not part of the conversation
+    files, waiting = _download_files(shop, item.attachments)
     if item.sender == "buyer":
-        return buyer_message_receive(
+        message = buyer_message_receive(
             conversation=conversation,
             text=item.text,
             created_at=item.created_at,
-            files=_download_files(shop, item.attachments),
+            files=files,
             external_id=item.message_external_id,
         )
-    if item.sender == "seller":
-        return seller_message_record(
+    else:
+        message = seller_message_record(
             conversation=conversation,
             text=item.text,
             created_at=item.created_at,
             external_id=item.message_external_id,
-            files=_download_files(shop, item.attachments),
+            files=files,
         )
-    return None  # marketplace notices are not part of the conversation
+    return _incomplete(waiting) or message

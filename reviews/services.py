@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,8 @@ from reviews.models import (
 )
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
 from sellerdesk.marketplaces.connectors import connector_for_item
+from sellerdesk.notifications.models import EventKind as NotifyEvent
+from sellerdesk.notifications.services import notify_on_commit
 from sellerdesk.replycheck.services import reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
@@ -199,7 +202,31 @@ def review_create(
     waiting_started(
         shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=review.created_at
     )
+    if review.rating <= LOW_RATING_NOTIFY:
+        notify_on_commit(
+            shop=shop,
+            kind=NotifyEvent.REVIEW_LOW,
+            key=f"review:{review.pk}:low",
+            params={
+                "rating": review.rating,
+                "product": product.name if product else "",
+                "excerpt": review.full_text[:160],
+            },
+            url=reverse("reviews:detail", kwargs={"review_id": review.pk}),
+        )
+    _autopilot_after_commit(review)
     return review
+
+
+# Reviews at or below this rating reach the team outside the app (bell, e-mail, Telegram).
+LOW_RATING_NOTIFY = 2
+
+
+def _autopilot_after_commit(review: Review) -> None:
+    """Every new review gets a draft (and, where the shop allows, an automatic reply)."""
+    from autopilot import tasks as autopilot_tasks
+
+    transaction.on_commit(partial(autopilot_tasks.review_arrived.delay, review.pk))
 
 
 @transaction.atomic

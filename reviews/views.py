@@ -162,6 +162,10 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
             ),
         }
     checklist = selectors.checklist(situation=situation, case=case, lang=lang) if playbook else []
+    from autopilot.selectors import draft_for_review  # the autopilot drafts for reviews
+
+    draft = draft_for_review(review_id=review.pk) if review.answered_at is None else None
+    initial = {"text": draft.text} if draft is not None else {}
     return {
         "review": review,
         "case": case,
@@ -176,7 +180,9 @@ def _detail_context(request: ShopRequest, review: Review, **extra) -> dict:
         if review.buyer_name
         else reverse("chats:inbox"),
         "reply_target": target,
-        "reply_form": extra.pop("reply_form", None) or ReplyForm(auto_id=REPLY_FORM_ID),
+        "autopilot_draft": draft,
+        "reply_form": extra.pop("reply_form", None)
+        or ReplyForm(auto_id=REPLY_FORM_ID, initial=initial),
         "offer_form": extra.pop("offer_form", None) or OfferForm(auto_id="offer-%s"),
         "resolve_form": ResolveForm(auto_id="resolve-%s"),
         "can_manage": request.role.includes(Role.MANAGER),

@@ -3,7 +3,7 @@
 set -eu
 BIN=$(pwd)/.venv/bin
 LANGS="-l ru -l zh_Hans -l en"
-APPS="chats questions templates_lib reviews sellerdesk/replycheck sellerdesk/sla sellerdesk/marketplaces"
+APPS="chats questions templates_lib reviews autopilot sellerdesk/replycheck sellerdesk/sla sellerdesk/marketplaces"
 for app in $APPS; do
   if [ -d "$app/locale" ]; then (cd "$app" && $BIN/django-admin makemessages $LANGS --ignore=migrations); fi
 done

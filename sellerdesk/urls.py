@@ -20,7 +20,9 @@ urlpatterns = [
     path("questions/", include("questions.urls")),
     path("templates/", include("templates_lib.urls")),
     path("reviews/", include("reviews.urls")),
+    path("autopilot/", include("autopilot.urls")),
     path("marketplace/", include("sellerdesk.marketplaces.urls")),
+    path("notifications/", include("sellerdesk.notifications.urls")),
 ]
 
 if settings.DEBUG:

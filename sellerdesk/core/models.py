@@ -134,3 +134,26 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} · {self.name}"
+
+
+class RollupDay(models.Model):
+    """A shop-local day whose roll-up rows of one kind ("sla", "quality") are built.
+
+    Dashboards read roll-ups only for marked days and the raw events for every other day
+    (today, or a day the worker has not reached), so a lagging worker never shows wrong figures.
+    """
+
+    kind = models.CharField(max_length=20)
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("roll-up day")
+        verbose_name_plural = _("roll-up days")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "shop", "day"], name="rollup_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.shop_id} {self.day}"

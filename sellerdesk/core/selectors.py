@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from sellerdesk.core.models import Membership, Product, Shop
+from sellerdesk.core.models import Membership, Product, Role, Shop
 
 
 def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
@@ -19,6 +22,18 @@ def membership_get_for_user(*, user: AbstractBaseUser, shop_id: int) -> Membersh
 def member_list(*, shop: Shop) -> QuerySet[Membership]:
     return (
         Membership.objects.for_shop(shop).select_related("user").order_by("role", "user__username")
+    )
+
+
+def member_locked_usernames(*, shop: Shop) -> set[str]:
+    """Logins of the shop's members that login throttling (django-axes) has locked out now."""
+    usernames = Membership.objects.for_shop(shop).values_list("user__username", flat=True)
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        ).values_list("username", flat=True)
     )
 
 
@@ -54,3 +69,13 @@ def product_for_marketplace(*, shop: Shop, product: MarketplaceProductRef | None
         for product in Product.objects.for_shop(shop).filter(sku__in=candidates)
     }
     return next((found[value] for value in candidates if value in found), None)
+
+
+def admin_shops(*, user: AbstractBaseUser) -> list[Shop]:
+    """Shops where this person is an admin: the only ones a cross-shop dashboard may show."""
+    return [
+        membership.shop
+        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
+        .select_related("shop")
+        .order_by("shop__name")
+    ]

@@ -47,6 +47,14 @@ def membership_grant(*, shop: Shop, user: AbstractBaseUser, role: Role) -> Membe
 
 
 @transaction.atomic
+def member_unlock(*, membership: Membership) -> int:
+    """Clear the member's failed logins so they can log in again (login throttling)."""
+    from axes.utils import reset
+
+    return reset(username=membership.user.get_username())
+
+
+@transaction.atomic
 def membership_revoke(*, membership: Membership) -> None:
     membership.delete()
 

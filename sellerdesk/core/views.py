@@ -60,7 +60,12 @@ def member_list(request: ShopRequest) -> HttpResponse:
     return render(
         request,
         "core/members.html",
-        {"members": members, "form": form, "roles": Role.choices},
+        {
+            "members": members,
+            "form": form,
+            "roles": Role.choices,
+            "locked": selectors.member_locked_usernames(shop=request.shop),
+        },
     )
 
 
@@ -70,6 +75,10 @@ def member_update(request: ShopRequest, membership_id: int) -> HttpResponse:
     membership = get_for_shop(Membership, request.shop, pk=membership_id)
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot change your own role."))
+        return redirect("core:member_list")
+    if request.POST.get("action") == "unlock":
+        services.member_unlock(membership=membership)
+        messages.success(request, _("The member can log in again."))
         return redirect("core:member_list")
     if request.POST.get("action") == "remove":
         services.membership_revoke(membership=membership)

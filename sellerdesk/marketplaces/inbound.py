@@ -12,10 +12,12 @@ AppConfig next to ``nav_items``::
 The hooks are called inside the sync's transaction with keyword arguments ``shop`` and
 ``item``. A hook must be idempotent by the external id (it is called again when the
 marketplace's copy of an item changes) and take the item through the same path as any other
-new item (auto-decline rules, SLA clock, unread counters). A stream without a hook, claimed
+new item (auto-decline rules, SLA clock, unread counters); it returns ``Incomplete`` when part
+of the item (a file) could not be fetched yet. A stream without a hook, claimed
 by two apps, or a hook for a stream that does not exist stops the process at start-up
 (``MarketplacesConfig.ready``): nothing is parked silently because of a typo. An item whose
-hook raised stays staged in ``InboundRecord`` and ``inbound_import_pending`` tries it again.
+hook raised or answered ``Incomplete`` stays pending in ``InboundRecord``, and
+``inbound_import_pending`` (beat) hands it over again.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class IncomingFeedback:
     product: IncomingProduct
     answer_text: str | None
     photo_urls: tuple[str, ...] = ()
+    # The reply's moderation on the marketplace: "" (none or shown), "pending" or "rejected".
+    answer_moderation: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,24 @@ class IncomingChatMessage:
     remote_send_ref: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def is_empty(self) -> bool:
+        """No text and no files: an event that carries no message (the marketplace's
+        description shows seller events without ``message``); nothing was said."""
+        return not self.text.strip() and not self.attachments
+
 
 Handler = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """What a hook returns when it took the item in but part of it must be fetched later
+    (a buyer's file refused by the rate limit): the record stays pending, the work done is
+    kept, and the hook is called with the same item again."""
+
+    reason: str
+
 
 # Filled once by MarketplacesConfig.ready(); read by the sync and the pending import.
 _handlers: dict[str, Handler] = {}
@@ -163,10 +183,14 @@ def inbound_record_import(*, record: InboundRecord, item: object, handler: Handl
     """Hand one staged record to its app; True if imported. Runs inside the caller's transaction."""
     try:
         with transaction.atomic():
-            handler(shop=record.shop, item=item)
+            result = handler(shop=record.shop, item=item)
     except Exception as error:  # an app bug must not block the stream: keep the record pending
         logger.exception("inbound %s %s: import hook failed", record.stream, record.external_id)
         record.import_error = f"{error.__class__.__name__}: {error}"[:2000]
+        record.imported_at = None
+        return False
+    if isinstance(result, Incomplete):
+        record.import_error = result.reason[:2000]
         record.imported_at = None
         return False
     record.imported_at = timezone.now()

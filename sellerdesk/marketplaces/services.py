@@ -11,10 +11,11 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sellerdesk.core.models import Shop
+from sellerdesk.core.models import Role, Shop
 from sellerdesk.marketplaces.base import ConnectorError, OutgoingFile
 from sellerdesk.marketplaces.connectors import connector_for_shop, wildberries_account_for
 from sellerdesk.marketplaces.crypto import token_encrypt
@@ -28,6 +29,8 @@ from sellerdesk.marketplaces.models import (
     OutboundState,
 )
 from sellerdesk.marketplaces.signals import outbound_item_changed
+from sellerdesk.notifications.models import EventKind as NotifyEvent
+from sellerdesk.notifications.services import notify_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +130,21 @@ def account_connection_test(*, shop: Shop) -> ConnectionCheck:
 
 def _account_error_record(account_id: int, message: str, *, auth: bool = False) -> None:
     with transaction.atomic():
-        account = MarketplaceAccount.objects.select_for_update().get(pk=account_id)
+        account = (
+            MarketplaceAccount.objects.select_for_update().select_related("shop").get(pk=account_id)
+        )
         account.last_error = message[:2000]
         account.last_error_at = timezone.now()
+        if auth and not account.auth_failed:
+            # Once per refusal: the token stays refused until someone enters a new one.
+            notify_on_commit(
+                shop=account.shop,
+                kind=NotifyEvent.TOKEN_REFUSED,
+                key=f"token-refused:{account.pk}:{int(account.last_error_at.timestamp())}",
+                params={"error": message[:300]},
+                url=reverse("marketplaces:account"),
+                min_role=Role.MANAGER,
+            )
         if auth:
             account.auth_failed = True
             account.last_check_ok = False

@@ -17,6 +17,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from sellerdesk.policy._data import read_json
+from sellerdesk.policy.manner import manner_spans
 from sellerdesk.policy.phrases import Match
 from sellerdesk.policy.profanity import find_profanity_folded
 from sellerdesk.policy.registry import Check, Context, Hit
@@ -132,6 +133,37 @@ def overpromise(ctx: Context) -> Iterator[Hit]:
 
     for start, end in find_overpromises(ctx.folded, ctx.matches):
         yield Hit(start, end, ctx.suggestion("overpromise"))
+
+
+def rude(ctx: Context) -> Iterator[Hit]:
+    """Contempt for the buyer without obscene words (manner.py, data/<lang>/rude.txt):
+    mocking their ability («вы буквы различаете?», 你瞎吗, "can't you read?"), telling
+    them to go away or stop writing («отвяжитесь», 别来烦, "go away"), insulting them or
+    their question («что за бред», 问这种问题有意思吗, "what a silly question"), contempt
+    for the sale («не нравится — не покупайте», 嫌贵别买, "don't like it, don't buy it").
+    Rhetorical and sarcastic forms count. The fix removes the sentence."""
+    for start, end in manner_spans(ctx.matches, "rude", ctx.folded, ctx.sentence_of):
+        yield Hit(start, end)
+
+
+def blame(ctx: Context) -> Iterator[Hit]:
+    """Putting the problem on the buyer (manner.py, data/<lang>/blame.txt): «сами
+    недосмотрели», «читать инструкцию надо было», «вы не так собирали», 是您操作不对,
+    "that's on you". Not blame: the shop admitting its fault («это наша ошибка»), care
+    advice worded as a recommendation, «вы правы», a cause told without accusing. The
+    fix replaces the sentence with a polite wording."""
+    for start, end in manner_spans(ctx.matches, "blame", ctx.folded, ctx.sentence_of):
+        yield Hit(start, end, ctx.suggestion("blame"))
+
+
+def brush_off(ctx: Context) -> Iterator[Hit]:
+    """Refusing responsibility while offering nothing (manner.py, data/<lang>/brush_off*.txt):
+    «с этим не к нам», «разбирайтесь с курьером», 这事跟我们无关, "that's not our
+    department". Saying who decides is no brush-off when the reply also says what the
+    shop will do (shop_help.txt: «…, но мы проверим статус заказа»); «не наша проблема»
+    is one whatever follows. The fix replaces the sentence with an offer of help."""
+    for start, end in manner_spans(ctx.matches, "brush_off", ctx.folded, ctx.sentence_of):
+        yield Hit(start, end, ctx.suggestion("brush_off"))
 
 
 # --- form --------------------------------------------------------------------------------
@@ -292,6 +324,7 @@ def _merge_matches(matches: list[Match]) -> list[tuple[int, int]]:
 # --- the registry ------------------------------------------------------------------------
 
 _PHRASES = ("<lang>/greeting.txt", "<lang>/thanks.txt", "<lang>/closing.txt")
+_MANNER = ("<lang>/word_classes.txt", "suggestions.json")
 _DECLINE = (
     "<lang>/reason.txt",
     "<lang>/refusal.txt",
@@ -343,6 +376,19 @@ REGISTRY: tuple[Check, ...] = (
         "warning",
         overpromise,
         data=("<lang>/overpromise.txt", "<lang>/overpromise_*.txt"),
+    ),
+    Check("rude", "error", rude, data=("<lang>/rude.txt", "<lang>/rude_marks.txt", *_MANNER)),
+    Check("blame", "warning", blame, data=("<lang>/blame.txt", *_MANNER)),
+    Check(
+        "brush_off",
+        "warning",
+        brush_off,
+        data=(
+            "<lang>/brush_off.txt",
+            "<lang>/brush_off_soft.txt",
+            "<lang>/shop_help.txt",
+            *_MANNER,
+        ),
     ),
     Check("shouting", "warning", shouting),
     Check("too_long", "warning", too_long),

@@ -62,6 +62,7 @@ def check(
             from sellerdesk.policy.rating import find_rating_manipulation
 
             ctx.rating_spans = find_rating_manipulation(folded)
+        ctx.sentence_of = lambda at: _sentence_bounds(folded, at)
         ctx.parts, ctx.by_part = _detect_parts(
             folded, ctx.matches, ctx.rating_spans, policy.allowed_domains, ctx.contact_cache
         )
@@ -69,7 +70,11 @@ def check(
     for rule in REGISTRY:
         if blank and not rule.on_empty:
             continue
-        severity = policy.severity(rule.code, rule.severity) if rule.overridable else rule.severity
+        severity = (
+            policy.severity(rule.code, rule.severity, channel)
+            if rule.overridable
+            else rule.severity
+        )
         if severity == OFF:
             continue
         for hit in rule.function(ctx):

@@ -13,7 +13,15 @@ Matching semantics:
   word lemmas. Case, punctuation and ё/е are ignored; a phrase never matches
   inside a longer word. A word matches when any of its lemmas equals any lemma
   of the phrase word (pymorphy3 gives several for ambiguous forms).
-* With ``fuzzy`` on, a phrase word of 5+ letters also matches a text word whose
+* Between two words of a phrase, one or two *function words* may stand, as a
+  manager expects: «пахнет пластиком» matches «Пахнет ли пластиком?», «где
+  закупаете» matches «Где вы его закупаете?»; the span covers the gap. Function
+  words are Russian particles, pronouns, prepositions and conjunctions
+  (pymorphy3's most probable part of speech), a short English list
+  (data/en/function_words.txt). Never skipped: negations («не», "not"), any
+  content word, a possessive or demonstrative that determines the next noun
+  («номер вашего телефона» is not «номер телефона»), and a sentence end.
+, a phrase word of 5+ letters also matches a text word whose
   rapidfuzz ratio to the phrase word's lemma or one of its inflected forms
   reaches the cutoff (80), so «поставщег» and «поставшиков» match «поставщик».
   Only plausible typos are compared: words of 4+ letters that, if Russian, are
@@ -24,7 +32,9 @@ Matching semantics:
   matches anywhere in the text vetoes its own set only.
 * Phrases containing Han characters match as substrings of the normalised text:
   full-width forms folded, Traditional characters folded to Simplified, and
-  whitespace ignored (Chinese is written without spaces).
+  whitespace ignored (Chinese is written without spaces); one or two sentence
+  particles or pronouns inside are skipped the same way (寄到了台湾 matches 寄到台湾,
+  data/zh/function_chars.txt), an attributive 的 is not (其他的卖家).
 
 Compilation: every lemma gets an integer id; word phrases go into one trie over
 id sequences (a fuzzy-capable phrase word is keyed by the negated id, so fuzzy
@@ -38,6 +48,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 from rapidfuzz import fuzz, process
@@ -73,6 +84,63 @@ _WORD_RE = re.compile(rf"[^\W_{_HAN_CLASS}]+")
 _HAN_RE = re.compile(f"[{_HAN_CLASS}]")
 _SPACE_RE = re.compile(r"\s")
 _CYRILLIC_RE = re.compile(r"[а-я]")
+# How many function words may stand between two words of a phrase.
+_MAX_GAP = 2
+_GAP_BREAK_RE = re.compile(r"[.!?…;\n。！？；]")
+# Russian parts of speech that are function words (pymorphy3's most probable parse).
+_RU_FUNCTION_POS = frozenset({"PRCL", "NPRO", "PREP", "CONJ"})
+
+
+@lru_cache(maxsize=1)
+def _function_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(English function words, negations never skipped, Chinese particle characters)."""
+    from sellerdesk.policy._data import read_lines
+
+    return (
+        frozenset(read_lines("en", "function_words")),
+        frozenset(read_lines("ru", "negations_gap") + read_lines("en", "negations_gap")),
+        frozenset("".join(read_lines("zh", "function_chars"))),
+    )
+
+
+_NOT_SKIPPED, _SKIPPED, _SKIPPED_UNLESS_NOUN = 0, 1, 2
+
+
+def _is_function_word(word: str) -> int:
+    """0: a content word (or a negation); 1: a function word; 2: a function word unless it
+    determines the noun after it («где вы его закупаете», but «номер его телефона»)."""
+    english, negations, _ = _function_lists()
+    if word in negations:
+        return _NOT_SKIPPED
+    if _CYRILLIC_RE.search(word):
+        parses = _Morph.get().parse(word)
+        if parses[0].tag.POS not in _RU_FUNCTION_POS:
+            return _NOT_SKIPPED
+        # Possessive and demonstrative adjectives («вашего», «этого») agree with a noun
+        # and narrow it: «номер вашего телефона» is not «номер телефона».
+        apro = [p for p in parses if "Apro" in p.tag]
+        return _SKIPPED_UNLESS_NOUN if apro else _SKIPPED
+    return _SKIPPED if word in english else _NOT_SKIPPED
+
+
+@lru_cache(maxsize=50_000)
+def _determines(word: str, following: str) -> bool:
+    """Does ``word`` read as a determiner of the noun ``following`` («вашего телефона»,
+    «этого товара», «его телефона»)? «пахнет ли это пластиком» does not agree."""
+    if not _CYRILLIC_RE.search(following):
+        return False
+    morph = _Morph.get()
+    nouns = [q.tag for q in morph.parse(following) if q.tag.POS in ("NOUN", "ADJF")]
+    if not nouns:
+        return False
+    for p in morph.parse(word):
+        if "Apro" not in p.tag:
+            continue
+        if "Fixd" in p.tag:
+            return True  # «его», «её», «их» agree with anything
+        if any(p.tag.case == q.case and p.tag.number == q.number for q in nouns):
+            return True
+    return False
 
 
 def fold_han(folded: str) -> str:
@@ -160,6 +228,7 @@ class PhraseMatcher:
         self._han: ahocorasick.Automaton | None = None
         # Per distinct folded word: (trie keys, root children for those keys).
         self._word_alts: dict[str, tuple[tuple[int, ...], tuple[dict, ...]]] = {}
+        self._function_cache: dict[str, int] = {}
         # Fuzzy vocabulary: lemma strings (pre-filter choices) and, per lemma id,
         # the strings a text word is finally compared with (lemma + inflected forms).
         self._fuzzy_heads: list[str] = []
@@ -314,14 +383,17 @@ class PhraseMatcher:
         alts = [entry[0] for entry in analysed]
         spans: list[tuple[int, int]] | None = None
         count = len(alts)
+        function_word = self._function_word
         for first, (_, firsts) in enumerate(analysed):
             if not firsts:
                 continue
-            nodes = firsts
+            # Frontier: (trie node, function words skipped since the last phrase word, index
+            # of that word). A phrase word may follow up to _MAX_GAP function words.
+            frontier = [(node, 0, first) for node in firsts]
             last = first
-            while nodes:
-                for node in nodes:
-                    payloads = node.get(None)
+            while frontier:
+                for node, _skipped, at in frontier:
+                    payloads = node.get(None) if at == last else None
                     if payloads:
                         if spans is None:
                             spans = [m.span() for m in _WORD_RE.finditer(folded)]
@@ -331,11 +403,42 @@ class PhraseMatcher:
                 if last >= count:
                     break
                 keys = alts[last]
-                if not keys:
-                    break
-                nodes = [
-                    child for node in nodes for key in keys if (child := node.get(key)) is not None
-                ]
+                kind = function_word(words[last])
+                skippable = kind == _SKIPPED or (
+                    kind == _SKIPPED_UNLESS_NOUN
+                    and (last + 1 >= count or not _determines(words[last], words[last + 1]))
+                )
+                following = []
+                for node, skipped, at in frontier:
+                    for key in keys:
+                        child = node.get(key)
+                        if child is not None and (
+                            skipped == 0 or self._same_sentence(folded, spans, at, last)
+                        ):
+                            following.append((child, 0, last))
+                    # Only a node that can still grow may skip: «пахнет [ли] пластиком».
+                    if skippable and skipped < _MAX_GAP and len(node) > (None in node):
+                        following.append((node, skipped + 1, at))
+                if following and spans is None and any(s for _, s, _ in following):
+                    spans = [m.span() for m in _WORD_RE.finditer(folded)]
+                frontier = following
+
+    @staticmethod
+    def _same_sentence(folded: str, spans, at: int, last: int) -> bool:
+        """A skipped gap never crosses the end of a sentence."""
+        if spans is None:
+            spans = [m.span() for m in _WORD_RE.finditer(folded)]
+        return _GAP_BREAK_RE.search(folded, spans[at][1], spans[last][0]) is None
+
+    def _function_word(self, word: str) -> int:
+        """Particles, pronouns, prepositions, conjunctions (never a negation), cached."""
+        known = self._function_cache.get(word)
+        if known is None:
+            known = _is_function_word(word)
+            if len(self._function_cache) >= _WORD_CACHE_LIMIT:
+                self._function_cache.clear()
+            self._function_cache[word] = known
+        return known
 
     def _scan_han(
         self,
@@ -357,6 +460,22 @@ class PhraseMatcher:
                 start, end = first, last + 1
             else:
                 start, end = positions[first], positions[last] + 1
+            _record(payloads, start, end, hits, excluded)
+        # 质量[的]好不好: one or two particle characters inside a phrase. The same search
+        # over the text without them; a hit counts when it spans one or two of them.
+        particles = _function_lists()[2]
+        if not particles or not any(char in particles for char in compact):
+            return
+        kept = [i for i, char in enumerate(compact) if char not in particles]
+        reduced = "".join(compact[i] for i in kept)
+        for last, (length, payloads) in self._han.iter(reduced):
+            first = last - length + 1
+            inside = kept[last] - kept[first] - (last - first)
+            if not 0 < inside <= _MAX_GAP:
+                continue
+            start, end = kept[first], kept[last] + 1
+            if positions is not None:
+                start, end = positions[start], positions[end - 1] + 1
             _record(payloads, start, end, hits, excluded)
 
     # --- answers ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ Phrase file syntax (``data/<lang>/<category>.txt``), one phrase per line:
 * ``word``      any word sharing a normal form with ``word`` (pymorphy3 for Russian)
 * ``stem*``     any word starting with ``stem``
 * ``=word``     exactly this (folded) word
+* ``@class``    any form of a word class (``data/<lang>/word_classes.txt``): a
+                list of words, or the forms of lemmas with given grammemes
 * ``a|b``       any of the alternatives
 * ``...``       up to four arbitrary words
 * ``!phrase``   a *negative* phrase: a positive match overlapping it is dropped
@@ -30,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -52,6 +54,12 @@ CATEGORIES = (
     "constraint",
     "alternative_hint",
     "directive",
+    # How the reply treats the buyer (manner.py).
+    "rude",
+    "blame",
+    "brush_off",
+    "brush_off_soft",
+    "shop_help",
 )
 GAP = 4
 _TOKEN_LANGS = ("ru", "en")
@@ -81,13 +89,84 @@ class Match(NamedTuple):
 def _slot_keys(spec: str) -> frozenset[str]:
     keys: set[str] = set()
     for alternative in spec.split("|"):
-        if alternative.startswith("="):
+        if alternative.startswith("@"):
+            keys.update("=" + form for form in word_class(alternative[1:]))
+        elif alternative.startswith("="):
             keys.add("=" + alternative[1:])
         elif alternative.endswith("*"):
             keys.add("P:" + alternative[:-1])
         else:
             keys.update("L:" + form for form in lemma_forms(alternative))
     return frozenset(keys)
+
+
+@cache
+def _word_classes() -> dict[str, tuple[str, ...]]:
+    """``@name`` word classes of ``data/<lang>/word_classes.txt``, one per line:
+
+    ``@name: word word …`` lists surface forms (``=`` implied);
+    ``@name: GRAMMEMES: lemma lemma …`` takes every form of each Russian lemma whose
+    pymorphy3 tag has all the comma-separated grammemes («VERB,past,plur» of
+    «выбрать» is «выбрали»), and the misspellings people make in their endings
+    («умеите» for «умеете»).
+    """
+    classes: dict[str, tuple[str, ...]] = {}
+    for lang in _TOKEN_LANGS:
+        for line in read_lines(lang, "word_classes"):
+            name, _, rest = line.partition(":")
+            fields = rest.split(":")
+            if len(fields) == 1:
+                forms = fields[0].lower().replace("ё", "е").split()
+            else:
+                grammemes = frozenset(fields[0].replace(" ", "").split(","))
+                forms = [
+                    variant
+                    for lemma_ in fields[1].lower().replace("ё", "е").split()
+                    for form in _inflect(lemma_, grammemes)
+                    for variant in (form, *_misspelt(form))
+                ]
+            classes[name.strip().removeprefix("@")] = tuple(dict.fromkeys(forms))
+    return classes
+
+
+def word_class(name: str) -> tuple[str, ...]:
+    """The surface forms of the word class ``name`` (see :func:`_word_classes`)."""
+    try:
+        return _word_classes()[name]
+    except KeyError:
+        raise ValueError(f"unknown word class @{name}") from None
+
+
+def _inflect(lemma_: str, grammemes: frozenset[str]) -> list[str]:
+    from sellerdesk.policy.text import _Morph
+
+    forms: list[str] = []
+    for parse in _Morph.get().parse(lemma_):
+        if parse.normal_form.replace("ё", "е") != lemma_:
+            continue
+        for form in parse.lexeme:
+            if grammemes <= set(str(form.tag).replace(" ", ",").split(",")):
+                forms.append(form.word.replace("ё", "е"))
+    return forms
+
+
+# Endings people misspell: «-ете»/«-ите» in the 2nd person («умеите», «различаите»).
+_MISSPELT_ENDINGS = (("ете", "ите"), ("ите", "ете"), ("ешь", "ишь"), ("ишь", "ешь"))
+
+
+def _misspelt(form: str) -> tuple[str, ...]:
+    """Misspellings of ``form`` that are no word of their own («пишите» stays apart
+    from «пишете»: both are real words)."""
+    from sellerdesk.policy.text import _Morph
+
+    morph = _Morph.get()
+    return tuple(
+        wrong_form
+        for right, wrong in _MISSPELT_ENDINGS
+        if form.endswith(right) and len(form) > len(right) + 2
+        for wrong_form in (form[: -len(right)] + wrong,)
+        if not morph.word_is_known(wrong_form)
+    )
 
 
 def _parse(line: str, category: str) -> Phrase:

@@ -51,6 +51,8 @@ class Context:
     # Contacts found while deciding the parts (an invitation elsewhere is an alternative);
     # empty until someone needs them, see contacts().
     contact_cache: list = field(default_factory=list)
+    # (start, end) of the sentence holding a position; the engine's sentence splitter.
+    sentence_of: Callable[[int], tuple[int, int]] = lambda at: (0, 0)
 
     def suggestion(self, key: str, **params: object) -> str:
         """The suggestion ``key`` of data/suggestions.json in the reply's language."""

@@ -23,4 +23,11 @@ class ReplycheckConfig(AppConfig):
             NavItem(
                 _("Reply check"), "replycheck:playground", Role.SELLER, order=65, section="settings"
             ),
+            NavItem(_("Reply quality"), "replycheck:quality", Role.ADMIN, order=71),
         )
+
+    @property
+    def rollups(self) -> dict:
+        from sellerdesk.replycheck.services import quality_rollup_day
+
+        return {"quality": quality_rollup_day}

@@ -80,8 +80,15 @@ INSERT_LABELS = {
     "missing_alternative": _("Add alternative"),
     "missing_closing": _("Add closing"),
 }
-REMOVABLE = {"contact_outside_chat", "profanity", "rating_manipulation"}
-REPLACEABLE = {"greeting_without_name", "overpromise", "shouting", "excessive_punctuation"}
+REMOVABLE = {"contact_outside_chat", "profanity", "rating_manipulation", "rude"}
+REPLACEABLE = {
+    "greeting_without_name",
+    "overpromise",
+    "shouting",
+    "excessive_punctuation",
+    "blame",
+    "brush_off",
+}
 
 
 def _fix_for(finding: dict[str, Any]) -> Fix | None:

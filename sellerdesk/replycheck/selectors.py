@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sellerdesk.core.models import Shop
+from sellerdesk.core.rollups import local_today, split_period
 from sellerdesk.policy import Policy, similarity
 from sellerdesk.replycheck.models import (
+    DecisionOutcome,
     PublicReply,
     PublicReplyBand,
+    QualityCodeDaily,
+    QualityDaily,
     RepetitionSettings,
+    ReplyDecision,
+    ReplyDecisionCode,
     ShopPolicy,
 )
 
@@ -164,4 +174,250 @@ def repetitive_replies(
         similarity=found[0][0],
         days=settings.window_days,
         examples=tuple(reply_text for _score, reply_text in found[:3]),
+    )
+
+
+# --- Quality at send: the dashboard and the seller's card --------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityFilter:
+    shops: tuple[Shop, ...]
+    start: date
+    end: date  # inclusive, shop-local days
+    channel: str = ""
+    user_id: int | None = None
+
+
+@dataclass
+class QualityRow:
+    """Counts for one seller (or all of them): each guard decision by outcome."""
+
+    user_id: int | None = None
+    name: str = ""
+    outcomes: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)
+
+    @property
+    def checked(self) -> int:
+        return sum(self.outcomes.values())
+
+    @property
+    def clean(self) -> int:
+        return self.outcomes[DecisionOutcome.SENT_CLEAN]
+
+    @property
+    def over_warnings(self) -> int:
+        return self.outcomes[DecisionOutcome.SENT_OVER_WARNINGS]
+
+    @property
+    def fixed(self) -> int:
+        return self.outcomes[DecisionOutcome.FIXED_RESENT]
+
+    @property
+    def held(self) -> int:
+        return self.outcomes[DecisionOutcome.HELD]
+
+    @property
+    def blocked(self) -> int:
+        return self.outcomes[DecisionOutcome.BLOCKED]
+
+    @property
+    def sent(self) -> int:
+        return self.clean + self.over_warnings + self.fixed
+
+    @property
+    def top_codes(self) -> list[tuple[str, str, int]]:
+        return [(code, code_label(code), n) for code, n in self.codes.most_common(3)]
+
+
+@dataclass
+class CodeRow:
+    code: str
+    label: str
+    findings: int = 0
+    blocked: int = 0  # in attempts the guard blocked
+    sent_anyway: int = 0  # warnings the seller confirmed and sent
+
+
+@dataclass
+class WeekRow:
+    week_start: date
+    checked: int = 0
+    blocked: int = 0
+    over_warnings: int = 0
+    bar: float = 0.0  # share of the busiest week, for the chart
+
+
+@dataclass
+class QualityDashboard:
+    total: QualityRow
+    sellers: list[QualityRow]
+    codes: list[CodeRow]
+    weeks: list[WeekRow]
+
+
+def code_label(code: str) -> str:
+    from sellerdesk.replycheck.forms import CODE_LABELS
+
+    return str(CODE_LABELS.get(code, code))
+
+
+def _shops_by_zone(shops: tuple[Shop, ...]) -> dict[str, list[int]]:
+    zones: dict[str, list[int]] = defaultdict(list)
+    for shop in shops:
+        zones[shop.time_zone].append(shop.pk)
+    return zones
+
+
+def _quality_rows(flt: QualityFilter, *, use_rollups: bool):
+    """Decision counts ``(day, user_id, outcome, n)`` and code counts
+    ``(user_id, code, severity, outcome, n)`` over the filter, from roll-ups where built."""
+    shop_ids = [shop.pk for shop in flt.shops]
+    extra = Q()
+    if flt.channel:
+        extra &= Q(channel=flt.channel)
+    if flt.user_id is not None:
+        extra &= Q(user_id=flt.user_id)
+    if use_rollups:
+        split = split_period(
+            kind="quality", shops=flt.shops, start=flt.start, end=flt.end, at_field="created_at"
+        )
+        raw_scope = split.raw
+        rolled = Q(shop__in=shop_ids, day__gte=flt.start, day__lte=flt.end) & extra
+        outcome_rows = [
+            (row["day"], row["user_id"], row["outcome"], row["n"])
+            for row in QualityDaily.objects.filter(rolled)
+            .values("day", "user_id", "outcome")
+            .annotate(n=Sum("decisions"))
+            .order_by()
+        ]
+        code_rows = [
+            (row["user_id"], row["code"], row["severity"], row["outcome"], row["n"])
+            for row in QualityCodeDaily.objects.filter(rolled)
+            .values("user_id", "code", "severity", "outcome")
+            .annotate(n=Sum("findings"))
+            .order_by()
+        ]
+    else:
+        raw_scope = split_period(
+            kind="", shops=flt.shops, start=flt.start, end=flt.end, at_field="created_at"
+        ).raw
+        outcome_rows, code_rows = [], []
+    for zone, ids in _shops_by_zone(flt.shops).items():
+        decisions = ReplyDecision.objects.filter(raw_scope & extra, shop__in=ids)
+        outcome_rows += [
+            (row["day"], row["user_id"], row["outcome"], row["n"])
+            for row in decisions.annotate(day=TruncDate("created_at", tzinfo=ZoneInfo(zone)))
+            .values("day", "user_id", "outcome")
+            .annotate(n=Count("*"))
+            .order_by()
+        ]
+    code_rows += [
+        (row["user_id"], row["code"], row["severity"], row["outcome"], row["n"])
+        for row in ReplyDecisionCode.objects.filter(raw_scope & extra)
+        .values("user_id", "code", "severity", "outcome")
+        .annotate(n=Count("*"))
+        .order_by()
+    ]
+    return outcome_rows, code_rows
+
+
+def quality_dashboard(flt: QualityFilter, *, use_rollups: bool = True) -> QualityDashboard:
+    outcome_rows, code_rows = _quality_rows(flt, use_rollups=use_rollups)
+    total = QualityRow()
+    sellers: dict[int | None, QualityRow] = {}
+    weeks: dict[date, WeekRow] = {}
+    for day, user_id, outcome, n in outcome_rows:
+        row = sellers.setdefault(user_id, QualityRow(user_id=user_id))
+        row.outcomes[outcome] += n
+        total.outcomes[outcome] += n
+        week_start = day - timedelta(days=day.weekday())
+        week = weeks.setdefault(week_start, WeekRow(week_start=week_start))
+        week.checked += n
+        if outcome == DecisionOutcome.BLOCKED:
+            week.blocked += n
+        elif outcome == DecisionOutcome.SENT_OVER_WARNINGS:
+            week.over_warnings += n
+    codes: dict[str, CodeRow] = {}
+    for user_id, code, _severity, outcome, n in code_rows:
+        sellers.setdefault(user_id, QualityRow(user_id=user_id)).codes[code] += n
+        total.codes[code] += n
+        code_row = codes.setdefault(code, CodeRow(code=code, label=code_label(code)))
+        code_row.findings += n
+        if outcome == DecisionOutcome.BLOCKED:
+            code_row.blocked += n
+        elif outcome == DecisionOutcome.SENT_OVER_WARNINGS:
+            code_row.sent_anyway += n
+    names = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model()
+        .objects.filter(pk__in=[pk for pk in sellers if pk])
+        .only("username", "first_name", "last_name")
+    }
+    for row in sellers.values():
+        row.name = names.get(row.user_id, "") if row.user_id else ""
+    first_week = flt.start - timedelta(days=flt.start.weekday())
+    week_list = []
+    week = first_week
+    while week <= flt.end:
+        week_list.append(weeks.get(week, WeekRow(week_start=week)))
+        week += timedelta(days=7)
+    busiest = max((w.checked for w in week_list), default=0)
+    for w in week_list:
+        w.bar = round(100 * w.checked / busiest, 1) if busiest else 0.0
+    return QualityDashboard(
+        total=total,
+        sellers=sorted(sellers.values(), key=lambda r: (-r.checked, r.name)),
+        codes=sorted(codes.values(), key=lambda c: (-c.findings, c.code)),
+        weeks=week_list,
+    )
+
+
+@dataclass
+class SellerWeekCard:
+    checked: int
+    clean: int
+    over_warnings: int
+    blocked: int
+    top_codes: list[tuple[str, str, int]]
+
+
+def seller_week_card(*, shop: Shop, user, now: datetime | None = None) -> SellerWeekCard:
+    """ "Your replies this week": the last 7 shop-local days including today."""
+    today = local_today(shop, now)
+    board = quality_dashboard(
+        QualityFilter(shops=(shop,), start=today - timedelta(days=6), end=today, user_id=user.pk)
+    )
+    row = board.total
+    return SellerWeekCard(
+        checked=row.checked,
+        clean=row.clean + row.fixed,
+        over_warnings=row.over_warnings,
+        blocked=row.blocked,
+        top_codes=row.top_codes,
+    )
+
+
+def decisions_for(
+    flt: QualityFilter, *, outcome: str = "", code: str = "", limit: int = 200
+) -> list[ReplyDecision]:
+    """The decisions behind a dashboard number, newest first (click-through)."""
+    rows = ReplyDecision.objects.filter(
+        split_period(
+            kind="", shops=flt.shops, start=flt.start, end=flt.end, at_field="created_at"
+        ).raw
+    )
+    if flt.channel:
+        rows = rows.filter(channel=flt.channel)
+    if flt.user_id is not None:
+        rows = rows.filter(user_id=flt.user_id)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    if code:
+        rows = rows.filter(codes__code=code)
+    return list(
+        rows.select_related("user", "shop")
+        .prefetch_related("codes")
+        .order_by("-created_at", "-pk")[:limit]
     )

@@ -7,22 +7,31 @@ is the guard, the live check in the browser is only a convenience.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Count
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sellerdesk.core.models import Shop
+from sellerdesk.core.rollups import day_bounds
 from sellerdesk.policy import CHANNELS, Policy, Report, check, similarity
 from sellerdesk.policy.lang import engine_lang
 from sellerdesk.policy.report import Finding
 from sellerdesk.replycheck.models import (
+    DecisionOutcome,
     PublicReply,
     PublicReplyBand,
+    QualityCodeDaily,
+    QualityDaily,
     RepetitionSettings,
+    ReplyDecision,
+    ReplyDecisionCode,
     ShopPolicy,
 )
 from sellerdesk.replycheck.selectors import (
@@ -38,14 +47,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANNELS",
+    "DecisionContext",
     "ReplyBlocked",
     "ReplyNeedsConfirmation",
     "ReplyRefused",
     "public_reply_record",
+    "quality_rollup_day",
     "repetition_settings_update",
     "reply_check",
     "reply_check_with_policy",
+    "reply_decision_record",
     "reply_guard",
+    "reply_refusal_record",
     "shop_policy_update",
 ]
 # The engine names the offending field in English; say which setting that is.
@@ -82,12 +95,27 @@ def _first_message(report: Report, severity: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class DecisionContext:
+    """Who sends which item: lets the guard record its decisions for the quality dashboard."""
+
+    shop_id: int
+    user_id: int | None
+    channel: str
+    item_id: int | None
+
+
 class ReplyRefused(ValidationError):
     """Base of the guard's refusals; ``.report`` is the engine's Report for the text."""
+
+    outcome = DecisionOutcome.BLOCKED
 
     def __init__(self, report: Report, message: str, code: str) -> None:
         super().__init__(message, code=code)
         self.report = report
+        # Set by reply_guard; the view that shows the refusal records it (the service's
+        # transaction is rolled back by the refusal, the request's is not).
+        self.context: DecisionContext | None = None
 
 
 class ReplyBlocked(ReplyRefused):
@@ -114,6 +142,8 @@ class ReplyNeedsConfirmation(ReplyRefused):
             code="reply_needs_confirmation",
         )
 
+    outcome = DecisionOutcome.HELD
+
 
 def _check_channel(channel: str) -> None:
     if channel not in CHANNELS:
@@ -121,11 +151,17 @@ def _check_channel(channel: str) -> None:
 
 
 def reply_check(
-    *, shop: Shop | int, text: str, channel: str, buyer_name: str | None = None, lang: str = "auto"
+    *,
+    shop: Shop | int,
+    text: str,
+    channel: str,
+    buyer_name: str | None = None,
+    lang: str = "auto",
+    item_ref: str = "",
 ) -> Report:
     """Check ``text`` against the shop's rules; messages in the current UI language."""
     report, _policy = reply_check_with_policy(
-        shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=lang
+        shop=shop, text=text, channel=channel, buyer_name=buyer_name, lang=lang, item_ref=item_ref
     )
     return report
 
@@ -211,6 +247,8 @@ def reply_guard(
     buyer_name: str | None = None,
     warnings_confirmed: bool = False,
     item_ref: str = "",
+    actor_id: int | None = None,
+    item_id: int | None = None,
 ) -> Report:
     """Refuse a reply with errors, or with warnings not confirmed; return the report otherwise.
 
@@ -218,16 +256,29 @@ def reply_guard(
     reply, once it passes, is recorded for the ``repetitive`` check in the caller's
     transaction (if the caller's save fails, the record goes with it). Texts checked for
     other reasons (a decline rule's reply) pass no ``item_ref`` and are not recorded.
+
+    With ``item_id`` the decision is recorded for the quality dashboard: a passed reply here
+    (inside the sending transaction), a refusal by ``reply_refusal_record`` in the view.
     """
     report, _policy = reply_check_with_policy(
         shop=shop, text=text, channel=channel, buyer_name=buyer_name, item_ref=item_ref
     )
+    shop_id = shop if isinstance(shop, int) else shop.pk
+    context = DecisionContext(shop_id=shop_id, user_id=actor_id, channel=channel, item_id=item_id)
+    refusal: ReplyRefused | None = None
     if report_has_errors(report):
-        raise ReplyBlocked(report)
-    if report_has_warnings(report) and not warnings_confirmed:
-        raise ReplyNeedsConfirmation(report)
+        refusal = ReplyBlocked(report)
+    elif report_has_warnings(report) and not warnings_confirmed:
+        refusal = ReplyNeedsConfirmation(report)
+    if refusal is not None:
+        refusal.context = context
+        raise refusal
     if channel in PUBLIC_CHANNELS and item_ref:
         public_reply_record(shop=shop, channel=channel, text=text, item_ref=item_ref)
+    if item_id is not None:
+        reply_decision_record(
+            context=context, report=report, outcome=_sent_outcome(context, report)
+        )
     return report
 
 
@@ -268,6 +319,126 @@ def repetition_settings_update(*, shop: Shop, fields: dict[str, Any]) -> Repetit
     record.full_clean()
     record.save()
     return record
+
+
+# --- Quality at send ------------------------------------------------------------------------
+
+FIX_WINDOW = timedelta(minutes=30)
+
+
+def _sent_outcome(context: DecisionContext, report: Report) -> DecisionOutcome:
+    warned = report_has_warnings(report)
+    previous = (
+        ReplyDecision.objects.filter(
+            channel=context.channel,
+            item_id=context.item_id,
+            user_id=context.user_id,
+            created_at__gte=timezone.now() - FIX_WINDOW,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    if previous == DecisionOutcome.BLOCKED or (previous == DecisionOutcome.HELD and not warned):
+        return DecisionOutcome.FIXED_RESENT
+    return DecisionOutcome.SENT_OVER_WARNINGS if warned else DecisionOutcome.SENT_CLEAN
+
+
+def reply_decision_record(
+    *,
+    context: DecisionContext,
+    report: Report,
+    outcome: DecisionOutcome,
+    at: datetime | None = None,
+) -> ReplyDecision:
+    """One row per decision, plus one flat row per error/warning code for the dashboard."""
+    at = at or timezone.now()
+    findings = [f for f in report.findings if f.severity in ("error", "warning")]
+    decision = ReplyDecision.objects.create(
+        shop_id=context.shop_id,
+        user_id=context.user_id,
+        channel=context.channel,
+        item_id=context.item_id,
+        outcome=outcome,
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        created_at=at,
+    )
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for finding in findings:
+        if (finding.code, finding.severity) in seen:
+            continue
+        seen.add((finding.code, finding.severity))
+        rows.append(
+            ReplyDecisionCode(
+                decision=decision,
+                shop_id=context.shop_id,
+                user_id=context.user_id,
+                channel=context.channel,
+                code=finding.code,
+                severity=finding.severity,
+                outcome=outcome,
+                created_at=at,
+            )
+        )
+    ReplyDecisionCode.objects.bulk_create(rows)
+    return decision
+
+
+def reply_refusal_record(refusal: ReplyRefused) -> ReplyDecision | None:
+    """Record a refused attempt (blocked, or held for confirmation) shown to the seller."""
+    if refusal.context is None or refusal.context.item_id is None:
+        return None
+    return reply_decision_record(
+        context=refusal.context, report=refusal.report, outcome=refusal.outcome
+    )
+
+
+def quality_rollup_day(shop: Shop, day: date) -> int:
+    """Replace one shop-local day's quality roll-up rows; rows written."""
+    start, end = day_bounds(shop, day)
+    QualityDaily.objects.filter(shop=shop, day=day).delete()
+    QualityCodeDaily.objects.filter(shop=shop, day=day).delete()
+    decisions = (
+        ReplyDecision.objects.filter(shop=shop, created_at__gte=start, created_at__lt=end)
+        .values("user_id", "channel", "outcome")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    daily = [
+        QualityDaily(
+            shop=shop,
+            day=day,
+            user_id=row["user_id"],
+            channel=row["channel"],
+            outcome=row["outcome"],
+            decisions=row["n"],
+        )
+        for row in decisions
+    ]
+    codes = (
+        ReplyDecisionCode.objects.filter(shop=shop, created_at__gte=start, created_at__lt=end)
+        .values("user_id", "channel", "code", "severity", "outcome")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    code_rows = [
+        QualityCodeDaily(
+            shop=shop,
+            day=day,
+            user_id=row["user_id"],
+            channel=row["channel"],
+            code=row["code"],
+            severity=row["severity"],
+            outcome=row["outcome"],
+            findings=row["n"],
+        )
+        for row in codes
+    ]
+    QualityDaily.objects.bulk_create(daily)
+    QualityCodeDaily.objects.bulk_create(code_rows)
+    return len(daily) + len(code_rows)
 
 
 @transaction.atomic

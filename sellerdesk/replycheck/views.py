@@ -1,23 +1,35 @@
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sellerdesk.core.access import ShopRequest, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.core.rollups import local_today
+from sellerdesk.core.selectors import admin_shops
 from sellerdesk.replycheck.forms import (
     PlaygroundForm,
     PolicySettingsForm,
+    QualityFilterForm,
     RepetitionSettingsForm,
 )
+from sellerdesk.replycheck.models import DecisionOutcome
 from sellerdesk.replycheck.selectors import (
+    QualityFilter,
+    code_label,
+    decisions_for,
+    quality_dashboard,
     repetition_settings_get,
     shop_policy_get,
     shop_policy_problem,
@@ -29,6 +41,7 @@ from sellerdesk.replycheck.services import (
     reply_check_with_policy,
     shop_policy_update,
 )
+from sellerdesk.sla.links import item_url
 
 MAX_LIVE_TEXT = 20_000
 # The longest buyer name any reply box holds (chats.Conversation.buyer_name).
@@ -160,3 +173,118 @@ def repetition_settings(request: ShopRequest) -> HttpResponse:
             messages.success(request, _("Repetition settings saved."))
             return redirect("replycheck:repetition_settings")
     return render(request, "replycheck/repetition_settings.html", {"form": form})
+
+
+# --- Quality at send (admins) -------------------------------------------------------------------
+
+
+def _quality_filter(request: ShopRequest) -> tuple[QualityFilterForm, QualityFilter]:
+    allowed = admin_shops(user=request.user)
+    today = local_today(request.shop)
+    data = request.GET.copy()
+    data.setdefault("end", today.isoformat())
+    data.setdefault("start", (today - timedelta(days=27)).isoformat())
+    form = QualityFilterForm(data, shops=allowed, today=today)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        return form, QualityFilter(
+            shops=tuple(cleaned["shops"]) or (request.shop,),
+            start=cleaned["start"],
+            end=cleaned["end"],
+            channel=cleaned["channel"],
+            user_id=cleaned.get("seller"),
+        )
+    return form, QualityFilter(shops=(request.shop,), start=today - timedelta(days=27), end=today)
+
+
+@shop_view(role=Role.ADMIN)
+@require_GET
+def quality(request: ShopRequest) -> HttpResponse:
+    form, flt = _quality_filter(request)
+    context = {
+        "form": form,
+        "flt": flt,
+        "board": quality_dashboard(flt),
+        "query": request.GET.urlencode(),
+        "outcomes": DecisionOutcome,
+    }
+    template = "replycheck/quality.html#results" if request.htmx else "replycheck/quality.html"
+    return render(request, template, context)
+
+
+@shop_view(role=Role.ADMIN)
+@require_GET
+def quality_decisions(request: ShopRequest) -> HttpResponse:
+    """The replies behind a number of the dashboard (seller, outcome, code)."""
+    form, flt = _quality_filter(request)
+    outcome = request.GET.get("outcome", "")
+    code = request.GET.get("code", "")[:40]
+    if outcome not in DecisionOutcome.values:
+        outcome = ""
+    rows = [
+        (
+            decision,
+            _decision_link(decision.channel, decision.item_id)
+            if decision.shop_id == request.shop.pk
+            else None,
+        )
+        for decision in decisions_for(flt, outcome=outcome, code=code)
+    ]
+    context = {
+        "form": form,
+        "rows": rows,
+        "outcome_label": DecisionOutcome(outcome).label if outcome else "",
+        "code_label": code_label(code) if code else "",
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "replycheck/quality_decisions.html", context)
+
+
+# Policy channels -> the SLA/link vocabulary of where an item lives.
+_ITEM_CHANNEL = {
+    "chat": "chat",
+    "question_answer": "question",
+    "question_decline": "question",
+    "review_reply": "review",
+}
+
+
+def _decision_link(channel: str, item_id: int | None) -> str | None:
+    if item_id is None or channel not in _ITEM_CHANNEL:
+        return None
+    return item_url(_ITEM_CHANNEL[channel], item_id)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@shop_view(role=Role.ADMIN)
+@require_GET
+def quality_export(request: ShopRequest) -> StreamingHttpResponse:
+    """Per seller and outcome, then per check: the dashboard's figures as CSV."""
+    _form, flt = _quality_filter(request)
+    board = quality_dashboard(flt)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(["section", "seller", "code", *DecisionOutcome.values, "checked"])
+        for row in board.sellers:
+            yield writer.writerow(
+                [
+                    "seller",
+                    row.name or "auto",
+                    "",
+                    *[row.outcomes[o] for o in DecisionOutcome.values],
+                    row.checked,
+                ]
+            )
+        for code in board.codes:
+            yield writer.writerow(
+                ["check", "", code.code, "", "", "", "", code.blocked, code.findings]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reply-quality.csv"'
+    return response

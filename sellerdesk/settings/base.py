@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "templates_lib",
     "reviews",
     "sellerdesk.marketplaces",
+    "sellerdesk.notifications",
+    "axes",
+    "autopilot",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sellerdesk.core.middleware.CurrentShopMiddleware",
+    # last, as django-axes asks: it turns a lockout raised by its backend into the page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sellerdesk.urls"
@@ -97,6 +103,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before the password is
+    # even hashed, and counts failures in the database (admins see and clear them).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after LOGIN_FAILURE_LIMIT wrong passwords for one login, or from one
+# address, further attempts are refused for LOGIN_COOLOFF_MINUTES (a shop admin unlocks a
+# member on the Members page; site admins in the Django admin or `axes_reset_username`).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sellerdesk.core.lockout.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -125,6 +146,10 @@ STORAGES = {
 }
 # The marketplace accepts up to 30 MB per message; leave room for form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+# Pictures are checked from their header before decoding: a small file can hold a huge
+# image (decompression bomb). 25 million pixels is a 6000x4000 photo (~75 MB decoded).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
+IMAGE_MAX_SIDE = env.int("IMAGE_MAX_SIDE", default=12_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -203,6 +228,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Autopilot: send scheduled replies whose ETA task was lost.
+    "autopilot-sweep": {
+        "task": "autopilot.tasks.auto_replies_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "marketplaces-inbound-import": {
         "task": "marketplaces.inbound_import_pending",
         "schedule": 300.0,
@@ -235,3 +266,36 @@ LOGGING = {
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Notifications --------------------------------------------------------------------------
+# Links in e-mails and Telegram messages point here (no request to take the host from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587 (production);
+# the console backend prints messages (demo, development).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SellerDesk <noreply@localhost>")
+TELEGRAM_API_BASE = env("TELEGRAM_API_BASE", default="https://api.telegram.org")
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=120)
+NOTIFICATIONS_RETRY_BASE_SECONDS = 30
+NOTIFICATIONS_RETRY_MAX_SECONDS = 3600
+NOTIFICATIONS_MAX_ATTEMPTS = 6
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-sweep": {
+            "task": "sellerdesk.notifications.tasks.notifications_sweep",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        # Dashboards: build the daily roll-ups of days that ended (idempotent).
+        "rollups-catch-up": {
+            "task": "sellerdesk.core.tasks.rollups_catch_up",
+            "schedule": 900.0,
+            "options": {"expires": 880},
+        },
+        "notifications-telegram-poll": {
+            "task": "sellerdesk.notifications.tasks.telegram_poll",
+            "schedule": 30.0,
+            "options": {"expires": 25},
+        },
+    }
+)

@@ -23,3 +23,9 @@ class SlaConfig(AppConfig):
                 badge_url_name="sla:reminder_badge",
             ),
         )
+
+    @property
+    def rollups(self) -> dict:
+        from sellerdesk.sla.services import sla_rollup_day
+
+        return {"sla": sla_rollup_day}

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.core.models import Shop
+from sellerdesk.core.forms import PeriodFilterForm
 from sellerdesk.sla.business_hours import parse_time
 from sellerdesk.sla.models import Channel, SlaCalendar, validate_weekly_hours
 
-MAX_RANGE_DAYS = 400
 WEEKDAYS = (
     _("Monday"),
     _("Tuesday"),
@@ -24,43 +22,10 @@ WEEKDAYS = (
 _WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*$")
 
 
-class DashboardFilterForm(forms.Form):
-    shops = forms.ModelMultipleChoiceField(
-        label=_("Shops"),
-        queryset=Shop.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class DashboardFilterForm(PeriodFilterForm):
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices]
     )
-
-    def __init__(self, data, *, shops: list[Shop], today: date) -> None:
-        super().__init__(data)
-        # Only shops where the viewer is an admin can be chosen; anything else is invalid.
-        self.fields["shops"].queryset = Shop.objects.filter(
-            pk__in=[shop.pk for shop in shops]
-        ).order_by("name")
-        self.today = today
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        end = cleaned.get("end") or self.today
-        start = cleaned.get("start") or end - timedelta(days=29)
-        if start > end:
-            raise ValidationError(_("The start date is after the end date."))
-        if (end - start).days >= MAX_RANGE_DAYS:
-            raise ValidationError(
-                _("Choose at most %(days)d days."), params={"days": MAX_RANGE_DAYS}
-            )
-        cleaned["start"], cleaned["end"] = start, end
-        return cleaned
 
 
 class PolicyForm(forms.Form):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.models import Shop, ShopScopedManager
@@ -327,3 +327,69 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# First-response time buckets (upper edges, minutes) for the dashboard's percentiles: one
+# minute wide where answers cluster, wider beyond; the last bucket is open-ended. Counts per
+# bucket are exact and add up across days, shops and sellers, so any period's median and
+# p90 come from the daily roll-up rows as well as from the raw events — the same numbers.
+DURATION_BUCKET_EDGES_MINUTES: tuple[int, ...] = (
+    *range(1, 21),
+    *range(22, 41, 2),
+    45, 50, 55, 60, 70, 80, 90, 105, 120, 150, 180, 240, 300, 360, 480, 720, 1440, 2880,
+)  # fmt: skip
+DURATION_BUCKETS = len(DURATION_BUCKET_EDGES_MINUTES) + 1
+
+
+NO_BUCKET = -1  # an answer without a recorded duration
+
+
+def duration_bucket_of(seconds: int) -> int:
+    """The bucket of one first-response time (as ``duration_bucket_expression`` in SQL)."""
+    for index, edge in enumerate(DURATION_BUCKET_EDGES_MINUTES):
+        if seconds < edge * 60:
+            return index
+    return DURATION_BUCKETS - 1
+
+
+def duration_bucket_field(index: int) -> str:
+    return f"d{index:02d}"
+
+
+def duration_bucket_expression(field_name: str = "duration_seconds") -> Case:
+    """SQL for a first-response time's bucket index (see DURATION_BUCKET_EDGES_MINUTES)."""
+    whens = [When(**{f"{field_name}__isnull": True}, then=Value(NO_BUCKET))]
+    whens += [
+        When(**{f"{field_name}__lt": edge * 60}, then=Value(index))
+        for index, edge in enumerate(DURATION_BUCKET_EDGES_MINUTES)
+    ]
+    return Case(*whens, default=Value(DURATION_BUCKETS - 1), output_field=IntegerField())
+
+
+class SlaDaily(models.Model):
+    """Roll-up of one shop-local day: answers and breaches per channel and seller, and the
+    answers' first-response times by bucket (``d00`` … ``d48``). Built by the worker."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    met = models.PositiveIntegerField(default=0)
+    answered_late = models.PositiveIntegerField(default=0)
+    breached = models.PositiveIntegerField(default=0)
+
+    objects = ShopScopedManager()
+
+    class Meta:
+        verbose_name = _("daily SLA figures")
+        verbose_name_plural = _("daily SLA figures")
+        indexes = [models.Index(fields=["shop", "day"], name="sla_daily_shop_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day} {self.channel}"
+
+
+for _index in range(DURATION_BUCKETS):
+    SlaDaily.add_to_class(duration_bucket_field(_index), models.PositiveIntegerField(default=0))

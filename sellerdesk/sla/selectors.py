@@ -12,22 +12,33 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sellerdesk.core.models import Membership, Role, Shop
-from sellerdesk.sla.models import ClockState, EventKind, Reminder, SlaClock, SlaEvent
+from sellerdesk.core.models import Shop
+from sellerdesk.core.rollups import split_period
+from sellerdesk.sla.models import (
+    DURATION_BUCKET_EDGES_MINUTES,
+    DURATION_BUCKETS,
+    NO_BUCKET,
+    ClockState,
+    EventKind,
+    Reminder,
+    SlaClock,
+    SlaDaily,
+    SlaEvent,
+    duration_bucket_expression,
+    duration_bucket_field,
+)
 
 # --- For chats / questions --------------------------------------------------------------------
 
@@ -136,17 +147,6 @@ def open_clock_page(
 # --- Dashboard --------------------------------------------------------------------------------
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate: ``percentile_cont(f) WITHIN GROUP (ORDER BY x)``."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
 @dataclass(frozen=True)
 class DashboardFilter:
     shops: tuple[Shop, ...]
@@ -215,75 +215,171 @@ class Chart:
     bar_width: float = 0
 
 
-def admin_shops(*, user) -> list[Shop]:
-    """Shops where this person is an admin: the only ones the dashboard may show."""
-    return [
-        membership.shop
-        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
-        .select_related("shop")
-        .order_by("shop__name")
-    ]
-
-
 def _events(flt: DashboardFilter) -> QuerySet[SlaEvent]:
-    events = SlaEvent.objects.filter(
-        shop__in=[shop.pk for shop in flt.shops], at__gte=flt.start_at, at__lt=flt.end_at
-    )
+    """The filter's raw events, each shop's period in the shop's own time zone."""
+    events = SlaEvent.objects.filter(_raw_period(flt, rolled=False))
     if flt.channel:
         events = events.filter(channel=flt.channel)
     return events
 
 
+def _raw_period(flt: DashboardFilter, *, rolled: bool) -> Q:
+    """Raw rows to read: every day of the period, or only days without a roll-up."""
+    return split_period(
+        kind="sla" if rolled else "", shops=flt.shops, start=flt.start, end=flt.end
+    ).raw
+
+
 _ANSWERS = (EventKind.MET, EventKind.ANSWERED_LATE)
+_FIGURE_KINDS = (*_ANSWERS, EventKind.BREACHED)
 
 
-def _percentiles_fallback(answers: QuerySet[SlaEvent]) -> tuple[float | None, float | None]:
-    """Median and p90 without percentile_cont (SQLite): two offset reads."""
-    total = answers.count()
+def _ranked_value(buckets: list[int], rank: int) -> float:
+    """The ``rank``-th smallest time (0-based), placed evenly inside its bucket."""
+    before = 0
+    for index, count in enumerate(buckets):
+        if rank < before + count:
+            low = DURATION_BUCKET_EDGES_MINUTES[index - 1] * 60 if index else 0
+            if index >= len(DURATION_BUCKET_EDGES_MINUTES):
+                return float(low)  # the open-ended bucket: its lower edge
+            high = DURATION_BUCKET_EDGES_MINUTES[index] * 60
+            return low + (high - low) * (rank - before + 0.5) / count
+        before += count
+    raise ValueError("rank beyond the counts")
+
+
+def bucket_percentile(buckets: list[int], fraction: float) -> float | None:
+    """``percentile_cont`` over bucketed times: the two neighbouring order statistics, each
+    placed evenly inside its bucket, interpolated as PostgreSQL does.
+
+    Depends on the bucket counts only, so roll-ups and raw events give the same number; each
+    order statistic is off by at most half its bucket (30 s below 20 minutes).
+    """
+    total = sum(buckets)
     if not total:
-        return None, None
-    ordered = answers.order_by("duration_seconds").values_list("duration_seconds", flat=True)
-    return float(ordered[(total - 1) // 2]), float(ordered[int((total - 1) * 0.9)])
+        return None
+    position = fraction * (total - 1)
+    lower = int(position)
+    low_value = _ranked_value(buckets, lower)
+    if lower + 1 >= total or position == lower:
+        return low_value
+    return low_value + (position - lower) * (_ranked_value(buckets, lower + 1) - low_value)
 
 
-def dashboard_summary(flt: DashboardFilter) -> Summary:
-    """Counts and response-time percentiles in one scan of the covering index."""
-    answered = Q(kind__in=_ANSWERS, duration_seconds__isnull=False)
-    aggregates = {
-        "met": Count("kind", filter=Q(kind=EventKind.MET)),
-        "breached": Count("kind", filter=Q(kind=EventKind.BREACHED)),
-        "answered": Count("kind", filter=Q(kind__in=_ANSWERS)),
-    }
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        aggregates["median"] = PercentileCont("duration_seconds", 0.5, filter=answered)
-        aggregates["p90"] = PercentileCont("duration_seconds", 0.9, filter=answered)
-    events = _events(flt).filter(kind__in=[EventKind.BREACHED, *_ANSWERS])
-    row = events.aggregate(**aggregates)
-    if postgres:
-        median, p90 = row["median"], row["p90"]
-    else:
-        median, p90 = _percentiles_fallback(events.filter(answered))
+@dataclass
+class Figures:
+    """Additive SLA counts: answers in time, late, breaches, answer times by bucket."""
+
+    met: int = 0
+    late: int = 0
+    breached: int = 0
+    buckets: list[int] = field(default_factory=lambda: [0] * DURATION_BUCKETS)
+
+    def add(self, other: Figures) -> None:
+        self.met += other.met
+        self.late += other.late
+        self.breached += other.breached
+        self.buckets = [a + b for a, b in zip(self.buckets, other.buckets, strict=True)]
+
+
+@dataclass
+class DashboardFigures:
+    per_seller: dict[int | None, Figures]
+    breaches_per_day: dict[date, int]
+
+    @property
+    def total(self) -> Figures:
+        total = Figures()
+        for figures in self.per_seller.values():
+            total.add(figures)
+        return total
+
+
+def _add_event_rows(target: dict, rows: Iterable[dict]) -> None:
+    for row in rows:
+        figures = target.setdefault(row["seller_id"], Figures())
+        kind, n = row["kind"], row["n"]
+        if kind == EventKind.MET:
+            figures.met += n
+        elif kind == EventKind.ANSWERED_LATE:
+            figures.late += n
+        elif kind == EventKind.BREACHED:
+            figures.breached += n
+        if kind in _ANSWERS and row["bucket"] != NO_BUCKET:
+            figures.buckets[row["bucket"]] += n
+
+
+def _shops_by_zone(shops: Iterable[Shop]) -> dict[str, list[int]]:
+    zones: dict[str, list[int]] = {}
+    for shop in shops:
+        zones.setdefault(shop.time_zone, []).append(shop.pk)
+    return zones
+
+
+def dashboard_figures(flt: DashboardFilter, *, use_rollups: bool = True) -> DashboardFigures:
+    """Everything the dashboard's figures need: from daily roll-ups for the days the worker
+    built, from raw events for the rest (today); ``use_rollups=False`` reads raw only."""
+    per_seller: dict[int | None, Figures] = {}
+    per_day: dict[date, int] = {}
+    channel = Q(channel=flt.channel) if flt.channel else Q()
+    if use_rollups:
+        bucket_fields = [duration_bucket_field(i) for i in range(DURATION_BUCKETS)]
+        rolled = SlaDaily.objects.filter(
+            channel, shop__in=[shop.pk for shop in flt.shops], day__gte=flt.start, day__lte=flt.end
+        )
+        for row in rolled.values("seller_id").annotate(
+            met_sum=Sum("met"),
+            late_sum=Sum("answered_late"),
+            breached_sum=Sum("breached"),
+            **{f"{name}_sum": Sum(name) for name in bucket_fields},
+        ):
+            per_seller[row["seller_id"]] = Figures(
+                met=row["met_sum"],
+                late=row["late_sum"],
+                breached=row["breached_sum"],
+                buckets=[row[f"{name}_sum"] for name in bucket_fields],
+            )
+        for row in rolled.filter(breached__gt=0).values("day").annotate(n=Sum("breached")):
+            per_day[row["day"]] = per_day.get(row["day"], 0) + row["n"]
+    raw = SlaEvent.objects.filter(
+        channel, _raw_period(flt, rolled=use_rollups), kind__in=_FIGURE_KINDS
+    )
+    raw_figures: dict[int | None, Figures] = {}
+    _add_event_rows(
+        raw_figures,
+        raw.annotate(bucket=duration_bucket_expression())
+        .values("seller_id", "kind", "bucket")
+        .annotate(n=Count("*"))
+        .order_by(),
+    )
+    for seller_id, figures in raw_figures.items():
+        per_seller.setdefault(seller_id, Figures()).add(figures)
+    for zone, shop_ids in _shops_by_zone(flt.shops).items():
+        for row in (
+            raw.filter(shop__in=shop_ids, kind=EventKind.BREACHED)
+            .annotate(day=TruncDate("at", tzinfo=ZoneInfo(zone)))
+            .values("day")
+            .annotate(n=Count("*"))
+            .order_by()
+        ):
+            per_day[row["day"]] = per_day.get(row["day"], 0) + row["n"]
+    return DashboardFigures(per_seller=per_seller, breaches_per_day=per_day)
+
+
+def dashboard_summary(figures: DashboardFigures) -> Summary:
+    total = figures.total
     return Summary(
-        met=row["met"],
-        breached=row["breached"],
-        answered=row["answered"],
-        median_seconds=median,
-        p90_seconds=p90,
+        met=total.met,
+        breached=total.breached,
+        answered=total.met + total.late,
+        median_seconds=bucket_percentile(total.buckets, 0.5),
+        p90_seconds=bucket_percentile(total.buckets, 0.9),
     )
 
 
-def dashboard_breach_chart(flt: DashboardFilter) -> Chart:
-    """Breaches per day in the viewer's time zone, laid out as SVG bars."""
-    rows = (
-        _events(flt)
-        .filter(kind=EventKind.BREACHED)
-        .annotate(day=TruncDate("at", tzinfo=flt.tz))
-        .values("day")
-        .annotate(count=Count("*"))
-        .order_by("day")
-    )
-    per_day = {row["day"]: row["count"] for row in rows}
+def dashboard_breach_chart(flt: DashboardFilter, figures: DashboardFigures) -> Chart:
+    """Breaches per day (each shop's own days), laid out as SVG bars."""
+    per_day = figures.breaches_per_day
     days = (flt.end - flt.start).days + 1
     chart = Chart()
     chart.bars = [
@@ -303,44 +399,29 @@ def dashboard_breach_chart(flt: DashboardFilter) -> Chart:
     return chart
 
 
-def dashboard_per_seller(flt: DashboardFilter) -> list[SellerRow]:
-    answers = _events(flt).filter(kind__in=_ANSWERS)
-    aggregates = {
-        "answered": Count("kind"),
-        "met": Count("kind", filter=Q(kind=EventKind.MET)),
-        "late": Count("kind", filter=Q(kind=EventKind.ANSWERED_LATE)),
+def dashboard_per_seller(figures: DashboardFigures) -> list[SellerRow]:
+    answered = {
+        seller_id: row for seller_id, row in figures.per_seller.items() if row.met + row.late
     }
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        aggregates["median"] = PercentileCont("duration_seconds", 0.5)
-        aggregates["p90"] = PercentileCont("duration_seconds", 0.9)
-    rows = list(answers.values("seller_id").annotate(**aggregates).order_by("-answered"))
     names = {
         user.pk: user.get_full_name() or user.get_username()
         for user in get_user_model()
-        .objects.filter(pk__in=[row["seller_id"] for row in rows if row["seller_id"]])
+        .objects.filter(pk__in=[pk for pk in answered if pk])
         .only("username", "first_name", "last_name")
     }
-    result = []
-    for row in rows:
-        median = row.get("median")
-        p90 = row.get("p90")
-        if not postgres:
-            median, p90 = _percentiles_fallback(
-                answers.filter(seller_id=row["seller_id"], duration_seconds__isnull=False)
-            )
-        result.append(
-            SellerRow(
-                seller_id=row["seller_id"],
-                name=names.get(row["seller_id"], ""),
-                answered=row["answered"],
-                met=row["met"],
-                late=row["late"],
-                median_seconds=median,
-                p90_seconds=p90,
-            )
+    rows = [
+        SellerRow(
+            seller_id=seller_id,
+            name=names.get(seller_id, "") if seller_id else "",
+            answered=row.met + row.late,
+            met=row.met,
+            late=row.late,
+            median_seconds=bucket_percentile(row.buckets, 0.5),
+            p90_seconds=bucket_percentile(row.buckets, 0.9),
         )
-    return result
+        for seller_id, row in answered.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.answered, row.name))
 
 
 def clocks_at_risk(

@@ -20,17 +20,22 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from sellerdesk.core.models import Membership, Shop
+from sellerdesk.core.rollups import day_bounds
+from sellerdesk.notifications.models import EventKind as NotifyEvent
+from sellerdesk.notifications.services import notify_on_commit
 from sellerdesk.sla.business_hours import (
     WeeklySchedule,
     add_business_time,
     business_time_between,
     parse_time,
 )
+from sellerdesk.sla.links import item_url
 from sellerdesk.sla.models import (
     DEFAULT_CHECK_TIMES,
     DEFAULT_TARGET_MINUTES,
     DEFAULT_WARN_PERCENT,
     DEFAULT_WEEKLY_HOURS,
+    NO_BUCKET,
     Channel,
     ClockState,
     EventKind,
@@ -38,8 +43,11 @@ from sellerdesk.sla.models import (
     Reminder,
     SlaCalendar,
     SlaClock,
+    SlaDaily,
     SlaEvent,
     SlaPolicy,
+    duration_bucket_expression,
+    duration_bucket_field,
 )
 
 logger = logging.getLogger(__name__)
@@ -190,7 +198,19 @@ def _record(
             )
     except IntegrityError:
         return False
+    if kind in _NOTIFIED:
+        notify_on_commit(
+            shop=clock.shop,
+            kind=_NOTIFIED[kind],
+            key=f"sla:{clock.pk}:{kind}",
+            params={"channel": clock.channel, "item_id": clock.item_id},
+            url=item_url(clock.channel, clock.item_id) or "",
+        )
     return True
+
+
+# SLA events that reach people outside the dashboard (the members who can answer).
+_NOTIFIED = {EventKind.WARNED: NotifyEvent.SLA_WARNING, EventKind.BREACHED: NotifyEvent.SLA_BREACH}
 
 
 @transaction.atomic
@@ -504,3 +524,39 @@ def reminder_mark_read(*, shop: Shop, user_id: int, reminder_id: int | None = No
     if reminder_id is not None:
         reminders = reminders.filter(pk=reminder_id)
     return reminders.update(read_at=timezone.now())
+
+
+def sla_rollup_day(shop: Shop, day: date) -> int:
+    """Replace one shop-local day's roll-up rows (per channel and seller); rows written."""
+    start, end = day_bounds(shop, day)
+    SlaDaily.objects.filter(shop=shop, day=day).delete()
+    rows: dict[tuple[str, int | None], SlaDaily] = {}
+    answers = (EventKind.MET, EventKind.ANSWERED_LATE)
+    events = (
+        SlaEvent.objects.filter(
+            shop=shop, at__gte=start, at__lt=end, kind__in=(*answers, EventKind.BREACHED)
+        )
+        .annotate(bucket=duration_bucket_expression())
+        .values("channel", "seller_id", "kind", "bucket")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for event in events:
+        key = (event["channel"], event["seller_id"])
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = SlaDaily(
+                shop=shop, day=day, channel=event["channel"], seller_id=event["seller_id"]
+            )
+        kind, n = event["kind"], event["n"]
+        if kind == EventKind.MET:
+            row.met += n
+        elif kind == EventKind.ANSWERED_LATE:
+            row.answered_late += n
+        else:
+            row.breached += n
+        if kind in answers and event["bucket"] != NO_BUCKET:
+            field_name = duration_bucket_field(event["bucket"])
+            setattr(row, field_name, getattr(row, field_name) + n)
+    SlaDaily.objects.bulk_create(rows.values())
+    return len(rows)

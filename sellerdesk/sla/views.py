@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.core.selectors import admin_shops
 from sellerdesk.sla import selectors, services
 from sellerdesk.sla.forms import CalendarForm, DashboardFilterForm, HolidayForm, PolicyForm
 from sellerdesk.sla.links import item_url
@@ -23,7 +24,7 @@ from sellerdesk.sla.selectors import DashboardFilter
 
 
 def _dashboard_filter(request: ShopRequest) -> tuple[DashboardFilterForm, DashboardFilter]:
-    allowed = selectors.admin_shops(user=request.user)
+    allowed = admin_shops(user=request.user)
     tz = ZoneInfo(request.shop.time_zone)
     today = timezone.now().astimezone(tz).date()
     data = request.GET.copy()
@@ -67,12 +68,13 @@ def _with_links(clocks: list[SlaClock], request: ShopRequest) -> list[tuple[SlaC
 @require_GET
 def dashboard(request: ShopRequest) -> HttpResponse:
     form, flt = _dashboard_filter(request)
+    figures = selectors.dashboard_figures(flt)
     context = {
         "form": form,
         "flt": flt,
-        "summary": selectors.dashboard_summary(flt),
-        "chart": selectors.dashboard_breach_chart(flt),
-        "sellers": selectors.dashboard_per_seller(flt),
+        "summary": selectors.dashboard_summary(figures),
+        "chart": selectors.dashboard_breach_chart(flt, figures),
+        "sellers": selectors.dashboard_per_seller(figures),
         "at_risk": _with_links(
             selectors.clocks_at_risk(shops=flt.shops, channel=flt.channel), request
         ),

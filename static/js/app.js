@@ -18,6 +18,13 @@
     field.dispatchEvent(new Event("input", { bubbles: true }));
     field.focus();
   });
+  // The shell's height (it wraps to two lines on a phone) for panes that fill the rest.
+  function measureShell() {
+    var header = document.querySelector(".shell-header");
+    if (header) document.documentElement.style.setProperty("--shell-height", header.offsetHeight + "px");
+  }
+  window.addEventListener("resize", measureShell);
+  document.addEventListener("DOMContentLoaded", measureShell);
   // Show server errors instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var target = event.detail.target;

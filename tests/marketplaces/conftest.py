@@ -8,6 +8,7 @@ from sellerdesk.core.models import Marketplace
 from sellerdesk.marketplaces import services
 from sellerdesk.marketplaces.inbound import handlers_replaced
 from tests.marketplaces import recorder
+from tests.marketplaces.contract import ContractCheck
 from tests.marketplaces.wb_fake import WildberriesFake
 
 HANDLERS = {
@@ -24,11 +25,18 @@ def wb_token() -> str:
 
 
 @pytest.fixture
-def wb_fake(wb_token):
-    fake = WildberriesFake(tokens=(wb_token,))
+def wb_contract() -> ContractCheck:
+    return ContractCheck()
+
+
+@pytest.fixture
+def wb_fake(wb_token, wb_contract):
+    """The fake, every exchange checked against the published description (see contract.py)."""
+    fake = WildberriesFake(tokens=(wb_token,), observer=wb_contract)
     fake.start()
     yield fake
     fake.stop()
+    assert not wb_contract.violations, wb_contract.report()
 
 
 @pytest.fixture

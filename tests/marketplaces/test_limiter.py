@@ -109,7 +109,7 @@ def test_the_fake_enforces_the_documented_burst(wb_fake, wb_token):
     assert wb_fake.rate_limited == statuses.count(429)
 
 
-def test_the_fake_validates_documented_parameters(wb_fake, wb_token):
+def test_the_fake_validates_documented_parameters(wb_fake, wb_token, wb_contract):
     import httpx
 
     headers = {"Authorization": wb_token}
@@ -126,3 +126,11 @@ def test_the_fake_validates_documented_parameters(wb_fake, wb_token):
     zero = httpx.get(f"{wb_fake.url}/api/v1/seller/events", params={"next": 0}, headers=headers)
     assert zero.status_code == 400 and zero.json()["detail"] == 'Invalid value for "next"'
     assert httpx.get(f"{wb_fake.url}/api/v1/questions", headers={}).status_code == 401
+    # The contract check saw the same two requests break the description (a required
+    # parameter missing, no token); these were sent on purpose, so the test takes them away.
+    broken = [violation.split("\n")[0] for violation in wb_contract.violations]
+    assert broken == [
+        "request GET /api/v1/questions: MissingRequiredParameter: Missing required query parameter: isAnswered",
+        "request GET /api/v1/questions: SecurityValidationError: SecurityValidationError: Security not found. Schemes not valid for any requirement: [['HeaderApiKey']]",
+    ], wb_contract.report()
+    wb_contract.violations.clear()

@@ -63,7 +63,7 @@ def test_a_portal_reply_settles_the_question_after_a_recheck(
 
 
 def test_rechecks_are_few_per_run_and_rotate(wb_fake, wb_account_apps, monkeypatch):
-    monkeypatch.setattr(sync, "QUESTION_STATE_CHECKS_PER_RUN", 2)
+    monkeypatch.setattr(sync, "STATE_CHECKS_PER_RUN", 2)
     for number in range(3):
         wb_fake.add_question(f"Вопрос {number}")
     services.account_sync(account_id=wb_account_apps.pk)

@@ -11,7 +11,21 @@ dropped connection, or a token revoked from some request on. ``apply=True`` lets
 request take effect before the fault, which is the "response lost" case a sender must not
 turn into a duplicate.
 
+Behaviour the description allows and the fake does, so the client is tested against it:
+- the event of a sent chat message carries an ``addTimestamp`` later than the send
+  response's ``addTime`` (``send_event_lag_ms``);
+- ``inject("upload_error")``: the next message is accepted with its text but its files are
+  not, and the 200 lists the failures in ``errors``;
+- ``inject("429", path="/api/v1/seller/download/")``: downloads share the chat limit;
+- ``add_seller_event_without_message``: a seller event without ``message`` (the
+  description's own example);
+- ``moderate_answers`` / ``moderate()``: review replies in ``reviewRequired``, then
+  published or ``rejected``;
+- ``inject("403")``: the documented 403 of the questions and reviews API.
+
 Where the contract says nothing the fake chooses and says so here:
+- a review reply under moderation leaves the review unanswered (``state`` none) until it is
+  published; a rejected reply makes it unanswered again and a new reply may be posted.
 - events: ``next`` is exclusive (events strictly newer than it); a page never splits
   events sharing one millisecond; page size ``events_page_size`` (default 50).
 - questions/feedbacks ``dateFrom``/``dateTo`` are inclusive, in Unix seconds.
@@ -32,10 +46,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.marketplaces.contract import Exchange
 
 FEEDBACKS_GROUP = "questionsandfeedback"
 CHAT_GROUP = "buyerchat"
@@ -43,6 +59,8 @@ CHAT_GROUP = "buyerchat"
 RATE_LIMITS = {FEEDBACKS_GROUP: (6, 1 / 3), CHAT_GROUP: (10, 1.0)}
 CHAT_FILE_TYPES = {"image/jpeg", "image/png", "application/pdf"}
 MiB = 1024 * 1024
+# Network-level faults a test injects on purpose: not behaviour the contract describes.
+OFF_CONTRACT_FAULTS = ("timeout", "500", "malformed", "disconnect")
 
 
 def _iso(moment: datetime) -> str:
@@ -60,7 +78,9 @@ def _random_id(rng: random.Random, length: int = 20) -> str:
 
 @dataclass
 class Fault:
-    kind: str  # timeout | 500 | 429 | malformed | disconnect | revoke
+    # timeout | 500 | malformed | disconnect: network trouble, off the contract;
+    # 429 | 403 | revoke | upload_error: answers the contract documents.
+    kind: str
     path: str = ""  # prefix; empty matches every path
     method: str = ""
     times: int = 1
@@ -102,8 +122,11 @@ class WildberriesFake:
         tokens: tuple[str, ...] = ("test-token",),
         enforce_rate_limits: bool = True,
         seed: int = 7,
+        observer: Callable[[Exchange], None] | None = None,
     ) -> None:
         self.valid_tokens = set(tokens)
+        # Called with every exchange (tests check each against the published contract).
+        self.observer = observer
         self.revoked_tokens: set[str] = set()
         self.enforce_rate_limits = enforce_rate_limits
         self.events_page_size = 50
@@ -121,6 +144,12 @@ class WildberriesFake:
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._clock = datetime.now(UTC) - timedelta(days=2)
         self.realtime = False  # generated history is back-dated; True: new items are stamped now
+        # Replies to reviews wait for moderation (answer state reviewRequired) until
+        # ``moderate()`` publishes or rejects them.
+        self.moderate_answers = False
+        # A sent chat message's event is stamped this many ms after the send response's
+        # addTime (the description never says the two are equal).
+        self.send_event_lag_ms = (0, 0)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -327,14 +356,39 @@ class WildberriesFake:
             self._append_event(event)
             return event
 
+    def add_seller_event_without_message(self, chat: dict, *, at: datetime | None = None) -> dict:
+        """A seller event with no ``message`` at all, as in the description's own example."""
+        with self.lock:
+            at = at or self._tick()
+            event = {
+                "chatID": chat["chatID"],
+                "eventID": str(uuid.uuid4()),
+                "eventType": "message",
+                "addTimestamp": _ms(at),
+                "addTime": _iso(at).split(".")[0].rstrip("Z") + "Z",
+                "sender": "seller",
+            }
+            self._append_event(event)
+            return event
+
     def _append_event(self, event: dict) -> None:
         self.events.append(event)
         self.events.sort(key=lambda item: item["addTimestamp"])
-        chat = self.chats[event["chatID"]]
-        chat["lastMessage"] = {
-            "text": event.get("message", {}).get("text", ""),
-            "addTimestamp": event["addTimestamp"],
-        }
+        if "message" in event:
+            self.chats[event["chatID"]]["lastMessage"] = {
+                "text": event["message"].get("text", ""),
+                "addTimestamp": event["addTimestamp"],
+            }
+
+    def moderate(self, feedback_id: str, *, accept: bool) -> dict:
+        """Finish moderating a reply (see ``moderate_answers``): published, or rejected."""
+        with self.lock:
+            feedback = self.feedbacks[feedback_id]
+            answer = feedback["answer"]
+            assert answer and answer["state"] == "reviewRequired", "nothing under moderation"
+            answer["state"] = "wbRu" if accept else "rejected"
+            feedback["state"] = "wbRu" if accept else "none"
+            return feedback
 
     def populate(
         self, *, questions: int = 5, feedbacks: int = 5, chats: int = 3, messages_per_chat: int = 2
@@ -446,7 +500,10 @@ def _feedback_error(status: int, text: str) -> _Reply:
     )
 
 
-def _chat_error(status: int, detail: str, *, title: str = "Bad Request") -> _Reply:
+def _chat_error(
+    status: int, detail: str, *, title: str = "Bad Request", problem: bool = False
+) -> _Reply:
+    """The chat API's error body; sending a message answers it as problem+json (documented)."""
     return _Reply(
         status,
         {
@@ -457,7 +514,7 @@ def _chat_error(status: int, detail: str, *, title: str = "Bad Request") -> _Rep
             "requestId": uuid.uuid4().hex,
             "error": detail,
         },
-        content_type="application/problem+json",
+        content_type="application/problem+json" if problem else "application/json",
     )
 
 
@@ -530,6 +587,7 @@ def _parse_multipart(
 
 class _Handler(BaseHTTPRequestHandler):
     fake: WildberriesFake
+    fault: Fault | None = None
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args) -> None:  # quiet
@@ -544,8 +602,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._serve("PATCH")
 
-    # One request: auth, fault injection, rate limit, route, reply.
+    # One request: auth, fault injection, rate limit, route, reply; then the observer.
     def _serve(self, method: str) -> None:
+        exchange = self._exchange(method)
+        if self.fake.observer is not None:
+            self.fake.observer(exchange)
+
+    def _exchange(self, method: str) -> Exchange:
         fake = self.fake
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
@@ -555,7 +618,16 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append((method, path))
         group = CHAT_GROUP if path.startswith("/api/v1/seller/") else FEEDBACKS_GROUP
         fault = fake._take_fault(method, path)
+        self.fault = fault
         token = self.headers.get("Authorization", "")
+        exchange = Exchange(
+            method=method,
+            path=path,
+            query=query,
+            headers=dict(self.headers.items()),
+            body=body,
+            injected_fault=fault.kind if fault and fault.kind in OFF_CONTRACT_FAULTS else "",
+        )
         try:
             if fault and fault.kind == "revoke":
                 fake.revoke(token)
@@ -563,6 +635,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _gateway_error(
                     401, "unauthorized", "token problem; token is revoked or malformed"
                 )
+            if fault and fault.kind == "403":
+                raise _feedback_error(403, "Ошибка авторизации")
             if fault and fault.kind == "429":
                 raise _Reply(
                     429,
@@ -574,38 +648,35 @@ class _Handler(BaseHTTPRequestHandler):
                 with fake.lock:
                     fake.rate_limited += 1
                 raise _gateway_error(429, "too many requests", "limited by fake")
-            if fault and not fault.apply:
-                self._fail(fault)
-                return
+            if fault and fault.kind in OFF_CONTRACT_FAULTS and not fault.apply:
+                return self._fail(fault, exchange)
             reply = self._route(method, path, query, body)
         except _Reply as raised:
             reply = raised
-        if fault and fault.apply and fault.kind not in ("revoke", "429"):
-            self._fail(fault)
-            return
-        self._send(reply)
+        if fault and fault.apply and fault.kind in OFF_CONTRACT_FAULTS:
+            return self._fail(fault, exchange)
+        return self._send(reply, exchange)
 
-    def _fail(self, fault: Fault) -> None:
+    def _fail(self, fault: Fault, exchange: Exchange) -> Exchange:
         if fault.kind == "timeout":
             time.sleep(fault.delay)
             self.close_connection = True
-            return
+            return exchange
         if fault.kind == "disconnect":
             self.close_connection = True
-            return
+            return exchange
         if fault.kind == "500":
-            self._send(
+            return self._send(
                 _Reply(
                     500, {"title": "internal server error", "detail": "fake failure", "status": 500}
-                )
+                ),
+                exchange,
             )
-            return
         if fault.kind == "malformed":
-            self._send(_Reply(200, raw=b'{"data": {"questions": [ {"id": "tru'))
-            return
+            return self._send(_Reply(200, raw=b'{"data": {"questions": [ {"id": "tru'), exchange)
         raise AssertionError(f"unknown fault {fault.kind}")
 
-    def _send(self, reply: _Reply) -> None:
+    def _send(self, reply: _Reply, exchange: Exchange) -> Exchange:
         if reply.raw is not None:
             data = reply.raw
         elif reply.body is None:
@@ -621,6 +692,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if data:
             self.wfile.write(data)
+        return replace(
+            exchange,
+            status=reply.status,
+            response_body=data,
+            response_content_type=reply.content_type if data else "",
+        )
 
     def _json_body(self, body: bytes, *, standardized: bool = False) -> dict:
         content_type = self.headers.get("Content-Type", "")
@@ -856,8 +933,13 @@ class _Handler(BaseHTTPRequestHandler):
         feedback = self.fake.feedbacks.get(feedback_id)
         # Documented: the id is not validated; an unknown id is a silent success.
         if feedback is not None:
-            feedback["answer"] = {"text": text, "state": "wbRu", "editable": True}
-            feedback["state"] = "wbRu"
+            held = self.fake.moderate_answers
+            feedback["answer"] = {
+                "text": text,
+                "state": "reviewRequired" if held else "wbRu",
+                "editable": not held,
+            }
+            feedback["state"] = "none" if held else "wbRu"
             feedback["wasViewed"] = True
             self.fake.writes.append(
                 {"kind": "feedback_answer", "target": feedback_id, "text": text}
@@ -914,32 +996,41 @@ class _Handler(BaseHTTPRequestHandler):
     def _message_send(self, body: bytes, **_) -> _Reply:
         content_type = self.headers.get("Content-Type", "")
         if not content_type.startswith("multipart/form-data"):
-            raise _chat_error(400, "Invalid content type")
+            raise _chat_error(400, "Invalid content type", problem=True)
         fields, files = _parse_multipart(content_type, body)
         reply_sign = fields.get("replySign", "")
         if not reply_sign or len(reply_sign) > 255:
-            raise _chat_error(400, "Invalid signature")
+            raise _chat_error(400, "Invalid signature", problem=True)
         chat = next(
             (chat for chat in self.fake.chats.values() if chat["replySign"] == reply_sign), None
         )
         if chat is None:
-            raise _chat_error(400, "Invalid signature")
+            raise _chat_error(400, "Invalid signature", problem=True)
         text = fields.get("message", "")
         if len(text) > 1000 or (not text and not files):
-            raise _chat_error(400, 'Invalid value for "message"')
+            raise _chat_error(400, 'Invalid value for "message"', problem=True)
         total = 0
         for name, file_type, content in files:
             code = uuid.uuid4().hex[:11].upper()
             if file_type not in CHAT_FILE_TYPES:
-                raise _chat_error(400, f'{code}: "{name}" has unsupported mime type')
+                raise _chat_error(400, f'{code}: "{name}" has unsupported mime type', problem=True)
             if len(content) > 5 * MiB:
-                raise _chat_error(400, f"{code}: attachment too big. Max size: 5MiB")
+                raise _chat_error(400, f"{code}: attachment too big. Max size: 5MiB", problem=True)
             total += len(content)
         if total > 30 * MiB:
-            raise _chat_error(400, "attachments too big in total. Max size: 30MiB")
-        now = max(datetime.now(UTC), self.fake._clock + timedelta(milliseconds=1))
+            raise _chat_error(400, "attachments too big in total. Max size: 30MiB", problem=True)
+        accepted = max(datetime.now(UTC), self.fake._clock + timedelta(milliseconds=1))
+        # The event appears a moment after the send was accepted; never at the same millisecond.
+        now = accepted + timedelta(milliseconds=self.fake.rng.randint(*self.fake.send_event_lag_ms))
+        refused = self.fault is not None and self.fault.kind == "upload_error"
+        upload_errors = [
+            f"{uuid.uuid4().hex[:11].upper()}: failed to upload file {name!r}"
+            for name, _type, _content in (files if refused else [])
+        ]
+        if refused and not text:  # nothing left to deliver: no message, only the errors
+            return _Reply(200, {"result": {}, "errors": upload_errors})
         stored = []
-        for name, file_type, content in files:
+        for name, file_type, content in [] if refused else files:
             download_id = str(uuid.uuid4())
             self.fake.files[download_id] = (file_type, content)
             stored.append(
@@ -959,7 +1050,7 @@ class _Handler(BaseHTTPRequestHandler):
             "message": {"text": text, "attachments": {"files": stored} if stored else {}},
             "source": "seller-public-api",
             "addTimestamp": _ms(now),
-            "addTime": _iso(now).split(".")[0] + "Z",
+            "addTime": _iso(now).split(".")[0].rstrip("Z") + "Z",
             "sender": "seller",
         }
         self.fake._append_event(event)
@@ -968,12 +1059,18 @@ class _Handler(BaseHTTPRequestHandler):
                 "kind": "chat_message",
                 "target": chat["chatID"],
                 "text": text,
-                "files": [(name, file_type, len(content)) for name, file_type, content in files],
+                "files": [
+                    (name, file_type, len(content))
+                    for name, file_type, content in ([] if refused else files)
+                ],
             }
         )
         return _Reply(
             200,
-            {"result": {"addTime": event["addTimestamp"], "chatID": chat["chatID"]}, "errors": []},
+            {
+                "result": {"addTime": _ms(accepted), "chatID": chat["chatID"]},
+                "errors": upload_errors,
+            },
         )
 
     def _download(self, download_id: str) -> _Reply:

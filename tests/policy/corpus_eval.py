@@ -2,6 +2,7 @@
 
 .venv/bin/python -m tests.policy.corpus_eval        # prints the table
 .venv/bin/python -m tests.policy.corpus_eval -v heldout   # one file only, with mistakes
+.venv/bin/python -m tests.policy.corpus_eval --manner [-v] [manner|heldout]   # manner corpus
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from pathlib import Path
 from sellerdesk.policy import PARTS, Policy, check
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
+# Replies labelled only with how they treat the buyer: {"id", "lang", "channel", "text",
+# "codes"}; a reply without codes is polite and must get none of MANNER_CODES.
+MANNER_DIR = CORPUS_DIR / "manner"
+MANNER_CODES = ("rude", "blame", "brush_off")
 # Violations scored by F1; missing_* are scored through part accuracy instead.
 VIOLATION_CODES = (
     "contact_outside_chat",
@@ -91,8 +96,69 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def load_manner(names: tuple[str, ...] = ()) -> list[dict]:
+    """Every *.jsonl file under corpus/manner/, or only the named ones."""
+    rows = []
+    paths = [MANNER_DIR / f"{n}.jsonl" for n in names] or sorted(MANNER_DIR.glob("*.jsonl"))
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def evaluate_manner(rows: list[dict]) -> dict:
+    """Per-code P/R/F1 of the manner checks, and the polite replies they flagged."""
+    counts = {code: {"tp": 0, "fp": 0, "fn": 0} for code in MANNER_CODES}
+    mistakes = []
+    polite_flagged = []
+    for row in rows:
+        report = check(row["text"], row["channel"])
+        got = report.codes() & set(MANNER_CODES)
+        expected = set(row["codes"])
+        if not expected and got:
+            polite_flagged.append((row["id"], sorted(got), row["text"]))
+        for code in MANNER_CODES:
+            if code in got and code in expected:
+                counts[code]["tp"] += 1
+            elif code in got:
+                counts[code]["fp"] += 1
+                mistakes.append((row["id"], f"unexpected {code}", row["text"]))
+            elif code in expected:
+                counts[code]["fn"] += 1
+                mistakes.append((row["id"], f"missed {code}", row["text"]))
+    per_code = {
+        code: _prf(c["tp"], c["fp"], c["fn"]) | {"support": c["tp"] + c["fn"]}
+        for code, c in counts.items()
+    }
+    return {
+        "replies": len(rows),
+        "polite": sum(1 for row in rows if not row["codes"]),
+        "per_code": per_code,
+        "polite_flagged": polite_flagged,
+        "mistakes": mistakes,
+    }
+
+
+def main_manner(names: tuple[str, ...]) -> int:
+    result = evaluate_manner(load_manner(names))
+    print(f"manner replies: {result['replies']}  polite: {result['polite']}")
+    print(f"{'code':<12}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")
+    for code, m in result["per_code"].items():
+        print(
+            f"{code:<12}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>6}"
+        )
+    print(f"polite replies flagged: {len(result['polite_flagged'])}")
+    if "-v" in sys.argv:
+        for rid, what, text in result["mistakes"]:
+            print(f"- {rid}: {what}: {text}")
+    return 0
+
+
 def main() -> int:
     names = tuple(a for a in sys.argv[1:] if not a.startswith("-"))
+    if "--manner" in sys.argv:
+        return main_manner(names)
     result = evaluate(load_corpus(names))
     print(f"replies: {result['replies']}  part accuracy: {result['part_accuracy']:.4f}")
     for part, accuracy in result["per_part_accuracy"].items():

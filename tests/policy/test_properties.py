@@ -99,3 +99,40 @@ def test_phrase_matches_stay_inside_one_sentence(text):
     for phrase, start, end in phrase_book().match_tokens(folded):
         assert 0 <= start < end <= len(folded)
         assert not any(char in ".!?…;\n" for char in folded[start:end]), phrase.text
+
+
+MANNER_SAMPLES = [
+    "вы буквы различаете?",
+    "сами недосмотрели",
+    "с этим не к нам",
+    "разбирайтесь с курьером",
+    "мы проверим",
+    "не нравится — не покупайте",
+    "你瞎吗",
+    "嫌贵别买",
+    "跟我们无关",
+    "我们会帮您",
+    "can't you read?",
+    "that's on you",
+    "not our department",
+    "we'll check",
+    "серьезно?",
+    "?",
+    "??",
+    "—",
+]
+manner_texts = st.lists(
+    st.one_of(st.sampled_from(MANNER_SAMPLES + SAMPLES), st.text(max_size=6)), max_size=16
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=manner_texts, channel=st.sampled_from(CHANNELS))
+def test_manner_findings_are_well_formed_and_deterministic(text, channel):
+    report = check(text, channel)
+    manner = [f for f in report.findings if f.code in {"rude", "blame", "brush_off"}]
+    for finding in manner:
+        assert 0 <= finding.start < finding.end <= len(text)
+        # A finding is a sentence: it never starts on whitespace.
+        assert not text[finding.start].isspace()
+    assert check(text, channel).to_dict() == report.to_dict()

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
+from sellerdesk.notifications.services import notify
 from sellerdesk.sla import services
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 from sellerdesk.sla.models import ClockState, EventKind, Reminder, SlaClock, SlaEvent
@@ -200,7 +201,9 @@ def test_near_deadlines_get_timers_after_commit_and_far_ones_are_armed_by_the_sw
     with django_capture_on_commit_callbacks() as callbacks:
         result = services.sla_sweep(now=T0 + timedelta(hours=24) - timedelta(seconds=30))
     assert result["armed"] == 1
-    assert len(callbacks) == 1
+    # The sweep also breached the chat period (its team is told); one timer was armed.
+    timers = [c for c in callbacks if getattr(c, "func", None) is not notify]
+    assert len(timers) == 1
 
 
 def test_due_at_map_returns_open_periods_in_one_query(shops, django_assert_num_queries):

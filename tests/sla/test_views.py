@@ -36,8 +36,10 @@ def test_dashboard_shows_share_within_target_and_percentiles(shops, admin_client
     assert response.status_code == 200
     summary = response.context["summary"]
     assert (summary.met, summary.breached, summary.answered) == (2, 1, 3)
-    assert summary.median_seconds == 30 * 60
-    assert summary.p90_seconds == pytest.approx(10 * 60 * 0 + (30 * 60 + 0.8 * (180 - 30) * 60))
+    # Percentiles come from response-time buckets (one minute wide around 30 min, an hour
+    # wide at 3 h): each order statistic is within half its bucket of the exact one.
+    assert summary.median_seconds == pytest.approx(30 * 60, abs=60)
+    assert summary.p90_seconds == pytest.approx(30 * 60 + 0.8 * (180 - 30) * 60, abs=30 * 60)
     content = response.content.decode()
     assert "66.7 %" in content
     seller_row = response.context["sellers"][0]
@@ -225,7 +227,9 @@ def test_dashboard_query_count_does_not_grow_with_items(
         )
     services.sla_sweep(now=now)
     _history(shops.mine, shops.users[Role.SELLER])
-    with django_assert_max_num_queries(15):
+    # Figures: which days are rolled up, roll-ups per seller and per day, raw rows of the
+    # other days per seller and per day; plus the lists and the page shell.
+    with django_assert_max_num_queries(16):
         response = admin_client_shop.get(reverse("sla:dashboard"))
     assert len(response.context["breached"]) == 30
     assert len(response.context["at_risk"]) == 30

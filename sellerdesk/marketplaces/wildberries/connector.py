@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FEEDBACK_TEXT_MIN, FEEDBACK_TEXT_MAX = 2, 5000
+# States of a review reply (the description's answer.state): shown, being checked, refused.
+ANSWER_PUBLISHED, ANSWER_IN_MODERATION, ANSWER_REJECTED = "wbRu", "reviewRequired", "rejected"
 MAX_DEDUP_EVENT_PAGES = 20
 UNKNOWN_OUTCOME_TTL = 7 * 24 * 3600
 
@@ -146,9 +148,10 @@ class WildberriesConnector:
             )
         current = self.client.feedback(review_ref)
         answer = current.get("answer") or {}
-        if answer:
+        # A reply moderation rejected is not shown to anyone: the review may be answered again.
+        if answer and answer.get("state") != ANSWER_REJECTED:
             if answer.get("text") == text:
-                return
+                return  # ours already (published, or still with the moderators)
             raise WildberriesRequestError(
                 "the review already has a reply on Wildberries", retryable=False
             )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sellerdesk.marketplaces.inbound import (
@@ -38,7 +39,11 @@ from sellerdesk.marketplaces.models import (
     RemoteChat,
 )
 from sellerdesk.marketplaces.wildberries.client import WildberriesClient
-from sellerdesk.marketplaces.wildberries.connector import remote_send_ref
+from sellerdesk.marketplaces.wildberries.connector import (
+    ANSWER_IN_MODERATION,
+    ANSWER_REJECTED,
+    remote_send_ref,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +51,7 @@ QUESTIONS_PAGE = 1000
 FEEDBACKS_PAGE = 1000
 MAX_EVENT_PAGES_PER_RUN = 500
 SENDERS = {"client": "buyer", "seller": "seller", "wb": "marketplace"}
+MODERATION = {ANSWER_IN_MODERATION: "pending", ANSWER_REJECTED: "rejected"}
 
 
 @dataclass
@@ -119,6 +125,7 @@ def feedback_from_payload(payload: dict) -> IncomingFeedback:
         product=_product(payload.get("productDetails")),
         answer_text=(answer or {}).get("text"),
         photo_urls=photos,
+        answer_moderation=MODERATION.get((answer or {}).get("state") or "", ""),
     )
 
 
@@ -389,55 +396,98 @@ def sync_chat_events(
 
 
 # Questions answered or declined on the seller portal leave the "unanswered" listing the sync
-# reads, so nothing would tell the app. Each run reads back a few staged questions still
-# unanswered in our copy (least recently checked first, none checked twice within the age).
-QUESTION_STATE_CHECKS_PER_RUN = 10
-QUESTION_STATE_CHECK_AGE = timedelta(minutes=10)
+# reads, and so do reviews whose reply moderation published; a rejected reply makes a review
+# unanswered again but older than the cursor. Nothing in the listings would tell the apps, so
+# each run reads back a few staged items whose last known state may still change (least
+# recently checked first, none checked twice within the age) and hands on those that did.
+STATE_CHECKS_PER_RUN = 10
+STATE_CHECK_AGE = timedelta(minutes=10)
 
 
-def sync_question_states(
-    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+def _sync_states(
+    account: MarketplaceAccount,
+    stats: SyncStats,
+    *,
+    stream: str,
+    open_records: Q,
+    read: Callable[[str], dict],
+    to_item: Callable[[dict], object],
+    cursor_field: str,
 ) -> None:
-    """Hand questions handled on the portal to the app again (its hook settles them, sends nothing)."""
     from sellerdesk.marketplaces.wildberries.errors import WildberriesRequestError
 
     now = timezone.now()
     due = list(
         InboundRecord.objects.for_shop(account.shop_id)
-        .filter(
-            stream=InboundStream.QUESTION,
-            payload__answer=None,
-            updated_at__lt=now - QUESTION_STATE_CHECK_AGE,
-        )
-        .exclude(payload__state="none")
+        .filter(open_records, stream=stream, updated_at__lt=now - STATE_CHECK_AGE)
         .order_by("updated_at", "pk")
-        .values_list("pk", "external_id")[:QUESTION_STATE_CHECKS_PER_RUN]
+        .values_list("pk", "external_id", "payload")[:STATE_CHECKS_PER_RUN]
     )
     if not due:
         return
     changed: list[dict] = []
-    for _pk, external_id in due:
+    for _pk, external_id, known in due:
         try:
-            payload = client.question(external_id)
+            payload = read(external_id)
         except WildberriesRequestError:
-            continue  # gone from the marketplace (deleted question): nothing to settle
-        item = question_from_payload(payload)
-        if item.answered or item.declined:
+            continue  # gone from the marketplace (deleted): nothing to settle
+        if _state_of(payload) != _state_of(known):
             changed.append(payload)
     # Unchanged ones wait their turn again; changed ones are re-saved by the import below.
-    InboundRecord.objects.filter(pk__in=[pk for pk, _ext in due]).update(updated_at=now)
+    InboundRecord.objects.filter(pk__in=[pk for pk, _ext, _payload in due]).update(updated_at=now)
     if changed:
         _commit_page(
             account_id=account.pk,
-            stream=InboundStream.QUESTION,
+            stream=stream,
             payloads=changed,
             external_id=lambda p: p["id"],
-            to_item=question_from_payload,
-            cursor_field="questions_cursor",
+            to_item=to_item,
+            cursor_field=cursor_field,
             cursor_value=None,
             created_at=lambda p: parse_time(p.get("createdDate")),
             stats=stats,
         )
 
 
-STREAMS = (sync_questions, sync_question_states, sync_feedbacks, sync_chat_events)
+def _state_of(payload: dict) -> tuple:
+    answer = payload.get("answer") or {}
+    return (payload.get("state"), answer.get("text"), answer.get("state"))
+
+
+def sync_question_states(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
+    """Hand questions handled on the portal to the app again (its hook settles them, sends nothing)."""
+    _sync_states(
+        account,
+        stats,
+        stream=InboundStream.QUESTION,
+        open_records=Q(payload__answer=None) & ~Q(payload__state="none"),
+        read=client.question,
+        to_item=question_from_payload,
+        cursor_field="questions_cursor",
+    )
+
+
+def sync_feedback_states(
+    account: MarketplaceAccount, client: WildberriesClient, stats: SyncStats
+) -> None:
+    """Reviews answered on the portal, and replies whose moderation ended (published or rejected)."""
+    _sync_states(
+        account,
+        stats,
+        stream=InboundStream.FEEDBACK,
+        open_records=Q(payload__answer=None) | Q(payload__answer__state=ANSWER_IN_MODERATION),
+        read=client.feedback,
+        to_item=feedback_from_payload,
+        cursor_field="feedbacks_cursor",
+    )
+
+
+STREAMS = (
+    sync_questions,
+    sync_question_states,
+    sync_feedbacks,
+    sync_feedback_states,
+    sync_chat_events,
+)

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": os.environ.get(
                 "DJANGO_SETTINGS_MODULE", "sellerdesk.settings.local"
             ),
+            # Telegram notifications go to the local Bot API fake below.
+            "TELEGRAM_API_BASE": os.environ.get("TELEGRAM_API_BASE", "http://127.0.0.1:8766"),
         }
         python = sys.executable
         commands = {
@@ -63,6 +65,8 @@ class Command(BaseCommand):
             # A local fake of the Wildberries API: the demo shop syncs real questions,
             # reviews and chats from it, and a new buyer item appears every 30 s.
             "wb-fake": [python, "manage.py", "wb_fake_server", "--live", "30"],
+            # A local fake of the Telegram Bot API: it prints what the bot sends.
+            "tg-fake": [python, "manage.py", "telegram_fake_server"],
         }
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         # Treat SIGTERM like Ctrl-C so the worker, beat and web server stop with us.
