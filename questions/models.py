@@ -23,17 +23,6 @@ class DeclineKind(models.TextChoices):
     AUTO = "auto", _("Automatically")
 
 
-class DeliveryStatus(models.TextChoices):
-    """Where the reply stands with the marketplace (sent from a task after commit)."""
-
-    NONE = "", _("Nothing to send")
-    PENDING = "pending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Not sent")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    KEPT = "kept", _("Could not be withdrawn")
-
-
 class RuleKind(models.TextChoices):
     KEYWORDS = "keywords", _("Keywords")
     PROFANITY = "profanity", _("Profanity")
@@ -67,10 +56,15 @@ class Question(models.Model):
     repeat_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    delivery_status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    # The answer or decline on its way to the marketplace (its state is what pages show);
+    # null when there is nothing to send (New, or handled on the marketplace's own portal).
+    outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    delivery_error = models.CharField(max_length=300, blank=True)
 
     objects = ShopScopedManager()
 
@@ -200,8 +194,13 @@ class AutoDecision(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdrawal = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    # Undoing a decline that had (or may have) reached the marketplace takes it back there.
+    withdrawal_outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ShopScopedManager()

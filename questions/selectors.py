@@ -108,7 +108,7 @@ def _question_page_due(
     by_pk = (
         Question.objects.for_shop(shop)
         .select_related("product")
-        .defer("answer_text", "delivery_error")
+        .defer("answer_text")
         .in_bulk(due.item_ids)
     )
     items = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
@@ -132,9 +132,7 @@ def question_page(
         # question contains. This way the text indexes find the matches, then a top-N sort.
         newest_first = (Coalesce("created_at", "created_at").desc(), "-id")
     rows = list(
-        queryset.select_related("product")
-        .defer("answer_text", "delivery_error")
-        .order_by(*newest_first)[: size + 1]
+        queryset.select_related("product").defer("answer_text").order_by(*newest_first)[: size + 1]
     )
     return keyset_page(rows, size=size)
 
@@ -144,7 +142,9 @@ def product_choices(*, shop: Shop) -> list[Product]:
 
 
 def question_detail_queryset() -> QuerySet[Question]:
-    return Question.objects.select_related("shop", "product", "answered_by", "repeat_of")
+    return Question.objects.select_related(
+        "shop", "product", "answered_by", "repeat_of", "outbound"
+    )
 
 
 # --- Already asked ---------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def shop_ruleset(*, shop: Shop):
 def autodecision_list(*, shop: Shop, limit: int = 100) -> list[AutoDecision]:
     return list(
         AutoDecision.objects.for_shop(shop)
-        .select_related("question", "undone_by")
+        .select_related("question__outbound", "undone_by", "withdrawal_outbound")
         .order_by("-decided_at", "-id")[:limit]
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,6 @@ from questions.models import (
     AutoDecision,
     DeclineKind,
     DeclineRule,
-    DeliveryStatus,
     Question,
     QuestionSettings,
     QuestionStatus,
@@ -27,6 +27,8 @@ from questions.models import (
 from questions.ruleset import rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.selectors import product_for_marketplace
+from sellerdesk.marketplaces.models import OutboundKind
+from sellerdesk.marketplaces.services import outbox_cancel, outbox_enqueue
 from sellerdesk.replycheck.services import ReplyBlocked, reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
@@ -170,8 +172,7 @@ def question_handled_on_marketplace(
     question.answered_by = None
     question.answered_at = now
     question.handled_on_marketplace = True
-    question.delivery_status = DeliveryStatus.NONE
-    question.delivery_error = ""
+    question.outbound = None
     question.full_clean()
     question.save()
     waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
@@ -187,10 +188,17 @@ def _ensure_new(question: Question) -> None:
         raise ValidationError(_("This question has already been handled."), code="not_new")
 
 
-def _deliver_after_commit(question: Question) -> None:
-    from questions import tasks
-
-    transaction.on_commit(partial(tasks.question_deliver.delay, question.pk))
+def _reply_enqueue(question: Question, *, declined: bool, user_id: int | None) -> None:
+    """Hand the stored answer or decline to the outbox (same transaction) and point at it."""
+    question.outbound = outbox_enqueue(
+        shop=question.shop,
+        kind=OutboundKind.QUESTION_DECLINE if declined else OutboundKind.QUESTION_ANSWER,
+        target_ref=question.external_id or "",
+        payload={"text": question.answer_text},
+        idempotency_key=f"question:{question.pk}:{uuid.uuid4().hex}",
+        created_by_id=user_id,
+    )
+    question.save(update_fields=["outbound"])
 
 
 @transaction.atomic
@@ -239,14 +247,12 @@ def _reply_by_hand(
     question.answer_text = text
     question.answered_by = user  # type: ignore[assignment]
     question.answered_at = now
-    question.delivery_status = DeliveryStatus.PENDING
-    question.delivery_error = ""
     question.full_clean()
     question.save()
     waiting_stopped(
         shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now, by_user_id=user.pk
     )
-    _deliver_after_commit(question)
+    _reply_enqueue(question, declined=declined, user_id=user.pk)
     return question
 
 
@@ -327,129 +333,54 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     question.answer_text = reply
     question.answered_by = None
     question.answered_at = now
-    question.delivery_status = DeliveryStatus.PENDING if reply else DeliveryStatus.NONE
-    question.delivery_error = ""
+    question.outbound = None
     question.save()
     waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
     if reply:
-        _deliver_after_commit(question)
+        _reply_enqueue(question, declined=True, user_id=None)
     return record
 
 
 @transaction.atomic
 def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> AutoDecision:
-    """A manager overrules an automatic decline: the question is New again, the record stays."""
-    from questions import tasks
+    """A manager overrules an automatic decline: the question is New again, the record stays.
 
+    A decline still waiting in the outbox is simply cancelled; one that went out (or is going
+    out, or may have) is taken back through the outbox where the marketplace allows that.
+    """
     decision = AutoDecision.objects.select_for_update().get(pk=decision.pk)
     if decision.undone_at is not None:
         raise ValidationError(_("This decision has already been undone."), code="undone")
     question = _lock(decision.question_id)
-    # A reply still pending is simply not sent: the delivery task skips a question that
-    # is no longer waiting for delivery. Only a reply that went out needs withdrawing.
-    was_sent = question.delivery_status == DeliveryStatus.SENT
     now = timezone.now()
     decision.undone_at = now
     decision.undone_by = user  # type: ignore[assignment]
-    decision.withdrawal = DeliveryStatus.PENDING if was_sent else DeliveryStatus.NONE
-    decision.save(update_fields=["undone_at", "undone_by", "withdrawal"])
-    if question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO:
+    is_auto_decline = (
+        question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO
+    )
+    outbound = question.outbound if is_auto_decline else None
+    if outbound is not None and not outbox_cancel(item=outbound):
+        decision.withdrawal_outbound = outbox_enqueue(
+            shop=question.shop,
+            kind=OutboundKind.QUESTION_WITHDRAW,
+            target_ref=question.external_id or "",
+            payload={},
+            idempotency_key=f"question-withdraw:{decision.pk}",
+            created_by_id=user.pk,
+        )
+    decision.save(update_fields=["undone_at", "undone_by", "withdrawal_outbound"])
+    if is_auto_decline:
         question.status = QuestionStatus.NEW
         question.decline_kind = ""
         question.answer_text = ""
         question.answered_at = None
         question.answered_by = None
-        question.delivery_status = DeliveryStatus.NONE
-        question.delivery_error = ""
+        question.outbound = None
         question.save()
         waiting_started(
             shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at
         )
-    if was_sent:
-        transaction.on_commit(partial(tasks.autodecision_withdraw.delay, decision.pk))
     return decision
-
-
-# --- Delivery to the marketplace ------------------------------------------------------------------
-
-
-def question_deliver(*, question_id: int) -> None:
-    """Send the stored reply to the marketplace once (the row lock and status make repeats no-ops).
-
-    A retryable connector failure propagates so the task retries; a final one is recorded.
-    """
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.connectors import connector_for_item
-
-    with transaction.atomic():
-        question = _lock(question_id)
-        if question.delivery_status != DeliveryStatus.PENDING:
-            return
-        connector = connector_for_item(
-            get_connector(question.shop), remote_ref=question.external_id
-        )
-        try:
-            if question.status == QuestionStatus.ANSWERED:
-                connector.answer_question(
-                    shop=question.shop, question_ref=question.ref, text=question.answer_text
-                )
-            elif question.status == QuestionStatus.DECLINED:
-                connector.decline_question(
-                    shop=question.shop, question_ref=question.ref, text=question.answer_text
-                )
-            else:
-                question.delivery_status = DeliveryStatus.NONE
-                question.save(update_fields=["delivery_status"])
-                return
-        except ConnectorError as error:
-            from sellerdesk.marketplaces.services import delivery_error_record
-
-            delivery_error_record(shop=question.shop, error=error)
-            if error.retryable:
-                raise
-            question.delivery_status = DeliveryStatus.FAILED
-            question.delivery_error = str(error)[:300]
-            question.save(update_fields=["delivery_status", "delivery_error"])
-            return
-        question.delivery_status = DeliveryStatus.SENT
-        question.delivery_error = ""
-        question.save(update_fields=["delivery_status", "delivery_error"])
-
-
-def question_delivery_failed(*, question_id: int, message: str) -> None:
-    """Retries ran out: the reply stays stored and visible as not sent."""
-    Question.objects.filter(pk=question_id, delivery_status=DeliveryStatus.PENDING).update(
-        delivery_status=DeliveryStatus.FAILED, delivery_error=message[:300]
-    )
-
-
-def autodecision_withdraw(*, decision_id: int) -> None:
-    """Take an undone automatic decline back from the marketplace where it allows that."""
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.connectors import connector_for_item
-
-    with transaction.atomic():
-        decision = (
-            AutoDecision.objects.select_for_update()
-            .select_related("question__shop")
-            .get(pk=decision_id)
-        )
-        if decision.withdrawal != DeliveryStatus.PENDING:
-            return
-        question = decision.question
-        try:
-            connector = connector_for_item(
-                get_connector(question.shop), remote_ref=question.external_id
-            )
-            withdrawn = connector.withdraw_question_answer(
-                shop=question.shop, question_ref=question.ref
-            )
-        except ConnectorError as error:
-            if error.retryable:
-                raise
-            withdrawn = False
-        decision.withdrawal = DeliveryStatus.WITHDRAWN if withdrawn else DeliveryStatus.KEPT
-        decision.save(update_fields=["withdrawal"])
 
 
 # --- Rules -----------------------------------------------------------------------------------

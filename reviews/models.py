@@ -35,15 +35,6 @@ class Situation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DeliveryStatus(models.TextChoices):
-    """Where the public reply stands with the marketplace (sent from a task after commit)."""
-
-    NONE = "", pgettext_lazy("review reply delivery", "Nothing to send")
-    PENDING = "pending", pgettext_lazy("review reply delivery", "Sending")
-    SENT = "sent", pgettext_lazy("review reply delivery", "Sent")
-    FAILED = "failed", pgettext_lazy("review reply delivery", "Not sent")
-
-
 class Review(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="reviews")
     product = models.ForeignKey(
@@ -70,10 +61,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    delivery_status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    # The public reply on its way to the marketplace (its state is what pages show); null for
+    # replies written on the marketplace's own portal.
+    outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    delivery_error = models.CharField(max_length=300, blank=True)
     photo_count = models.PositiveSmallIntegerField(default=0)
     # The marketplace's own id (unique per shop); NULL when absent so the constraint ignores it.
     external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001

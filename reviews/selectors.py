@@ -111,7 +111,7 @@ def review_page(
         .prefetch_related(
             Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
         )
-        .defer("answer_text", "delivery_error", "pros", "cons")
+        .defer("answer_text", "pros", "cons")
         .order_by(*newest_first)[: size + 1]
     )
     return keyset_page(rows, size=size)
@@ -125,9 +125,9 @@ def product_choices(*, shop: Shop) -> list[Product]:
 
 
 def review_detail_queryset() -> QuerySet[Review]:
-    return Review.objects.select_related("shop", "product", "answered_by").prefetch_related(
-        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
-    )
+    return Review.objects.select_related(
+        "shop", "product", "answered_by", "outbound"
+    ).prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")))
 
 
 def case_for_review(*, review: Review) -> Case | None:

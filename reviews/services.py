@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +25,6 @@ from reviews.models import (
     CaseStatus,
     CaseStep,
     CompensationOffer,
-    DeliveryStatus,
     OfferStatus,
     Review,
     ReviewPhoto,
@@ -34,7 +34,8 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
-from sellerdesk.marketplaces.connectors import connector_for_item
+from sellerdesk.marketplaces.models import OutboundKind
+from sellerdesk.marketplaces.services import outbox_enqueue
 from sellerdesk.notifications.models import EventKind as NotifyEvent
 from sellerdesk.notifications.services import notify_on_commit
 from sellerdesk.replycheck.services import reply_guard
@@ -317,8 +318,7 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
         review.answer_text = item.answer_text
         review.answered_at = now
         review.status = _status_after(review)
-        review.delivery_status = DeliveryStatus.SENT
-        review.save(update_fields=["answer_text", "answered_at", "status", "delivery_status"])
+        review.save(update_fields=["answer_text", "answered_at", "status"])
         waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now)
     return review
 
@@ -378,9 +378,10 @@ def _status_after(review: Review) -> str:
 def review_answer(
     *, review: Review, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Review:
-    """Publish the shop's reply. The policy check guards it: no contacts, no rating requests."""
-    from reviews import tasks
+    """Publish the shop's reply. The policy check guards it: no contacts, no rating requests.
 
+    The reply is stored and handed to the outbox in one transaction; the outbox delivers it.
+    """
     text = text.strip()
     reply_guard(
         shop=review.shop,
@@ -398,8 +399,14 @@ def review_answer(
     review.answered_by = user  # type: ignore[assignment]
     review.answered_at = now
     review.status = _status_after(review)
-    review.delivery_status = DeliveryStatus.PENDING
-    review.delivery_error = ""
+    review.outbound = outbox_enqueue(
+        shop=review.shop,
+        kind=OutboundKind.FEEDBACK_ANSWER,
+        target_ref=review.external_id or "",
+        payload={"text": text},
+        idempotency_key=f"review:{review.pk}:{uuid.uuid4().hex}",
+        created_by_id=user.pk,
+    )
     review.full_clean()
     review.save()
     step = CaseStep.objects.filter(
@@ -410,47 +417,7 @@ def review_answer(
     waiting_stopped(
         shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now, by_user_id=user.pk
     )
-    transaction.on_commit(partial(tasks.review_deliver.delay, review.pk))
     return review
-
-
-def review_deliver(*, review_id: int) -> None:
-    """Send the stored reply to the marketplace once; retryable failures propagate (the task retries).
-
-    A review the marketplace never gave us (demo data, typed in by hand) goes to the local
-    connector even in a connected shop: the marketplace could only refuse it.
-    """
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.services import delivery_error_record
-
-    with transaction.atomic():
-        review = _lock(review_id)
-        if review.delivery_status != DeliveryStatus.PENDING:
-            return
-        connector = connector_for_item(get_connector(review.shop), remote_ref=review.external_id)
-        try:
-            connector.answer_review(
-                shop=review.shop, review_ref=review.ref, text=review.answer_text
-            )
-        except ConnectorError as error:
-            delivery_error_record(
-                shop=review.shop, error=error
-            )  # a refused token is kept on the account
-            if error.retryable:
-                raise
-            review.delivery_status = DeliveryStatus.FAILED
-            review.delivery_error = str(error)[:300]
-            review.save(update_fields=["delivery_status", "delivery_error"])
-            return
-        review.delivery_status = DeliveryStatus.SENT
-        review.delivery_error = ""
-        review.save(update_fields=["delivery_status", "delivery_error"])
-
-
-def review_delivery_failed(*, review_id: int, message: str) -> None:
-    Review.objects.filter(pk=review_id, delivery_status=DeliveryStatus.PENDING).update(
-        delivery_status=DeliveryStatus.FAILED, delivery_error=message[:300]
-    )
 
 
 # --- Cases ------------------------------------------------------------------------------------------
