@@ -322,7 +322,12 @@ def sla_mark_warned(*, clock_id: int, now: datetime | None = None) -> bool:
 def sla_mark_breached(*, clock_id: int, now: datetime | None = None) -> bool:
     """Record the breach if the due time passed while still waiting; True if this call did."""
     now = now or timezone.now()
-    clock = SlaClock.objects.select_for_update().select_related("shop").filter(pk=clock_id).first()
+    clock = (
+        SlaClock.objects.select_for_update(of=("self",))
+        .select_related("shop")
+        .filter(pk=clock_id)
+        .first()
+    )
     if clock is None or clock.state != ClockState.WAITING or clock.sla_due_at > now:
         return False
     _breach(clock, clockwork=clockwork_for(shop=clock.shop, channel=clock.channel), now=now)
