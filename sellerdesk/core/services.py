@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 from sellerdesk.core.access import SESSION_SHOP_KEY
+from sellerdesk.core.live import members_changed
 from sellerdesk.core.models import Membership, Product, Role, Shop
 
 
@@ -43,6 +44,7 @@ def membership_grant(*, shop: Shop, user: AbstractBaseUser, role: Role) -> Membe
         membership.role = role
         membership.full_clean()
         membership.save(update_fields=["role"])
+    members_changed(shop_id=shop.pk)
     return membership
 
 
@@ -56,6 +58,7 @@ def member_unlock(*, membership: Membership) -> int:
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership) -> None:
+    members_changed(shop_id=membership.shop_id)
     membership.delete()
 
 
