@@ -258,6 +258,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # One line per task received, succeeded and scheduled (SLA timers, syncs, sweeps every
+    # minute) buried the demo's terminal; failures and warnings still show.
+    "loggers": {
+        name: {"level": env("TASK_LOG_LEVEL", default="WARNING")}
+        for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

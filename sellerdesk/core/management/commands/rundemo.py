@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins
+from sellerdesk.core.demo import DEMO_PASSWORD, demo_login_lines
 
 
 def _raise_keyboard_interrupt(signum, frame):
@@ -76,8 +76,8 @@ class Command(BaseCommand):
             f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}"
         )
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
-        for login, role, shop in demo_logins():
-            self.stdout.write(f"  {login:<14} {role:<12} {shop}")
+        for line in demo_login_lines():
+            self.stdout.write(line)
         self.stdout.write("Press Ctrl-C to stop.\n")
         try:
             while all(process.poll() is None for process in processes.values()):
