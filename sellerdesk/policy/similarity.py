@@ -1,7 +1,7 @@
 """Near-duplicate replies: MinHash signatures with LSH bands (pure Python, no Django).
 
-A reply becomes a set of shingles — pairs of adjacent words, Han characters counting
-as words — after folding (case, ё, full-width forms, Traditional Chinese). Two replies
+A reply becomes a set of shingles — its words and pairs of adjacent words, Han characters
+counting as words — after folding (case, ё, full-width forms, Traditional Chinese). Two replies
 that differ only in the buyer's name or one word share most pairs; two wordings of a
 template's variation block share few.
 
@@ -58,14 +58,13 @@ def tokens(text: str) -> list[str]:
 
 
 def _pairs(text: str) -> set[str]:
+    """Words and pairs of adjacent words: a changed name costs one word and two pairs."""
     words = tokens(text)
-    if len(words) < 2:
-        return set(words)
-    return {f"{a}\x1f{b}" for a, b in itertools.pairwise(words)}
+    return {*words, *(f"{a}\x1f{b}" for a, b in itertools.pairwise(words))}
 
 
 def shingles(text: str) -> set[int]:
-    """Hashed pairs of adjacent tokens (a one-word reply is its one word)."""
+    """Hashed words and pairs of adjacent words."""
     return {_hash64(pair) for pair in _pairs(text)}
 
 
