@@ -48,6 +48,7 @@ bench: setup services
 	$(BIN)/python bench/due_soon.py
 	$(BIN)/python bench/wb_sync.py
 	$(BIN)/python bench/live_inbox.py
+	$(BIN)/python bench/autopilot.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

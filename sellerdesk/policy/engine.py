@@ -70,7 +70,11 @@ def check(
     for rule in REGISTRY:
         if blank and not rule.on_empty:
             continue
-        severity = policy.severity(rule.code, rule.severity) if rule.overridable else rule.severity
+        severity = (
+            policy.severity(rule.code, rule.severity, channel)
+            if rule.overridable
+            else rule.severity
+        )
         if severity == OFF:
             continue
         for hit in rule.function(ctx):

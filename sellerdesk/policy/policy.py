@@ -47,6 +47,8 @@ class Policy:
     )
     allow_contacts_in_chat: bool = True
     severity_overrides: MappingProxyType = field(default_factory=lambda: _frozen({}))
+    # channel -> {code -> severity}: wins over severity_overrides on that channel.
+    channel_severity: MappingProxyType = field(default_factory=lambda: _frozen({}))
     extra_forbidden_words: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = DEFAULT_ALLOWED_DOMAINS
     max_length: MappingProxyType = field(default_factory=lambda: _frozen(DEFAULT_MAX_LENGTH))
@@ -58,7 +60,13 @@ class Policy:
     def requires(self, channel: str) -> tuple[str, ...]:
         return self.required_parts.get(channel, ())
 
-    def severity(self, code: str, default: str) -> str:
+    def severity(self, code: str, default: str, channel: str | None = None) -> str:
+        """The severity of ``code`` on ``channel``: the channel's own setting, else the
+        shop-wide override, else the check's ``default``."""
+        if channel is not None:
+            own = self.channel_severity.get(channel)
+            if own is not None and code in own:
+                return own[code]
         return self.severity_overrides.get(code, default)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +74,7 @@ class Policy:
             "required_parts": {c: list(p) for c, p in self.required_parts.items()},
             "allow_contacts_in_chat": self.allow_contacts_in_chat,
             "severity_overrides": dict(self.severity_overrides),
+            "channel_severity": {c: dict(codes) for c, codes in self.channel_severity.items()},
             "extra_forbidden_words": list(self.extra_forbidden_words),
             "allowed_domains": list(self.allowed_domains),
             "max_length": dict(self.max_length),
@@ -80,6 +89,7 @@ class Policy:
             "required_parts",
             "allow_contacts_in_chat",
             "severity_overrides",
+            "channel_severity",
             "extra_forbidden_words",
             "allowed_domains",
             "max_length",
@@ -97,6 +107,8 @@ class Policy:
             kwargs["allow_contacts_in_chat"] = value
         if "severity_overrides" in data:
             kwargs["severity_overrides"] = _frozen(_parse_overrides(data["severity_overrides"]))
+        if "channel_severity" in data:
+            kwargs["channel_severity"] = _frozen(_parse_channel_severity(data["channel_severity"]))
         if "extra_forbidden_words" in data:
             kwargs["extra_forbidden_words"] = _parse_words(
                 data["extra_forbidden_words"], "extra_forbidden_words"
@@ -131,22 +143,33 @@ def _parse_required_parts(value: Any) -> dict[str, tuple[str, ...]]:
     return parsed
 
 
-def _parse_overrides(value: Any) -> dict[str, str]:
+def _parse_overrides(value: Any, name: str = "severity_overrides") -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ValueError("severity_overrides: expected an object of code -> severity")
+        raise ValueError(f"{name}: expected an object of code -> severity")
     # The registry imports this module: look the codes up when a policy is parsed.
     from sellerdesk.policy.checks import BY_CODE
 
     for code, severity in value.items():
         if code not in BY_CODE:
-            raise ValueError(f"severity_overrides: unknown code {code!r}")
+            raise ValueError(f"{name}: unknown code {code!r}")
         if not BY_CODE[code].overridable:
-            raise ValueError(f"severity_overrides: {code!r} cannot be changed by a shop")
+            raise ValueError(f"{name}: {code!r} cannot be changed by a shop")
         if severity not in (*SEVERITIES, OFF):
             raise ValueError(
-                f"severity_overrides.{code}: unknown severity {severity!r} (expected error, warning, info or off)"
+                f"{name}.{code}: unknown severity {severity!r} (expected error, warning, info or off)"
             )
     return dict(value)
+
+
+def _parse_channel_severity(value: Any) -> dict[str, MappingProxyType]:
+    if not isinstance(value, dict):
+        raise ValueError("channel_severity: expected an object of channel -> {code: severity}")
+    parsed = {}
+    for channel, codes in value.items():
+        if channel not in CHANNELS:
+            raise ValueError(f"channel_severity: unknown channel {channel!r}")
+        parsed[channel] = _frozen(_parse_overrides(codes, f"channel_severity.{channel}"))
+    return parsed
 
 
 def _parse_words(value: Any, name: str) -> tuple[str, ...]:

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.forms import PeriodFilterForm
-from sellerdesk.policy import CHANNELS, PARTS, Report
-from sellerdesk.policy.checks import OVERRIDABLE_CODES as CODES
+from sellerdesk.policy import CHANNELS, PARTS, REGISTRY, Report
 from sellerdesk.replycheck.models import RepetitionSettings
 from sellerdesk.replycheck.services import ReplyRefused
 
@@ -68,6 +67,7 @@ SEVERITY_CHOICES = (
     ("info", _("Hint only")),
     ("off", _("Off")),
 )
+SEVERITY_LABELS = dict(SEVERITY_CHOICES[1:])
 CODE_LABELS = {
     "missing_greeting": _("No greeting"),
     "missing_thanks": _("No thanks"),
@@ -78,6 +78,10 @@ CODE_LABELS = {
     "contact_outside_chat": _("Contacts (phone, e-mail, links, messengers)"),
     "profanity": _("Obscene or forbidden words"),
     "overpromise": _("Promises the shop cannot guarantee"),
+    "rating_manipulation": _("Asking to change a rating or paying for one"),
+    "rude": _("Rudeness to the buyer (mockery, go away, contempt)"),
+    "blame": _("Blaming the buyer"),
+    "brush_off": _("Refusing responsibility without offering help"),
     "shouting": _("Text in capitals"),
     "too_long": _("Reply too long"),
     "placeholder": _("Unfilled template variable"),
@@ -141,14 +145,22 @@ class PolicySettingsForm(forms.Form):
                 max_value=100_000,
                 initial=policy_data.get("max_length", {}).get(channel, 1000),
             )
+        # Shop-wide overrides from older rules show up in every channel's cell; saving
+        # the form stores them per channel.
         overrides = policy_data.get("severity_overrides", {})
-        for code in CODES:
-            self.fields[self.severity_field(code)] = forms.ChoiceField(
-                label=CODE_LABELS.get(code, code),
-                choices=SEVERITY_CHOICES,
-                required=False,
-                initial=overrides.get(code, ""),
-            )
+        per_channel = policy_data.get("channel_severity", {})
+        for check in REGISTRY:
+            if not check.overridable:
+                continue
+            label = CODE_LABELS.get(check.code, check.code)
+            for channel in CHANNELS:
+                own = per_channel.get(channel, {})
+                self.fields[self.severity_field(channel, check.code)] = forms.ChoiceField(
+                    label=f"{label}: {self.channel_labels[channel]}",
+                    choices=SEVERITY_CHOICES,
+                    required=False,
+                    initial=own.get(check.code, overrides.get(check.code, "")),
+                )
         self.fields["allow_contacts_in_chat"].initial = policy_data.get(
             "allow_contacts_in_chat", True
         )
@@ -166,8 +178,8 @@ class PolicySettingsForm(forms.Form):
         return f"max_length_{channel}"
 
     @staticmethod
-    def severity_field(code: str) -> str:
-        return f"severity_{code}"
+    def severity_field(channel: str, code: str) -> str:
+        return f"severity_{channel}_{code}"
 
     # Structured access for the template (a table per channel, a list of codes).
     def channel_rows(self) -> list[dict[str, Any]]:
@@ -184,8 +196,24 @@ class PolicySettingsForm(forms.Form):
     def part_headers(self) -> list[str]:
         return [PART_LABELS[part] for part in PARTS]
 
-    def severity_rows(self) -> list[forms.BoundField]:
-        return [self[self.severity_field(code)] for code in CODES]
+    def channel_headers(self) -> list[str]:
+        return [str(self.channel_labels[channel]) for channel in CHANNELS]
+
+    def severity_rows(self) -> list[dict[str, Any]]:
+        """Every check of the engine's registry: its default, and a choice per channel
+        (none for the checks a shop may not change)."""
+        return [
+            {
+                "code": check.code,
+                "label": CODE_LABELS.get(check.code, check.code),
+                "default": SEVERITY_LABELS[check.severity],
+                "locked": not check.overridable,
+                "cells": [self[self.severity_field(channel, check.code)] for channel in CHANNELS]
+                if check.overridable
+                else [],
+            }
+            for check in REGISTRY
+        ]
 
     def clean_extra_forbidden_words(self) -> list[str]:
         words = _lines(self.cleaned_data["extra_forbidden_words"])
@@ -228,10 +256,14 @@ class PolicySettingsForm(forms.Form):
                 for channel in CHANNELS
             },
             "allow_contacts_in_chat": bool(data.get("allow_contacts_in_chat")),
-            "severity_overrides": {
-                code: data[self.severity_field(code)]
-                for code in CODES
-                if data.get(self.severity_field(code))
+            "severity_overrides": {},
+            "channel_severity": {
+                channel: {
+                    check.code: data[self.severity_field(channel, check.code)]
+                    for check in REGISTRY
+                    if check.overridable and data.get(self.severity_field(channel, check.code))
+                }
+                for channel in CHANNELS
             },
             "extra_forbidden_words": data.get("extra_forbidden_words", []),
             "allowed_domains": data.get("allowed_domains", []),

@@ -146,6 +146,10 @@ STORAGES = {
 }
 # The marketplace accepts up to 30 MB per message; leave room for form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+# Pictures are checked from their header before decoding: a small file can hold a huge
+# image (decompression bomb). 25 million pixels is a 6000x4000 photo (~75 MB decoded).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=25_000_000)
+IMAGE_MAX_SIDE = env.int("IMAGE_MAX_SIDE", default=12_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -200,6 +204,27 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Publishing a task while the broker is down: give up after about a second (the outbox
+# sweep delivers what could not be enqueued) instead of holding the seller's request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+
+# --- Outbox: the one retry policy for every reply on its way to a marketplace -----------------
+# Attempt n waits min(MAX, BASE * 2**(n-1)) seconds (±20 %), never less than the
+# marketplace's own Retry-After; after MAX_ATTEMPTS the reply is failed and shows a retry button.
+OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=5.0)
+OUTBOX_BACKOFF_MAX_SECONDS = env.float("OUTBOX_BACKOFF_MAX_SECONDS", default=15 * 60.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+# A claimed reply belongs to its worker this long; a worker that died leaves it to the sweep.
+# Longer than one attempt can last (a few HTTP calls of WB_HTTP_TIMEOUT each, the limiter's wait).
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=180.0)
+# How often beat re-enqueues due replies whose task message was lost (broker down, worker killed).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30.0)
+
 # Apps add their periodic tasks here (task name -> schedule).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
@@ -221,8 +246,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "marketplaces-outbox-sweep": {
         "task": "marketplaces.outbox_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(1.0, OUTBOX_SWEEP_SECONDS - 5)},
     },
     # Autopilot: send scheduled replies whose ETA task was lost.
     "autopilot-sweep": {

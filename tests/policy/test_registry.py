@@ -71,3 +71,27 @@ def test_one_traditional_to_simplified_table():
     ]:
         assert to_simplified(traditional) == simplified
         assert fold_han(traditional) == simplified
+
+
+def test_severity_per_channel_wins_over_the_shop_wide_one():
+    policy = Policy.from_dict(
+        {
+            "severity_overrides": {"blame": "error"},
+            "channel_severity": {"chat": {"blame": "off"}, "review_reply": {"rude": "warning"}},
+        }
+    )
+    assert Policy.from_dict(policy.to_dict()) == policy
+    text = "Отстаньте. Сами виноваты."
+    chat = {f.code: f.severity for f in check(text, "chat", policy=policy).findings}
+    review = {f.code: f.severity for f in check(text, "review_reply", policy=policy).findings}
+    assert "blame" not in chat and chat["rude"] == "error"
+    assert review["blame"] == "error" and review["rude"] == "warning"
+    for bad in (
+        {"channel_severity": {"telegram": {}}},
+        {"channel_severity": {"chat": {"nonsense": "off"}}},
+        {"channel_severity": {"chat": {"blame": "fatal"}}},
+        {"channel_severity": {"chat": {"rating_manipulation": "off"}}},
+        {"channel_severity": ["chat"]},
+    ):
+        with pytest.raises(ValueError, match="channel_severity"):
+            Policy.from_dict(bad)

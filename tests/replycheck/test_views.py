@@ -110,7 +110,8 @@ def test_manager_changes_rules_through_the_form(shops, manager_client, seller_cl
     }
     data.pop("allow_contacts_in_chat", None)  # untick: no contacts in chat
     data["extra_forbidden_words"] = "предоплата\nперевод на карту"
-    data["severity_missing_closing"] = "off"
+    data["severity_review_reply_missing_closing"] = "off"
+    data["severity_chat_blame"] = "error"
     data["max_length_chat"] = "500"
     response = manager_client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
@@ -118,7 +119,8 @@ def test_manager_changes_rules_through_the_form(shops, manager_client, seller_cl
     stored = ShopPolicy.objects.get(shop=shops.mine)
     assert stored.data["allow_contacts_in_chat"] is False
     assert stored.data["extra_forbidden_words"] == ["предоплата", "перевод на карту"]
-    assert stored.data["severity_overrides"] == {"missing_closing": "off"}
+    assert stored.data["channel_severity"]["review_reply"] == {"missing_closing": "off"}
+    assert stored.data["channel_severity"]["chat"] == {"blame": "error"}
     assert stored.data["max_length"]["chat"] == 500
     assert stored.updated_by == shops.users[Role.MANAGER]
     html = _live(seller_client, WITH_PHONE).content.decode()
@@ -149,3 +151,46 @@ def test_live_check_speaks_the_interface_language(seller_client):
     assert "警告" in html  # group title from this app's catalogue
     assert "添加问候语" in html  # the fix button
     assert "Нет приветствия" not in html  # the engine's message follows the UI language too
+
+
+def test_settings_page_lists_every_check_with_its_default_and_a_choice_per_channel(
+    shops, manager_client
+):
+    from sellerdesk.policy import CHANNELS, REGISTRY
+
+    html = manager_client.get(reverse("replycheck:policy_settings")).content.decode()
+    for check in REGISTRY:
+        assert f'data-code="{check.code}"' in html, check.code
+        if check.overridable:
+            for channel in CHANNELS:
+                assert f'name="severity_{channel}_{check.code}"' in html
+    # Marketplaces forbid rating requests outright: shown, but not for a shop to lower.
+    assert 'name="severity_chat_rating_manipulation"' not in html
+    assert "Грубость по отношению к покупателю" in html  # the rude check, in Russian
+    assert "Предупреждение: нужно подтверждение" in html  # blame's default, translated
+
+
+def test_a_severity_set_for_one_channel_applies_there_only(shops, manager_client):
+    url = reverse("replycheck:policy_settings")
+    form = manager_client.get(url).context["form"]
+    data = {
+        name: value
+        for name, value in ((f.html_name, f.value()) for f in form)
+        if value not in (None, False, "")
+    }
+    data["severity_chat_blame"] = "error"
+    data["severity_review_reply_blame"] = "off"
+    assert manager_client.post(url, data).status_code == 302
+
+    text = "Здравствуйте! Сами виноваты, размер указан в карточке. Хорошего дня!"
+    with pytest.raises(ReplyBlocked):
+        reply_guard(shop=shops.mine, text=text, channel="chat")
+    report = reply_guard(
+        shop=shops.mine, text=text, channel="review_reply", warnings_confirmed=True
+    )
+    assert "blame" not in report.codes()
+    # The other channels keep the default: a warning to confirm.
+    report = reply_guard(
+        shop=shops.mine, text=text, channel="question_answer", warnings_confirmed=True
+    )
+    assert [f.severity for f in report.findings if f.code == "blame"] == ["warning"]

@@ -24,3 +24,26 @@ def variation_heavy_body(blocks: int = 20, alternatives: int = 10) -> str:
         alts = "|".join(f"{{{{sku}}}}{block}{alt}" for alt in range(alternatives))
         parts.append("{~ " + alts + " ~} Спасибо. ")
     return "".join(parts)
+
+
+def png_bomb(width: int = 13_000, height: int = 13_000) -> bytes:
+    """A valid greyscale PNG of ``width`` x ``height`` black pixels: a few hundred KB on
+    disk, ``width * height`` bytes once decoded. Built row by row, never held decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)  # filter byte + pixels
+    parts = [compressor.compress(row) for _ in range(height)]
+    parts.append(compressor.flush())
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
