@@ -19,6 +19,7 @@ from questions.models import (
 from questions.ruleset import ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
+from sellerdesk.core.phrase_rules import DryRunResult, DryRunRow
 from sellerdesk.core.search import text_search
 
 PAGE_SIZE = 25
@@ -210,50 +211,16 @@ def autodecision_list(*, shop: Shop, limit: int = 100) -> list[AutoDecision]:
     )
 
 
-@dataclass(frozen=True)
-class DryRunRow:
-    """One question of a dry run, split around the matched span for highlighting."""
-
-    question_id: int
-    text: str
-    rule: str
-    matched: str
-    start: int
-    end: int
-    previous_rule: str = ""
-
-    @property
-    def before(self) -> str:
-        return self.text[: self.start]
-
-    @property
-    def highlight(self) -> str:
-        return self.text[self.start : self.end]
-
-    @property
-    def after(self) -> str:
-        return self.text[self.end :]
-
-
-@dataclass(frozen=True)
-class DryRunResult:
-    sample_size: int
-    declined: list[DryRunRow]  # everything the edited rules decline
-    newly_declined: list[DryRunRow]  # declined now, kept by the saved rules
-    no_longer_declined: list[DryRunRow]  # declined by the saved rules, kept now
-    changed: list[DryRunRow]  # declined by both, but by another rule now
-
-
-def _dry_row(entry) -> DryRunRow:
+def _dry_row(entry: Any) -> DryRunRow:
     decision = entry.decision
     return DryRunRow(
-        question_id=entry.id,
+        item_id=entry.id,
         text=entry.text,
-        rule=decision.rule,
+        label=decision.rule,
         matched=decision.matched,
         start=decision.start,
         end=decision.end,
-        previous_rule=entry.previous.rule if entry.previous is not None else "",
+        previous_label=entry.previous.rule if entry.previous is not None else "",
     )
 
 
@@ -277,8 +244,8 @@ def rules_dry_run(
     diff = diff_rulesets(saved, edited, sample)
     return DryRunResult(
         sample_size=diff.checked,
-        declined=[_dry_row(entry) for entry in diff.declined],
-        newly_declined=[_dry_row(entry) for entry in diff.newly_declined],
-        no_longer_declined=[_dry_row(entry) for entry in diff.stopped],
+        matched=[_dry_row(entry) for entry in diff.declined],
+        newly_matched=[_dry_row(entry) for entry in diff.newly_declined],
+        no_longer_matched=[_dry_row(entry) for entry in diff.stopped],
         changed=[_dry_row(entry) for entry in diff.changed_rule],
     )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,9 +21,8 @@ from questions.models import (
     Question,
     QuestionSettings,
     QuestionStatus,
-    RuleKind,
 )
-from questions.ruleset import rules_to_data, ruleset_for_shop
+from questions.ruleset import DECLINE_RULES, rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.selectors import product_for_marketplace
 from sellerdesk.marketplaces.models import OutboundKind
@@ -63,10 +61,7 @@ def question_settings_update(
 
 def _rules_changed(shop: Shop) -> None:
     """Bump the version that keys the compiled-rules cache of every process."""
-    question_settings_ensure(shop=shop)
-    QuestionSettings.objects.filter(shop=shop).update(
-        rules_version=F("rules_version") + 1, rules_updated_at=timezone.now()
-    )
+    DECLINE_RULES.changed(shop)
 
 
 # --- Questions -------------------------------------------------------------------------------
@@ -386,110 +381,26 @@ def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> Auto
 # --- Rules -----------------------------------------------------------------------------------
 
 
-def _split_lines(value: str | list[str]) -> str:
-    lines = value if isinstance(value, list) else value.splitlines()
-    return "\n".join(line.strip() for line in lines if line and line.strip())
-
-
-_FIELD_FOR_FILE_KEY = {
-    "name": "name",
-    "phrases": "phrases",
-    "exclude": "exclusions",
-    "reply": "reply_text",
-}
-
-
-def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
-    """Model checks, then the matcher's checks on the whole set, then the reply policy."""
-    from sellerdesk.policy.rules import RulesFileError, load_rules
-
-    rule.full_clean(exclude=["shop"], validate_unique=False)
-    if any(other.name == rule.name and other.pk != rule.pk for other in rules):
-        raise ValidationError({"name": _("Another rule already has this name.")})
-    if rule.kind == RuleKind.KEYWORDS and not rule.phrase_list:
-        raise ValidationError({"phrases": _("Add at least one phrase.")})
-    candidate = [rule if rule.pk and other.pk == rule.pk else other for other in rules]
-    if rule.pk is None:
-        candidate.append(rule)
-    try:
-        load_rules(rules_to_data(candidate))
-    except RulesFileError as error:
-        field = _FIELD_FOR_FILE_KEY.get(error.field or "", "phrases")
-        raise ValidationError({field: error.message(get_language())}) from error
-    try:
-        reply_guard(
-            shop=rule.shop,
-            text=rule.reply_text,
-            channel="question_decline",
-            warnings_confirmed=True,
-        )
-    except ReplyBlocked as refused:
-        raise ValidationError({"reply_text": refused.messages}, code="policy") from refused
-
-
-def _rule_fill(rule: DeclineRule, fields: dict[str, Any]) -> None:
-    rule.name = (fields.get("name") or "").strip()
-    rule.phrases = _split_lines(fields.get("phrases") or "")
-    rule.exclusions = _split_lines(fields.get("exclusions") or "")
-    rule.fuzzy = bool(fields.get("fuzzy"))
-    rule.kind = fields.get("kind") or RuleKind.KEYWORDS
-    rule.enabled = bool(fields.get("enabled", True))
-    rule.reply_text = (fields.get("reply_text") or "").strip()
-
-
-def _locked_rules(shop: Shop) -> list[DeclineRule]:
-    # Locking the settings row serialises rule edits of one shop (positions, names, version).
-    question_settings_ensure(shop=shop)
-    QuestionSettings.objects.select_for_update().get(shop=shop)
-    return list(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
-
-
 @transaction.atomic
 def decline_rule_create(*, shop: Shop, fields: dict[str, Any]) -> DeclineRule:
     """Add a rule at the end. ``fields``: name, phrases, exclusions, fuzzy, kind, enabled, reply_text."""
-    rules = _locked_rules(shop)
-    rule = DeclineRule(shop=shop)
-    _rule_fill(rule, fields)
-    rule.position = (max((r.position for r in rules), default=0) + 1) if rules else 1
-    _rule_validate(rule, rules)
-    rule.save()
-    _rules_changed(shop)
-    return rule
+    return DECLINE_RULES.create(shop=shop, fields=fields)
 
 
 @transaction.atomic
 def decline_rule_update(*, rule: DeclineRule, fields: dict[str, Any]) -> DeclineRule:
-    rules = _locked_rules(rule.shop)
-    rule = next(r for r in rules if r.pk == rule.pk)
-    _rule_fill(rule, fields)
-    _rule_validate(rule, rules)
-    rule.save()
-    _rules_changed(rule.shop)
-    return rule
+    return DECLINE_RULES.update(rule=rule, fields=fields)
 
 
 @transaction.atomic
 def decline_rule_delete(*, rule: DeclineRule) -> None:
-    shop = rule.shop
-    _locked_rules(shop)
-    rule.delete()
-    _rules_changed(shop)
+    DECLINE_RULES.delete(rule=rule)
 
 
 @transaction.atomic
 def decline_rule_move(*, rule: DeclineRule, offset: int) -> None:
     """Move a rule up (offset -1) or down (+1); order decides which rule wins."""
-    rules = _locked_rules(rule.shop)
-    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
-    target = index + offset
-    if not 0 <= target < len(rules):
-        return
-    rules.insert(target, rules.pop(index))
-    for position, item in enumerate(rules, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
-    _rules_changed(rule.shop)
+    DECLINE_RULES.move(rule=rule, offset=offset)
 
 
 class RulesImportError(ValidationError):
@@ -516,10 +427,10 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         ruleset = load_rules(data)
     except RulesFileError as error:
         raise RulesImportError(error.message(get_language())) from error
-    _locked_rules(shop)
+    DECLINE_RULES.lock(shop)
     default_reply = _default_reply(shop)
     created: list[DeclineRule] = []
-    for position, item in enumerate(ruleset.rules, start=1):
+    for position, item in enumerate(ruleset.rules):
         rule = DeclineRule(
             shop=shop,
             position=position,
@@ -531,7 +442,7 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
             enabled=item.enabled,
             reply_text=(item.reply or default_reply).strip(),
         )
-        where = {"rule": item.name, "number": position}
+        where = {"rule": item.name, "number": position + 1}
         try:
             rule.full_clean(exclude=["shop"], validate_unique=False)
             reply_guard(
@@ -552,14 +463,10 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         created.append(rule)
     DeclineRule.objects.for_shop(shop).delete()
     DeclineRule.objects.bulk_create(created)
-    _rules_changed(shop)
+    DECLINE_RULES.changed(shop)
     return created
 
 
 def rules_export(*, shop: Shop) -> dict[str, Any]:
     """The shop's rules in the import format (a read, kept next to its import)."""
     return rules_to_data(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
-
-
-def rules_next_position(*, shop: Shop) -> int:
-    return (DeclineRule.objects.for_shop(shop).aggregate(top=Max("position"))["top"] or 0) + 1

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sellerdesk.core.models import Product, Shop, ShopScopedManager
+from sellerdesk.core.phrase_rules import PhraseRule
 
 NEGATIVE_MAX_RATING = 3  # 1–2 negative, 3 mixed: these get a situation and a playbook
 
@@ -193,39 +194,23 @@ class ReviewSettings(models.Model):
         return f"{self.shop}: reviews"
 
 
-class SituationRule(models.Model):
+class SituationRule(PhraseRule):
     """Phrases that put an unhappy review into a situation; the first rule in order that matches wins."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="situation_rules")
     situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices[1:])
     phrases = models.TextField(_("phrases"), help_text=_("One phrase per line; word forms count."))
-    exclusions = models.TextField(
-        _("exclusions"),
-        blank=True,
-        help_text=_("One phrase per line; a match here cancels the rule."),
-    )
     fuzzy = models.BooleanField(_("tolerate typos"), default=True)
-    enabled = models.BooleanField(_("enabled"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
 
     objects = ShopScopedManager()
 
-    class Meta:
+    class Meta(PhraseRule.Meta):
         verbose_name = _("situation rule")
         verbose_name_plural = _("situation rules")
-        ordering = ["position", "id"]
         indexes = [models.Index(fields=["shop", "position"], name="situationrule_shop_position")]
 
     def __str__(self) -> str:
         return self.get_situation_display()
-
-    @property
-    def phrase_list(self) -> list[str]:
-        return [line.strip() for line in self.phrases.splitlines() if line.strip()]
-
-    @property
-    def exclusion_list(self) -> list[str]:
-        return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
 
 
 class CaseStatus(models.TextChoices):

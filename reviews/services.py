@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -14,7 +14,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,12 +84,7 @@ def review_settings_update(
 
 
 def _rules_changed(shop: Shop) -> None:
-    """New rules: a new cache key, and the waiting unhappy reviews are classified again after commit."""
-    from reviews import tasks
-
-    settings = review_settings_ensure(shop=shop)
-    ReviewSettings.objects.filter(pk=settings.pk).update(rules_version=F("rules_version") + 1)
-    transaction.on_commit(partial(tasks.reviews_reclassify.delay, shop.pk))
+    situations.SITUATION_RULES.changed(shop)
 
 
 @transaction.atomic
@@ -115,72 +109,26 @@ def situation_rules_install_defaults(*, shop: Shop) -> list[SituationRule]:
     return created
 
 
-def _split_lines(value: str | Sequence[str]) -> str:
-    lines = value.splitlines() if isinstance(value, str) else list(value)
-    return "\n".join(line.strip() for line in lines if line.strip())
-
-
-def _rule_fill(rule: SituationRule, fields: dict[str, Any]) -> None:
-    from sellerdesk.policy.matcher import phrase_is_matchable
-
-    rule.situation = fields["situation"]
-    rule.phrases = _split_lines(fields.get("phrases", ""))
-    rule.exclusions = _split_lines(fields.get("exclusions", ""))
-    rule.fuzzy = bool(fields.get("fuzzy", False))
-    rule.enabled = bool(fields.get("enabled", True))
-    if not rule.phrase_list:
-        raise ValidationError({"phrases": _("Add at least one phrase.")})
-    unmatchable = [p for p in rule.phrase_list + rule.exclusion_list if not phrase_is_matchable(p)]
-    if unmatchable:
-        raise ValidationError(
-            {
-                "phrases": _("These lines have no letters and can never match: %(lines)s")
-                % {"lines": ", ".join(unmatchable)}
-            }
-        )
-    rule.full_clean()
-
-
 @transaction.atomic
 def situation_rule_create(*, shop: Shop, fields: dict[str, Any]) -> SituationRule:
-    top = SituationRule.objects.for_shop(shop).aggregate(top=Max("position"))["top"]
-    rule = SituationRule(shop=shop, position=(top + 1) if top is not None else 0)
-    _rule_fill(rule, fields)
-    rule.save()
-    _rules_changed(shop)
-    return rule
+    """Add a rule at the end. ``fields``: situation, phrases, exclusions, fuzzy, enabled."""
+    return situations.SITUATION_RULES.create(shop=shop, fields=fields)
 
 
 @transaction.atomic
 def situation_rule_update(*, rule: SituationRule, fields: dict[str, Any]) -> SituationRule:
-    _rule_fill(rule, fields)
-    rule.save()
-    _rules_changed(rule.shop)
-    return rule
+    return situations.SITUATION_RULES.update(rule=rule, fields=fields)
 
 
 @transaction.atomic
 def situation_rule_delete(*, rule: SituationRule) -> None:
-    shop = rule.shop
-    rule.delete()
-    _rules_changed(shop)
+    situations.SITUATION_RULES.delete(rule=rule)
 
 
 @transaction.atomic
 def situation_rule_move(*, rule: SituationRule, offset: int) -> None:
-    """Swap with the neighbour above (offset -1) or below (+1); earlier rules win."""
-    rules = list(
-        SituationRule.objects.for_shop(rule.shop_id).select_for_update().order_by("position", "id")
-    )
-    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
-    target = index + offset
-    if not 0 <= target < len(rules):
-        return
-    rules[index], rules[target] = rules[target], rules[index]
-    for position, item in enumerate(rules):
-        if item.position != position:
-            SituationRule.objects.filter(pk=item.pk).update(position=position)
-    _rules_changed(rule.shop)
+    """Up (offset -1) or down (+1); earlier rules win."""
+    situations.SITUATION_RULES.move(rule=rule, offset=offset)
 
 
 # --- Reviews ------------------------------------------------------------------------------------
