@@ -124,7 +124,11 @@ def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log:
         "--timeout",
         "60",
     ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    if args.preload:
+        command.append("--preload")
+    if Path(args.app_dir).resolve() != ROOT:
+        command += ["--chdir", args.app_dir]
+    server = subprocess.Popen(command, env=env, cwd=args.app_dir, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -279,6 +283,12 @@ def main() -> None:
     parser.add_argument("--username", default="ru-seller")
     parser.add_argument("--password", default="demo-pass-2026")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--app-dir",
+        default=str(ROOT),
+        help="serve the code of another checkout (e.g. a worktree of the commit before)",
+    )
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     args = parser.parse_args()
 
     static_root = tempfile.mkdtemp(prefix="sellerdesk-bench-static-")
