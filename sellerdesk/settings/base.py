@@ -177,7 +177,7 @@ CACHES["live"] = (
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Busy pages answered from the cache while nothing in the shop changed (see
 # sellerdesk/core/page_cache.py); 0 turns it off. Time-relative labels lag at most this long.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 PAGE_CACHE_VIEWS = ["chats:inbox", "chats:conversation", "questions:list"]
 # How often an open page asks whether its shop changed (seconds).
 LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=1.5)
