@@ -69,6 +69,12 @@ DEMO_SHOPS = (
 )
 
 
+def _marketplace_id(sku: str) -> str:
+    """The demo's Wildberries articles are "WB-<nmID>": the marketplace's id is in the name."""
+    number = sku.removeprefix("WB-")
+    return number if number != sku and number.isdigit() else ""
+
+
 def demo_login(shop: DemoShop, role: Role) -> str:
     return f"{shop.key}-{role.value}"
 
@@ -135,7 +141,10 @@ def demo_seed(*, seed: int = 2026) -> list[Shop]:
             members[role] = user
         services.membership_grant(shop=shop, user=owner, role=Role.ADMIN)
         products: list[Product] = [
-            services.product_create(shop=shop, sku=sku, name=name) for sku, name in spec.products
+            services.product_create(
+                shop=shop, sku=sku, name=name, marketplace_id=_marketplace_id(sku)
+            )
+            for sku, name in spec.products
         ]
         for seeder in _app_seeders():
             seeder(shop=shop, products=products, members=members, rng=rng)

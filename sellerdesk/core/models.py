@@ -119,6 +119,12 @@ class Membership(models.Model):
 class Product(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
     sku = models.CharField(_("SKU / article"), max_length=64)
+    # The marketplace's own id of the product (Wildberries nmID). Synced chats name their
+    # product by this id only, so it is how they find the product; questions and reviews carry
+    # both ids and teach it to products known by their SKU (see marketplaces.sync).
+    marketplace_id = models.CharField(
+        _("marketplace product id"), max_length=64, blank=True, default=""
+    )
     name = models.CharField(_("name"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,6 +136,11 @@ class Product(models.Model):
         ordering = ["sku"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "sku"], name="product_unique_shop_sku"),
+            models.UniqueConstraint(
+                fields=["shop", "marketplace_id"],
+                condition=~models.Q(marketplace_id=""),
+                name="product_unique_shop_marketplace_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -52,23 +52,18 @@ class MarketplaceProductRef(Protocol):
 
 
 def product_for_marketplace(*, shop: Shop, product: MarketplaceProductRef | None) -> Product | None:
-    """The shop's product a marketplace item is about: its own article first, then the
-    marketplace id as an article, then "WB-<id>" (how the demo and imports name them)."""
+    """The shop's product a marketplace item is about: by the marketplace's id first (all a
+    synced chat carries), else by the seller's own article."""
     if product is None:
         return None
-    external_id = product.external_id
-    candidates = [
-        value
-        for value in (product.sku, external_id, f"WB-{external_id}" if external_id else "")
-        if value
-    ]
-    if not candidates:
-        return None
-    found = {
-        product.sku: product
-        for product in Product.objects.for_shop(shop).filter(sku__in=candidates)
-    }
-    return next((found[value] for value in candidates if value in found), None)
+    products = Product.objects.for_shop(shop)
+    if product.external_id:
+        found = products.filter(marketplace_id=product.external_id).first()
+        if found is not None:
+            return found
+    if product.sku:
+        return products.filter(sku=product.sku).first()
+    return None
 
 
 def admin_shops(*, user: AbstractBaseUser) -> list[Shop]:

@@ -73,11 +73,37 @@ def member_invite(
 
 
 @transaction.atomic
-def product_create(*, shop: Shop, sku: str, name: str) -> Product:
-    product = Product(shop=shop, sku=sku.strip(), name=name.strip())
+def product_create(*, shop: Shop, sku: str, name: str, marketplace_id: str = "") -> Product:
+    product = Product(
+        shop=shop, sku=sku.strip(), name=name.strip(), marketplace_id=marketplace_id.strip()
+    )
     product.full_clean()
     product.save()
     return product
+
+
+def products_marketplace_ids_learn(*, shop: Shop, ids_by_sku: dict[str, str]) -> int:
+    """Give products known only by their article the marketplace's id seen beside it.
+
+    A product that already has an id keeps it, and an id another product holds is not
+    given twice. Returns how many products learnt their id.
+    """
+    pairs = {sku: external_id for sku, external_id in ids_by_sku.items() if sku and external_id}
+    if not pairs:
+        return 0
+    products = Product.objects.for_shop(shop)
+    taken = set(
+        products.filter(marketplace_id__in=pairs.values()).values_list("marketplace_id", flat=True)
+    )
+    learnt = 0
+    for product in products.filter(sku__in=pairs, marketplace_id=""):
+        external_id = pairs[product.sku]
+        if external_id in taken:
+            continue
+        Product.objects.filter(pk=product.pk).update(marketplace_id=external_id)
+        taken.add(external_id)
+        learnt += 1
+    return learnt
 
 
 def current_shop_switch(*, request: HttpRequest, membership: Membership) -> None:

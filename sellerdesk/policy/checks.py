@@ -377,7 +377,7 @@ REGISTRY: tuple[Check, ...] = (
         overpromise,
         data=("<lang>/overpromise.txt", "<lang>/overpromise_*.txt"),
     ),
-    Check("rude", "error", rude, data=("<lang>/rude.txt", *_MANNER)),
+    Check("rude", "error", rude, data=("<lang>/rude.txt", "<lang>/rude_marks.txt", *_MANNER)),
     Check("blame", "warning", blame, data=("<lang>/blame.txt", *_MANNER)),
     Check(
         "brush_off",

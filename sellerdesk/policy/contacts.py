@@ -91,11 +91,10 @@ class _Patterns:
         digit = "[0-9" + re.escape("".join(_PHONE_VIEW_CHARS)) + "]"
         self.digit = re.compile("[0-9" + "".join(_CN_DIGITS) + "]")
         self.phone = re.compile(rf"\+?\s?{digit}(?:[\s\-().\u2012-\u2015]{{0,3}}{digit}){{5,14}}")
+        # Full names and clipped ones in one pass; the group tells which kind matched.
         self.messenger = re.compile(
-            rf"(?<![a-zа-я0-9])(?:{_alt('messengers')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
-        )
-        self.messenger_short = re.compile(
-            rf"(?<![a-zа-я0-9])(?:{_alt('messengers_short')})(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
+            rf"(?<![a-zа-я0-9])(?:(?P<full>{_alt('messengers')})|(?P<short>{_alt('messengers_short')}))"
+            r"(?:(?<=[\u4e00-\u9fff])|(?![a-zа-я]))"
         )
         self.invitation = re.compile(rf"(?<![a-zа-я])(?:{_alt('invitations')})(?![a-zа-я])")
         self.negation = re.compile(rf"(?<![a-zа-я])(?:{_alt('negations')})(?![a-zа-я])")
@@ -193,7 +192,6 @@ def find_contacts(folded: str, allowed_domains: tuple[str, ...] = ()) -> list[Co
         and p.dot_word.search(folded) is None
         and ("at" not in folded or p.spelled_gate.search(folded) is None)
         and p.messenger.search(to_simplified(folded)) is None
-        and p.messenger_short.search(to_simplified(folded)) is None
     ):
         words = set(words_of(folded)[0])
         if words.isdisjoint(p.number_word_set):
@@ -398,54 +396,54 @@ _ID_LIKE = re.compile(r"(?=[^\W_]*[0-9])(?=[^\W_]*[a-z])|[0-9]{5}|[a-z_.\-]{4}")
 def _find_messengers(folded: str, p: _Patterns, add) -> None:
     simplified = to_simplified(folded)
     breaks: list[int] | None = None
-    for regex, short in ((p.messenger, False), (p.messenger_short, True)):
-        for m in regex.finditer(simplified):
-            start, end = m.span()
-            if breaks is None:
-                breaks = [b.start() for b in _SEGMENT_BREAK.finditer(simplified)]
-            # The clause around the name: from just after the last break before it to the next one.
-            before_index = bisect_left(breaks, start)
-            segment_start = breaks[before_index - 1] + 1 if before_index else 0
-            after_index = bisect_left(breaks, end)
-            segment_end = breaks[after_index] if after_index < len(breaks) else len(simplified)
-            segment_start = max(segment_start, start - _CLAUSE_REACH)
-            segment_end = min(segment_end, end + _CLAUSE_REACH)
-            before = simplified[segment_start:start]
-            zh = bool(
-                re.search(r"[\u4e00-\u9fff]", simplified[start:end])
-                or re.search(r"[\u4e00-\u9fff]", before[-4:] + simplified[end : end + 2])
-            )
-            window = before[-8:] if zh else before[-40:]
-            if p.negation.search(window):
+    for m in p.messenger.finditer(simplified):
+        short = m.group("short") is not None
+        start, end = m.span()
+        if breaks is None:
+            breaks = [b.start() for b in _SEGMENT_BREAK.finditer(simplified)]
+        # The clause around the name: from just after the last break before it to the next one.
+        before_index = bisect_left(breaks, start)
+        segment_start = breaks[before_index - 1] + 1 if before_index else 0
+        after_index = bisect_left(breaks, end)
+        segment_end = breaks[after_index] if after_index < len(breaks) else len(simplified)
+        segment_start = max(segment_start, start - _CLAUSE_REACH)
+        segment_end = min(segment_end, end + _CLAUSE_REACH)
+        before = simplified[segment_start:start]
+        zh = bool(
+            re.search(r"[\u4e00-\u9fff]", simplified[start:end])
+            or re.search(r"[\u4e00-\u9fff]", before[-4:] + simplified[end : end + 2])
+        )
+        window = before[-8:] if zh else before[-40:]
+        if p.negation.search(window):
+            continue
+        tail = simplified[end:segment_end]
+        handle = p.handle_after_name.match(tail) if not zh else p.glued_handle.match(tail)
+        if handle is None and zh:
+            handle = p.handle_after_name.match(tail)
+        if handle is not None:
+            value = handle.group(1)
+            separator = tail[: handle.start(1)]
+            if short:
+                # «тг @shop», "wa: shop_best", 微abc123: a clipped name counts only
+                # with something that looks like an id, never with a plain number
+                # of goods or days («稍微3天»).
+                accepted = _ID_LIKE.match(value) is not None and (
+                    zh or any(c in separator for c in ":：=@") or re.search(r"[0-9_.]", value)
+                )
+            else:
+                accepted = (
+                    any(c in separator for c in ":：=@") or zh or re.search(r"[0-9_.]", value)
+                )
+            if accepted:
+                add(
+                    start,
+                    end + handle.end(1),
+                    "messenger",
+                    simplified[start : end + handle.end(1)],
+                )
                 continue
-            tail = simplified[end:segment_end]
-            handle = p.handle_after_name.match(tail) if not zh else p.glued_handle.match(tail)
-            if handle is None and zh:
-                handle = p.handle_after_name.match(tail)
-            if handle is not None:
-                value = handle.group(1)
-                separator = tail[: handle.start(1)]
-                if short:
-                    # «тг @shop», "wa: shop_best", 微abc123: a clipped name counts only
-                    # with something that looks like an id, never with a plain number
-                    # of goods or days («稍微3天»).
-                    accepted = _ID_LIKE.match(value) is not None and (
-                        zh or any(c in separator for c in ":：=@") or re.search(r"[0-9_.]", value)
-                    )
-                else:
-                    accepted = (
-                        any(c in separator for c in ":：=@") or zh or re.search(r"[0-9_.]", value)
-                    )
-                if accepted:
-                    add(
-                        start,
-                        end + handle.end(1),
-                        "messenger",
-                        simplified[start : end + handle.end(1)],
-                    )
-                    continue
-            if short and len(m.group()) < 2:
-                continue  # one letter with no id after it is just a letter
-            invitation = p.invitation.search(before) or p.invitation.search(tail[:20])
-            if invitation is not None:
-                add(start, end, "messenger", m.group())
+        if short and len(m.group()) < 2:
+            continue  # one letter with no id after it is just a letter
+        invitation = p.invitation.search(before) or p.invitation.search(tail[:20])
+        if invitation is not None:
+            add(start, end, "messenger", m.group())

@@ -21,7 +21,8 @@ they are found here: a question to the buyer about reading, seeing or understand
 sharpened by an intensifier («Вы вообще читать умеете?», «Неужели так трудно
 заглянуть в описание?», "Did you even look?"), or a question that is nothing but an
 interjection («Серьёзно?», "Hello??"). The word lists are the ``rq_*`` classes of
-``data/<lang>/word_classes.txt``.
+``data/<lang>/word_classes.txt``. Praise in ironic quotes («очень «ценный» отзыв») is
+``data/<lang>/rude_marks.txt``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from sellerdesk.policy._data import read_lines
 from sellerdesk.policy.phrases import Match, word_class
 
 _SENTENCE_MARKS = ".!?…。！？"
@@ -49,9 +51,25 @@ def manner_spans(
     for match in matches:
         if match.category in categories:
             spans.append(_sentence_span(folded, match, sentence_of))
-    if code == "rude" and "?" in folded:
-        spans.extend(rhetorical_questions(folded))
+    if code == "rude":
+        if "?" in folded:
+            spans.extend(rhetorical_questions(folded))
+        marks = _rude_marks()
+        if marks is not None and _QUOTE_RE.search(folded):
+            spans.extend(
+                _sentence_span(folded, Match("rude", m.start(), m.end()), sentence_of)
+                for m in marks.finditer(folded)
+            )
     return _merge(spans)
+
+
+_QUOTE_RE = re.compile("[«»\"“”„']")
+
+
+@lru_cache(maxsize=1)
+def _rude_marks() -> re.Pattern[str] | None:
+    fragments = [line for lang in ("ru", "zh", "en") for line in read_lines(lang, "rude_marks")]
+    return re.compile("|".join(f"(?:{f})" for f in fragments)) if fragments else None
 
 
 # A question: from the previous sentence stop up to its run of question marks.

@@ -25,6 +25,7 @@ Three classes, in Russian, English and Chinese:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
 from sellerdesk.policy._data import read_lines
@@ -46,6 +47,7 @@ def _words(lang: str, name: str) -> frozenset[str]:
     return frozenset(line.lower().replace("ё", "е") for line in read_lines(lang, name))
 
 
+@cache
 def _lexicon(lang: str) -> dict[str, frozenset[str]]:
     return {
         name: _words(lang, f"overpromise_{name}")
@@ -83,106 +85,146 @@ def find_overpromises(folded: str, matches: list[Match]) -> list[tuple[int, int]
     return _merge(spans)
 
 
-@lru_cache(maxsize=1)
-def _delivery_gate() -> re.Pattern[str]:
-    # Every delivery finding holds a delivery or hurry word: their stems, found in C.
-    stems = {
-        word[: max(3, len(word) - 3)]
-        for lang in ("ru", "en")
-        for name in ("delivery", "hurry")
-        for word in _words(lang, f"overpromise_{name}")
-    }
+@lru_cache(maxsize=4)
+def _delivery_gate(name: str) -> re.Pattern[str]:
+    # Word forms keep at least the first four letters (or all of a shorter word).
+    stems = {word[: max(4, len(word) - 3)] for lang in ("ru", "en") for word in _words(lang, name)}
     return re.compile("|".join(map(re.escape, sorted(stems))))
 
 
+@lru_cache(maxsize=1)
+def _times_gate() -> re.Pattern[str]:
+    # Time words keep their first three letters in every form («сутки», «суток»).
+    stems = {
+        word[: max(3, len(word) - 2)]
+        for lang in ("ru", "en")
+        for word in _words(lang, "overpromise_times")
+    }
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, sorted(stems))) + ")")
+
+
 def _may_promise_delivery(folded: str) -> bool:
-    return _delivery_gate().search(folded) is not None
+    """A cheap necessary condition, found in C: every delivery finding pairs a delivery
+    or hurry word with a time or carrier word, so the text holds the stems of both."""
+    if _times_gate().search(folded) is not None:
+        return True  # delivery verbs change their stems («придёт», «привезём»): test times
+    return _delivery_gate("overpromise_hurry").search(folded) is not None and (
+        _delivery_gate("overpromise_carriers").search(folded) is not None
+    )
 
 
 def _delivery_spans(folded: str) -> list[tuple[int, int]]:
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(folded)]
-    # Clause and sentence index of every token, found in one sweep.
-    clause_of: list[int] = []
-    sentence_of: list[int] = []
-    clause = sentence = 0
-    previous_end = 0
-    for start, end, _ in tokens:
-        gap = folded[previous_end:start]
-        if _CLAUSE_BREAK_RE.search(gap):
-            clause += 1
-        if _SENTENCE_BREAK_RE.search(gap):
-            sentence += 1
-        clause_of.append(clause)
-        sentence_of.append(sentence)
-        previous_end = end
-    hedged = set()
-    forms = [_forms(text) for _, _, text in tokens]
-    for index, (_, _, text) in enumerate(tokens):
-        lex = _lexicon("ru" if _CYRILLIC_RE.search(text) else "en")
-        if not forms[index].isdisjoint(lex["hedges"]):
-            hedged.add(sentence_of[index])
+    # Clause and sentence of every token: one scan for breaks, one bisection per token.
+    clause_breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(folded)]
+    sentence_breaks = [m.start() for m in _SENTENCE_BREAK_RE.finditer(folded)]
+    starts = [start for start, _, _ in tokens]
+    clause_of = [bisect_right(clause_breaks, start) for start in starts]
+    sentence_of = [bisect_right(sentence_breaks, start) for start in starts]
+    forms: list[frozenset[str] | None] = [None] * len(tokens)
+
+    def forms_at(j: int) -> frozenset[str]:
+        found = forms[j]
+        if found is None:
+            found = forms[j] = _forms(tokens[j][2])
+        return found
+
+    hedged: dict[int, bool] = {}
+
+    def is_hedged(sentence: int) -> bool:
+        if sentence not in hedged:
+            first = bisect_left(sentence_of, sentence)
+            last = bisect_right(sentence_of, sentence)
+            hedged[sentence] = any(
+                not forms_at(j).isdisjoint(_lexicon(_lang_of(tokens[j][2]))["hedges"])
+                for j in range(first, last)
+            )
+        return hedged[sentence]
+
+    # Anchors: the time or hurry words, found by their stems (no word analysis for the rest).
+    times_gate, hurry_gate = _times_gate(), _delivery_gate("overpromise_hurry")
+    verbs: set[int] = set()
+    for anchor, (_, _, text) in enumerate(tokens):
+        if times_gate.match(text) or hurry_gate.match(text):
+            low, high = max(0, anchor - _REACH), min(len(tokens), anchor + _REACH + 1)
+            verbs.update(range(low, high))
     spans: list[tuple[int, int]] = []
-    for index, (start, end, text) in enumerate(tokens):
+    for index in sorted(verbs):
+        start, end, text = tokens[index]
         ru = _CYRILLIC_RE.search(text) is not None
         lex = _lexicon("ru" if ru else "en")
-        is_delivery = not forms[index].isdisjoint(lex["delivery"])
-        is_hurry = not forms[index].isdisjoint(lex["hurry"])
-        if not (is_delivery or is_hurry) or sentence_of[index] in hedged:
+        own = forms_at(index)
+        is_delivery = not own.isdisjoint(lex["delivery"])
+        is_hurry = not own.isdisjoint(lex["hurry"])
+        if not (is_delivery or is_hurry):
             continue
-        if _negated(tokens, forms, clause_of, index, lex) or _unable_after(
-            forms, sentence_of, index, lex
-        ):
-            continue
-        window = range(max(0, index - _REACH), min(len(tokens), index + _REACH + 1))
-        near = [j for j in window if j != index and clause_of[j] == clause_of[index]]
         if is_hurry:
             wanted = lex["carriers"]
         else:
             if ru and not _ru_promising(text):
                 continue
-            if not ru and not _en_promising(tokens, forms, clause_of, index, lex):
+            if not ru and not _en_promising(tokens, forms_at, clause_of, index, lex):
                 continue
             wanted = lex["times"]
-        partner = next((j for j in near if not forms[j].isdisjoint(wanted)), None)
-        if partner is not None:
-            spans.append((min(start, tokens[partner][0]), max(end, tokens[partner][1])))
+        window = range(max(0, index - _REACH), min(len(tokens), index + _REACH + 1))
+        partner = next(
+            (
+                j
+                for j in window
+                if j != index
+                and clause_of[j] == clause_of[index]
+                and not forms_at(j).isdisjoint(wanted)
+            ),
+            None,
+        )
+        if partner is None or is_hedged(sentence_of[index]):
+            continue
+        if _negated(tokens, forms_at, clause_of, index, lex) or _unable_after(
+            forms_at, sentence_of, index, lex
+        ):
+            continue
+        spans.append((min(start, tokens[partner][0]), max(end, tokens[partner][1])))
     return spans
 
 
-def _negated(tokens, forms, clause_of, index: int, lex) -> bool:
+def _lang_of(text: str) -> str:
+    return "ru" if _CYRILLIC_RE.search(text) else "en"
+
+
+def _negated(tokens, forms_at, clause_of, index: int, lex) -> bool:
     """«не можем ускорить доставку», "we cannot speed up delivery", «ускорить нельзя»."""
     clause = clause_of[index]
     for j in range(max(0, index - 3), min(len(tokens), index + 3)):
-        if clause_of[j] == clause and not forms[j].isdisjoint(lex["negations"]):
+        if clause_of[j] == clause and not forms_at(j).isdisjoint(lex["negations"]):
             return True
     return False
 
 
-def _unable_after(forms, sentence_of, index: int, lex) -> bool:
+def _unable_after(forms_at, sentence_of, index: int, lex) -> bool:
     """«Ускорить доставку мы, к сожалению, не можем»: the inability comes later."""
     sentence = sentence_of[index]
-    for j in range(index + 1, min(len(forms), index + 8)):
+    for j in range(index + 1, min(len(sentence_of), index + 8)):
         if sentence_of[j] != sentence:
             return False
-        if not forms[j].isdisjoint(lex["unable"]):
+        if not forms_at(j).isdisjoint(lex["unable"]):
             return True
         if (
-            not forms[j].isdisjoint(lex["negations"])
-            and j + 1 < len(forms)
-            and not forms[j + 1].isdisjoint(lex["modals"])
+            not forms_at(j).isdisjoint(lex["negations"])
+            and j + 1 < len(sentence_of)
+            and not forms_at(j + 1).isdisjoint(lex["modals"])
         ):
             return True
     return False
 
 
-def _en_promising(tokens, forms, clause_of, index: int, lex) -> bool:
+def _en_promising(tokens, forms_at, clause_of, index: int, lex) -> bool:
     """ "will arrive", "we'll deliver", "arrives tomorrow" — not "arrived", "delivering"."""
     text = tokens[index][2]
     if text.endswith(("ed", "ing")):
         return False
     clause = clause_of[index]
     if any(
-        clause_of[j] == clause and not forms[j].isdisjoint(lex["future"])
+        clause_of[j] == clause and not forms_at(j).isdisjoint(lex["future"])
         for j in range(max(0, index - 3), index)
     ):
         return True

@@ -39,6 +39,7 @@ characters (修改評價 = 修改评价), with "!" lines cancelling overlapping 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -149,19 +150,42 @@ def _ru_mood(word: str) -> str:
 _EN_PAST = re.compile(r"(?:ed|left|gave|wrote|put|took|raised|bumped)$")
 
 
+@cache
+def _object_stem_re() -> re.Pattern[str]:
+    # Every form of a rating word starts with its lemma minus two letters («отзыв»,
+    # «оценк», «звезд», "review"): a sentence without one can hold no finding.
+    stems = {
+        word[: max(3, len(word) - 2)] for lang in ("ru", "en") for word in _lexicon(lang).objects
+    }
+    return re.compile("|".join(map(re.escape, sorted(stems))))
+
+
 def _words(folded: str, tokens: list[Token]) -> list[_Word]:
-    words: list[_Word] = []
-    sentence = 0
-    previous_end = 0
+    """Words of the sentences that mention a rating (every rule needs one in its sentence).
+
+    Two words share a sentence when no sentence mark and no Han run stands between them.
+    """
+    breaks = [m.start() for m in _SENTENCE_BREAK_RE.finditer(folded)]
+    objects = _object_stem_re()
+    sentence_of: list[int] = []
+    rated: set[int] = set()
+    han_runs = 0
     for token in tokens:
-        if _SENTENCE_BREAK_RE.search(folded, previous_end, token.start):
-            sentence += 1
-        previous_end = token.end
         if _HAN_RE.search(token.text):
-            sentence += 1  # a Han run separates word phrases like a sentence break
+            han_runs += 1  # a Han run separates word phrases like a sentence break
+            sentence_of.append(-1)
             continue
-        lang = "ru" if _CYRILLIC_RE.search(token.text) else "en"
-        words.append(_Word(token.start, token.end, token.text, _forms(token.text), sentence, lang))
+        sentence = bisect_right(breaks, token.start) + han_runs
+        sentence_of.append(sentence)
+        if objects.match(token.text):
+            rated.add(sentence)
+    words: list[_Word] = []
+    for token, sentence in zip(tokens, sentence_of, strict=True):
+        if sentence in rated:
+            lang = "ru" if _CYRILLIC_RE.search(token.text) else "en"
+            words.append(
+                _Word(token.start, token.end, token.text, _forms(token.text), sentence, lang)
+            )
     return words
 
 

@@ -209,6 +209,27 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Publishing a task while the broker is down: give up after about a second (the outbox
+# sweep delivers what could not be enqueued) instead of holding the seller's request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+
+# --- Outbox: the one retry policy for every reply on its way to a marketplace -----------------
+# Attempt n waits min(MAX, BASE * 2**(n-1)) seconds (±20 %), never less than the
+# marketplace's own Retry-After; after MAX_ATTEMPTS the reply is failed and shows a retry button.
+OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=5.0)
+OUTBOX_BACKOFF_MAX_SECONDS = env.float("OUTBOX_BACKOFF_MAX_SECONDS", default=15 * 60.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+# A claimed reply belongs to its worker this long; a worker that died leaves it to the sweep.
+# Longer than one attempt can last (a few HTTP calls of WB_HTTP_TIMEOUT each, the limiter's wait).
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=180.0)
+# How often beat re-enqueues due replies whose task message was lost (broker down, worker killed).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30.0)
+
 # Apps add their periodic tasks here (task name -> schedule).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
@@ -230,8 +251,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "marketplaces-outbox-sweep": {
         "task": "marketplaces.outbox_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(1.0, OUTBOX_SWEEP_SECONDS - 5)},
     },
     # Autopilot: send scheduled replies whose ETA task was lost.
     "autopilot-sweep": {

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from chats import services
-from chats.models import Conversation, DeliveryStatus, Direction, Message
+from chats.models import Conversation, Direction, Message
 from sellerdesk.marketplaces.inbound import IncomingChatMessage, IncomingProduct
 from tests.factories import ProductFactory
 
@@ -49,7 +49,6 @@ def test_portal_reply_answers_and_our_own_reply_is_not_duplicated(shops):
         direction=Direction.OUTGOING,
         text="Ответ",
         created_at=timezone.now(),
-        delivery_status=DeliveryStatus.SENT,
         external_id="remote-7",
     )
     services.chat_message_import_from_marketplace(

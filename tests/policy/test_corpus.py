@@ -48,3 +48,17 @@ def test_each_held_out_set_meets_the_bar_on_its_own():
         mistakes = "\n".join(f"{rid}: {what}: {text}" for rid, what, text in result["mistakes"])
         assert result["part_accuracy"] >= 0.97, mistakes
         assert result["violations_micro"]["f1"] >= 0.97, mistakes
+
+
+def test_widened_classes_score_and_keep_polite_replies_clean():
+    """corpus/widened.jsonl: indirect rating requests, marketplace-controlled delivery,
+    guaranteed results, spelled contacts, each beside polite near-misses."""
+    rows = load_corpus(("widened",))
+    result = evaluate(rows)
+    mistakes = "\n".join(f"{rid}: {what}: {text}" for rid, what, text in result["mistakes"])
+    for code in ("rating_manipulation", "overpromise", "contact_outside_chat"):
+        assert result["per_code"][code]["f1"] >= 0.9, mistakes
+    clean = [row for row in rows if not row["codes"]]
+    assert len(clean) >= 90
+    flagged = [m for m in result["mistakes"] if m[1].startswith("unexpected")]
+    assert flagged == [], mistakes

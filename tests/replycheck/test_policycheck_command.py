@@ -108,3 +108,17 @@ def test_help_documents_the_exit_status():
     text = result.stdout.decode("utf-8")
     assert result.returncode == 0
     assert "--jsonl" in text and "Exit status: 2" in text
+
+
+def test_manner_codes_simply_appear_in_findings():
+    lines = [
+        {"text": "Вы буквы различаете? Всё написано в карточке.", "channel": "question_answer"},
+        {"text": "这事跟我们无关。", "channel": "review_reply"},
+        {"text": "Hello! We're sorry, that was our mistake. A replacement is on its way."},
+    ]
+    result = _run("--jsonl", stdin="\n".join(json.dumps(line) for line in lines) + "\n")
+    assert result.returncode == 0, result.stderr.decode()
+    reports = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [f["code"] for f in reports[0]["findings"] if f["severity"] == "error"] == ["rude"]
+    assert "brush_off" in {f["code"] for f in reports[1]["findings"]}
+    assert not {"rude", "blame", "brush_off"} & {f["code"] for f in reports[2]["findings"]}

@@ -88,9 +88,6 @@ def _closing(method):
 
 
 class WildberriesConnector:
-    # Every call addresses an item by Wildberries' own reference (see connectors.connector_for_item).
-    needs_remote_ref = True
-
     def __init__(
         self, account: MarketplaceAccount, *, client: WildberriesClient | None = None
     ) -> None:

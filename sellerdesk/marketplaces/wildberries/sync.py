@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sellerdesk.core.services import products_marketplace_ids_learn
 from sellerdesk.marketplaces.inbound import (
     IncomingAttachment,
     IncomingChatMessage,
@@ -183,6 +184,19 @@ def chat_message_from_payload(payload: dict, *, reply_sign: str) -> IncomingChat
     )
 
 
+def _learn_product_ids(account: MarketplaceAccount, payloads: list[dict]) -> None:
+    """Questions and reviews name their product by both ids (nmId and the seller's article);
+    chats only by nmID. Products known by their article learn the nmID here, before the
+    page's items are imported, so this page's and later chats find their product."""
+    ids_by_sku: dict[str, str] = {}
+    for payload in payloads:
+        details = payload.get("productDetails") or {}
+        sku, external_id = details.get("supplierArticle"), details.get("nmId")
+        if sku and external_id:
+            ids_by_sku[str(sku)] = str(external_id)
+    products_marketplace_ids_learn(shop=account.shop, ids_by_sku=ids_by_sku)
+
+
 def _created_second(payload: dict) -> int:
     moment = parse_time(payload.get("createdDate"))
     return int(moment.timestamp()) if moment else 0
@@ -272,6 +286,7 @@ def _sync_dated(
             cursor_value=newest,
             created_at=lambda p: parse_time(p.get("createdDate")),
             stats=stats,
+            before_import=_learn_product_ids,
         )
         seen += len(page)
         if len(page) < page_size:
