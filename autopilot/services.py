@@ -188,10 +188,12 @@ def review_autopilot(*, review_id: int) -> AutoReply | None:
     from reviews.triage import ESCALATE, Gate, triage
     from sellerdesk.replycheck.services import reply_check
 
-    review = Review.objects.select_related("shop", "product").filter(pk=review_id).first()
+    review = (
+        Review.objects.select_related("shop", "product", "autopilot").filter(pk=review_id).first()
+    )
     if review is None or review.answered_at is not None:
         return None
-    existing = AutoReply.objects.filter(review_id=review_id).first()
+    existing = getattr(review, "autopilot", None)  # the reverse one-to-one, absent until drafted
     if existing is not None:
         return existing
     settings = autopilot_settings_ensure(shop=review.shop_id)
@@ -251,11 +253,13 @@ def review_autopilot(*, review_id: int) -> AutoReply | None:
         auto.state = State.SCHEDULED
         auto.scheduled_for = timezone.now() + timedelta(minutes=settings.delay_minutes)
         auto.could_stop = _could_stop(review.shop_id)
-    auto.full_clean()
+    # Fields only: the foreign keys come from the review just read, and the database
+    # enforces the one-reply-per-review and one-item constraints.
+    auto.full_clean(exclude=["shop", "review", "question", "product"], validate_constraints=False)
     auto.save()
     if auto.state == State.SCHEDULED:
         _schedule_task(auto)
-    systemic_check(review=review, situation=found.situation)
+    systemic_check(review=review, situation=found.situation, threshold=settings.systemic_threshold)
     return auto
 
 
@@ -266,12 +270,11 @@ def _schedule_task(auto: AutoReply) -> None:
     transaction.on_commit(partial(tasks.auto_reply_send.apply_async, (auto.pk,), eta=eta))
 
 
-def systemic_check(*, review, situation: str | None) -> SystemicAlert | None:
+def systemic_check(*, review, situation: str | None, threshold: int) -> SystemicAlert | None:
     """K reviews of one product sharing a negative situation within a week: one open alert
     per product and situation, however many more reviews follow."""
     if not situation or situation == "other" or review.product_id is None:
         return None
-    settings = autopilot_settings_ensure(shop=review.shop_id)
     since = review.created_at - SYSTEMIC_WINDOW
     same = AutoReply.objects.filter(
         product_id=review.product_id,
@@ -280,7 +283,7 @@ def systemic_check(*, review, situation: str | None) -> SystemicAlert | None:
         item_created_at__gte=since,
     )
     count = same.count()
-    if count < settings.systemic_threshold:
+    if count < threshold:
         return None
     first = same.order_by("item_created_at").values_list("item_created_at", flat=True).first()
     alert = (

@@ -387,7 +387,7 @@ def _load(*, conversations: int, messages: int, rng: random.Random) -> dict:
         next_conversation_id = cursor.fetchone()[0] + 1
         with cursor.copy(
             "COPY chats_message (conversation_id, shop_id, direction, text, text_ngrams, author_id, created_at, "
-            "delivery_status, failure_reason, attempts, external_id, idempotency_key) FROM STDIN"
+            "external_id, idempotency_key) FROM STDIN"
         ) as copy:
             for shop, count, chinese in shops:
                 products = products_by_shop[shop.pk]
@@ -440,9 +440,6 @@ def _load(*, conversations: int, messages: int, rng: random.Random) -> dict:
                                 cjk_bigrams(text) if chinese else "",
                                 None if incoming else (author.pk if author else None),
                                 moment,
-                                "received" if incoming else "sent",
-                                "",
-                                0 if incoming else 1,
                                 "",
                                 uuid.UUID(int=rng.getrandbits(128)),
                             )

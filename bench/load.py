@@ -40,6 +40,7 @@ import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -101,9 +102,9 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log: Path):
     subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        [PYTHON, str(Path(args.app_dir) / "manage.py"), "collectstatic", "--noinput", "-v0"],
         env=env,
-        cwd=ROOT,
+        cwd=args.app_dir,
         check=True,
     )
     command = [
@@ -124,7 +125,11 @@ def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log:
         "--timeout",
         "60",
     ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    if args.preload:
+        command.append("--preload")
+    if Path(args.app_dir).resolve() != ROOT:
+        command += ["--chdir", args.app_dir]
+    server = subprocess.Popen(command, env=env, cwd=args.app_dir, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -197,31 +202,39 @@ async def _run(args: argparse.Namespace, base: str) -> dict:
         errors: dict[str, int] = dict.fromkeys(PAGES, 0)
         stop_at = time.monotonic() + args.seconds
 
+        port = int(base.rsplit(":", 1)[1])
+
         async def one(page: str, session: Session, rng: random.Random) -> None:
+            body = b""
+            headers = session.headers()
             if page == "inbox":
-                request = client.get(f"{base}/chats/", headers=session.headers())
+                method, path = "GET", "/chats/"
             elif page == "conversation":
-                url = f"{base}/chats/{rng.choice(conversation_ids)}/"
-                request = client.get(url, headers=session.headers())
+                method, path = "GET", f"/chats/{rng.choice(conversation_ids)}/"
             elif page == "questions":
-                request = client.get(f"{base}/questions/", headers=session.headers())
+                method, path = "GET", "/questions/"
             else:
-                data = {
-                    "text": rng.choice(LIVE_TEXTS),
-                    "channel": "chat",
-                    "buyer_name": "Анна",
-                    "field_id": "reply-text",
+                method, path = "POST", "/check/live/"
+                body = urlencode(
+                    {
+                        "text": rng.choice(LIVE_TEXTS),
+                        "channel": "chat",
+                        "buyer_name": "Анна",
+                        "field_id": "reply-text",
+                    }
+                ).encode()
+                headers = {
+                    **session.headers("/chats/"),
+                    "HX-Request": "true",
+                    "Content-Type": "application/x-www-form-urlencoded",
                 }
-                request = client.post(
-                    f"{base}/check/live/",
-                    data=data,
-                    headers={**session.headers("/chats/"), "HX-Request": "true"},
-                )
             started = time.perf_counter()
             try:
-                response = await request
-                ok = response.status_code == 200
-            except httpx.HTTPError:
+                status = await asyncio.wait_for(
+                    _raw_request(port, method, path, headers, body), timeout=30
+                )
+                ok = status == 200
+            except (OSError, ValueError, TimeoutError):
                 ok = False
             if time.monotonic() <= stop_at:
                 times[page].append(time.perf_counter() - started)
@@ -237,9 +250,35 @@ async def _run(args: argparse.Namespace, base: str) -> dict:
                 step += 1
 
         started = time.monotonic()
+        cpu_started = time.process_time()
         await asyncio.gather(*(client_loop(i) for i in range(args.clients)))
         elapsed = time.monotonic() - started
-    return {"times": times, "errors": errors, "elapsed": elapsed}
+        client_cpu = time.process_time() - cpu_started
+    return {"times": times, "errors": errors, "elapsed": elapsed, "client_cpu": client_cpu}
+
+
+async def _raw_request(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes
+) -> int:
+    """One HTTP/1.1 request on a fresh connection, the response read to its end; the status.
+
+    A minimal client on purpose: the load client shares the two cores with the server, and a
+    full HTTP library costs it several times more CPU per request than the parsing here."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body:
+            lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        response = await reader.read()  # the server closes after the response
+    finally:
+        writer.close()
+    status_line = response.split(b"\r\n", 1)[0].split()
+    if len(status_line) < 2:
+        raise ValueError("no HTTP status line")
+    return int(status_line[1])
 
 
 def _server_times(log: Path) -> dict[str, list[float]]:
@@ -279,6 +318,12 @@ def main() -> None:
     parser.add_argument("--username", default="ru-seller")
     parser.add_argument("--password", default="demo-pass-2026")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--app-dir",
+        default=str(ROOT),
+        help="serve the code of another checkout (e.g. a worktree of the commit before)",
+    )
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     args = parser.parse_args()
 
     static_root = tempfile.mkdtemp(prefix="sellerdesk-bench-static-")
@@ -304,6 +349,8 @@ def main() -> None:
     print(f"{args.label or 'load'}: {args.clients} clients, {result['elapsed']:.0f} s, {setup}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print(f"{total} requests, {rate:.1f} requests/s, {errors} errors")
+    client_share = result["client_cpu"] / result["elapsed"]
+    print(f"the load client itself used {client_share:.2f} of a core")
     pages = {}
     all_times = [t for values in result["times"].values() for t in values]
     for page in PAGES:
@@ -340,6 +387,7 @@ def main() -> None:
                 "pages": pages,
                 "loadavg_before": round(load_before[0], 2),
                 "loadavg_after": round(load_after[0], 2),
+                "client_cpu_cores": round(client_share, 2),
             }
         )
     )

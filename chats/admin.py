@@ -28,9 +28,9 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("conversation", "direction", "created_at", "delivery_status", "attempts")
-    list_filter = ("delivery_status", "direction", "shop")
-    raw_id_fields = ("conversation", "author")
+    list_display = ("conversation", "direction", "created_at", "outbound")
+    list_filter = ("direction", "shop")
+    raw_id_fields = ("conversation", "author", "outbound")
     readonly_fields = ("idempotency_key",)
 
 

@@ -7,6 +7,16 @@ class ChatsConfig(AppConfig):
     label = "chats"
     verbose_name = _("Chats")
 
+    def ready(self) -> None:
+        from chats.services import chat_message_delivery_changed
+        from sellerdesk.marketplaces.signals import outbound_item_changed
+
+        outbound_item_changed.connect(
+            lambda sender, item, **_: chat_message_delivery_changed(item=item),
+            dispatch_uid="chats.delivery_changed",
+            weak=False,
+        )
+
     @property
     def inbound_handlers(self) -> dict:
         """What the marketplace sync hands to this app (see sellerdesk.marketplaces.inbound)."""

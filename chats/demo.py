@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from chats import services
-from chats.models import Conversation, DeliveryStatus, Direction, Message
+from chats.models import Conversation, Direction, Message
 from chats.search import cjk_bigrams
 from sellerdesk.core.models import Product, Role, Shop
 
@@ -318,7 +318,7 @@ def _seed_script(
         else None
     )
     # No external id: a demo conversation never came from a marketplace, so replies to it stay
-    # local even in the shop connected to the Wildberries fake (connectors.connector_for_item).
+    # local even in the shop connected to the Wildberries fake (connectors.connector_for).
     conversation = services.conversation_create(shop=shop, buyer_name=buyer, product=product)
     moment = start
     read_until = None
@@ -377,7 +377,6 @@ def _seed_long(
                     text_ngrams=cjk_bigrams(text),
                     author=members[Role.MANAGER] if who == "s" else None,
                     created_at=moment,
-                    delivery_status=DeliveryStatus.RECEIVED if who == "b" else DeliveryStatus.SENT,
                 )
             )
     Message.objects.bulk_create(messages, batch_size=500)

@@ -22,13 +22,6 @@ class Direction(models.TextChoices):
     OUTGOING = "out", _("From seller")
 
 
-class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Not sent")
-    RECEIVED = "received", _("Received")
-
-
 class Conversation(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="conversations")
     product = models.ForeignKey(
@@ -105,14 +98,15 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("time"))
-    delivery_status = models.CharField(
-        _("delivery"),
-        max_length=10,
-        choices=DeliveryStatus.choices,
-        default=DeliveryStatus.RECEIVED,
+    # A reply written here travels through the outbox; its state is the message's delivery
+    # state. Null for buyer messages and replies written on the marketplace's own portal.
+    outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    failure_reason = models.CharField(max_length=500, blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
     external_id = models.CharField(max_length=255, blank=True, default="")
     # One key per send attempt the seller made: a double-click or a retried request never
     # creates the message twice, and the marketplace can de-duplicate on it.
@@ -126,11 +120,6 @@ class Message(models.Model):
         indexes = [
             models.Index(
                 fields=["conversation", "-created_at", "-id"], name="chats_msg_conv_recent"
-            ),
-            models.Index(
-                fields=["delivery_status"],
-                condition=models.Q(delivery_status__in=["queued", "failed"]),
-                name="chats_msg_undelivered",
             ),
         ]
         constraints = [

@@ -318,7 +318,7 @@ class ThreadWindow:
 def _thread_base(conversation: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(conversation=conversation)
-        .select_related("author")
+        .select_related("author", "outbound")
         .prefetch_related("attachments")
     )
 

@@ -1,17 +1,16 @@
-"""Writes for buyer chats: receiving, sending, delivering, retrying, reading.
+"""Writes for buyer chats: receiving, sending, reading.
 
-A seller's reply is saved first (status queued, files stored) and only then handed to a
-Celery task that delivers it through the marketplace connector, so nothing the seller
-typed is lost when the marketplace is down: the message stays visible as failed and can
-be sent again.
+A seller's reply is saved with its files and handed to the outbox
+(``marketplaces.services.outbox_enqueue``) in the same transaction; the outbox delivers it,
+retries it and records its state, which the message shows (``Message.outbound``). Nothing
+the seller typed is lost when the marketplace or the broker is down.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
-from functools import partial
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -19,19 +18,19 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chats.files import CheckedFile, check_chat_files, make_thumbnail, sniff_content_type
-from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
+from chats.models import Attachment, Conversation, Direction, Message
 from chats.search import SearchVectorAppend, cjk_bigrams
 from sellerdesk.core.live import shop_changed
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.selectors import product_for_marketplace
-from sellerdesk.marketplaces import base as marketplaces
-from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError, OutgoingFile
-from sellerdesk.marketplaces.connectors import connector_for_item
+from sellerdesk.marketplaces.base import CHAT_MAX_TEXT_LENGTH, ConnectorError
+from sellerdesk.marketplaces.models import OutboundItem, OutboundKind
+from sellerdesk.marketplaces.services import outbox_enqueue
 from sellerdesk.replycheck.services import reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
@@ -54,7 +53,6 @@ UPDATE chats_conversation SET search_vector = (
     FROM chats_message WHERE conversation_id = %s
 ) WHERE id = %s
 """
-MAX_DELIVERY_ATTEMPTS = 5
 
 
 class ReceivedFile(NamedTuple):
@@ -169,7 +167,6 @@ def _message_create(
     direction: str,
     text: str,
     created_at: datetime,
-    delivery_status: str,
     author: AbstractBaseUser | None = None,
     external_id: str = "",
 ) -> Message:
@@ -181,7 +178,6 @@ def _message_create(
         text_ngrams=cjk_bigrams(text),
         author=author,
         created_at=created_at,
-        delivery_status=delivery_status,
         external_id=external_id,
     )
     message.full_clean()
@@ -226,7 +222,6 @@ def buyer_message_receive(
         direction=Direction.INCOMING,
         text=text,
         created_at=created_at,
-        delivery_status=DeliveryStatus.RECEIVED,
         external_id=external_id,
     )
     _received_files_store(message, files)
@@ -309,9 +304,8 @@ def chat_message_send(
         text=text,
         author=author,
         created_at=now,
-        delivery_status=DeliveryStatus.QUEUED,
     )
-    for item in checked:
+    stored = [
         _store_attachment(
             message=message,
             name=item.name,
@@ -320,6 +314,28 @@ def chat_message_send(
             size=item.size,
             thumbnail=item.thumbnail,
         )
+        for item in checked
+    ]
+    message.outbound = outbox_enqueue(
+        shop=conversation.shop,
+        kind=OutboundKind.CHAT_MESSAGE,
+        target_ref=conversation.chat_ref or conversation.external_id,
+        payload={
+            "text": text,
+            "files": [
+                {
+                    "name": attachment.original_name,
+                    "content_type": attachment.content_type,
+                    "size": attachment.size,
+                    "path": attachment.file.name,
+                }
+                for attachment in stored
+            ],
+        },
+        idempotency_key=f"chat-message:{message.idempotency_key}",
+        created_by_id=author.pk,
+    )
+    message.save(update_fields=["outbound"])
 
     was_waiting = conversation.first_unanswered_at is not None
     Conversation.objects.filter(pk=conversation.pk).update(
@@ -341,112 +357,15 @@ def chat_message_send(
             at=now,
             by_user_id=author.pk,
         )
-    _enqueue_delivery(message)
     return message
 
 
-def _enqueue_delivery(message: Message) -> None:
-    from chats.tasks import chat_message_deliver_task
-
-    transaction.on_commit(partial(chat_message_deliver_task.delay, message.pk))
-
-
-def _outgoing_files(message: Message) -> list[OutgoingFile]:
-    files = []
-    for attachment in message.attachments.all():
-        files.append(
-            OutgoingFile(
-                name=attachment.original_name,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                open=partial(attachment.file.storage.open, attachment.file.name, "rb"),
-            )
-        )
-    return files
-
-
-@transaction.atomic
-def chat_message_deliver(*, message_id: int, final_attempt: bool = False) -> Message:
-    """Send one queued message through the shop's connector and record the outcome.
-
-    After a retryable ConnectorError the message stays queued with the attempt and the
-    reason recorded, and the caller (the task) schedules another try; on the final attempt,
-    or for a permanent error, it is marked failed and the seller sees a "send again" button.
-    """
-    message = (
-        Message.objects.select_for_update(of=("self",))
-        .select_related("conversation", "shop")
-        .get(pk=message_id)
-    )
-    if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.QUEUED:
-        return message  # already delivered or given up: a duplicate task is harmless
-    message.attempts += 1
-    conversation = message.conversation
-    connector = connector_for_item(
-        marketplaces.get_connector(message.shop),
-        remote_ref=conversation.chat_ref or conversation.external_id,
-    )
-    try:
-        remote_id = connector.send_chat_message(
-            shop=message.shop,
-            chat_ref=conversation.chat_ref
-            or conversation.external_id
-            or str(message.conversation_id),
-            text=message.text,
-            attachments=_outgoing_files(message),
-        )
-    except ConnectorError as exc:
-        from sellerdesk.marketplaces.services import delivery_error_record
-
-        delivery_error_record(shop=message.shop, error=exc)
-        message.failure_reason = str(exc)[:500]
-        # Not a field: the task reads it to wait at least as long as the marketplace asked.
-        message.retry_after = getattr(exc, "retry_after", None)
-        if exc.retryable and not final_attempt and message.attempts < MAX_DELIVERY_ATTEMPTS:
-            message.save(update_fields=["attempts", "failure_reason"])
-            return message
-        message.delivery_status = DeliveryStatus.FAILED
-        message.save(update_fields=["attempts", "failure_reason", "delivery_status"])
-        _delivery_changed(message)
-        return message
-    message.delivery_status = DeliveryStatus.SENT
-    message.external_id = remote_id[:255]
-    message.failure_reason = ""
-    message.save(update_fields=["attempts", "failure_reason", "delivery_status", "external_id"])
-    _delivery_changed(message)
-    return message
-
-
-def _delivery_changed(message: Message) -> None:
-    """A reply's delivery state changed: its conversation's row shows it."""
-    Conversation.objects.filter(pk=message.conversation_id).update(**_changed(message.shop_id))
-
-
-@transaction.atomic
-def chat_message_mark_failed(*, message_id: int, reason: str) -> None:
-    """Give up on a queued message (the task ran out of retries)."""
-    message = Message.objects.filter(pk=message_id).only("conversation_id", "shop_id").first()
-    updated = Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED).update(
-        delivery_status=DeliveryStatus.FAILED, failure_reason=reason[:500]
-    )
-    if updated and message is not None:
-        _delivery_changed(message)
-
-
-@transaction.atomic
-def chat_message_retry(*, message: Message) -> Message:
-    """Queue a failed reply again (the seller pressed "send again")."""
-    if message.direction != Direction.OUTGOING or message.delivery_status != DeliveryStatus.FAILED:
-        raise ValidationError(
-            _("Only a message that failed to send can be sent again."), code="not_failed"
-        )
-    message.delivery_status = DeliveryStatus.QUEUED
-    message.failure_reason = ""
-    message.attempts = 0
-    message.save(update_fields=["delivery_status", "failure_reason", "attempts"])
-    _delivery_changed(message)
-    _enqueue_delivery(message)
-    return message
+def chat_message_delivery_changed(*, item: OutboundItem) -> None:
+    """The outbox moved a reply to another state: the conversation's row and open pages show it
+    (receiver of ``marketplaces.signals.outbound_item_changed``, connected in ``ChatsConfig``)."""
+    if item.kind != OutboundKind.CHAT_MESSAGE:
+        return
+    Conversation.objects.filter(messages__outbound=item).update(**_changed(item.shop_id))
 
 
 @transaction.atomic
@@ -521,7 +440,6 @@ def seller_message_record(
         direction=Direction.OUTGOING,
         text=text,
         created_at=created_at,
-        delivery_status=DeliveryStatus.SENT,
         author=author,
         external_id=external_id,
     )
@@ -603,6 +521,59 @@ def _incomplete(waiting: list[str]) -> Incomplete | None:
     return Incomplete(f"{len(waiting)} file(s) not downloaded yet: " + "; ".join(waiting))
 
 
+# How far apart the marketplace's clock (an event's time) and ours (the outbox's record of
+# when a reply was sent) may be when our own reply comes back through the event stream.
+OWN_REPLY_CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _own_reply_for(conversation: Conversation, item: IncomingChatMessage) -> Message | None:
+    """The reply written here that this seller event is, if any.
+
+    Recognised by what the outbox recorded when it sent the reply, never by equal
+    timestamps (the description does not promise that the send response's ``addTime``
+    and the event's ``addTimestamp`` agree): the same conversation and text, files the
+    event shows among the reply's own (a file the marketplace refused is missing from the
+    event), a delivery attempt started before the event and, once the outbox recorded
+    the reply as sent, sent around the event's time. Replies already matched to an event
+    keep its id and take part no more, so two identical replies match two events in order.
+    """
+    if item.sender != "seller":
+        return None
+    event_at = item.created_at
+    candidates = (
+        Message.objects.filter(
+            conversation=conversation,
+            direction=Direction.OUTGOING,
+            outbound__isnull=False,
+            external_id="",
+            text=item.text.strip(),
+            outbound__last_attempt_started_at__lte=event_at + OWN_REPLY_CLOCK_SKEW,
+        )
+        .filter(
+            Q(outbound__sent_at__isnull=True)
+            | Q(outbound__sent_at__gte=event_at - OWN_REPLY_CLOCK_SKEW)
+        )
+        .order_by("outbound__last_attempt_started_at", "pk")
+        .prefetch_related("attachments")
+    )
+    shown = sorted(attachment.name for attachment in item.attachments)
+    for message in candidates[:20]:
+        ours = sorted(attachment.original_name for attachment in message.attachments.all())
+        if _within(shown, ours):
+            return message
+    return None
+
+
+def _within(shown: list[str], ours: list[str]) -> bool:
+    """Every file name the event shows is one of ours (counted with repeats)."""
+    remaining = list(ours)
+    for name in shown:
+        if name not in remaining:
+            return False
+        remaining.remove(name)
+    return True
+
+
 @transaction.atomic
 def chat_message_import_from_marketplace(
     *, shop: Shop, item: IncomingChatMessage
@@ -610,7 +581,7 @@ def chat_message_import_from_marketplace(
     """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
 
     Idempotent by the message's external id; recognises our own replies coming back
-    (``remote_send_ref``); keeps the chat's reply reference up to date; buyer messages take
+    (``_own_reply_for``); keeps the chat's reply reference up to date; buyer messages take
     the normal path (unread, SLA), replies written on the marketplace's portal stop the clock.
     An event without a message is no message: it neither appears in the conversation nor
     stops the clock. Files the marketplace held back (rate limit) are fetched when the
@@ -635,16 +606,20 @@ def chat_message_import_from_marketplace(
     elif item.chat_ref and item.chat_ref != conversation.chat_ref:
         Conversation.objects.filter(pk=conversation.pk).update(chat_ref=item.chat_ref)
         conversation.chat_ref = item.chat_ref
-    known = [ref for ref in (item.message_external_id, item.remote_send_ref) if ref]
     existing = (
-        Message.objects.filter(conversation=conversation, external_id__in=known).first()
-        if known
-        else None
+        Message.objects.filter(conversation=conversation, external_id=item.message_external_id)
+        .only("pk", "outbound_id")
+        .first()
     )
     if existing is not None:
-        if existing.external_id == item.message_external_id:
-            return _files_waiting(shop, existing, item)  # this event again: files left to fetch?
-        return None  # our own reply coming back
+        if existing.outbound_id is not None:
+            return None  # our own reply, recognised when this event first came
+        return _files_waiting(shop, existing, item)  # this event again: files left to fetch?
+    own = _own_reply_for(conversation, item)
+    if own is not None:
+        # Remember the event on the reply: the next import of the same event is a no-op.
+        Message.objects.filter(pk=own.pk).update(external_id=item.message_external_id)
+        return None
     if item.sender not in ("buyer", "seller"):
         return None  # marketplace notices are not part of the conversation
     files, waiting = _download_files(shop, item.attachments)

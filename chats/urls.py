@@ -12,6 +12,5 @@ urlpatterns = [
     path("<int:conversation_id>/messages/", views.conversation_messages, name="messages"),
     path("<int:conversation_id>/send/", views.message_send, name="send"),
     path("messages/<int:message_id>/", views.message_status, name="message"),
-    path("messages/<int:message_id>/retry/", views.message_retry, name="retry"),
     path("files/<int:attachment_id>/", views.attachment_file, name="attachment"),
 ]

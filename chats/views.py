@@ -5,7 +5,6 @@ One page template (chats/inbox.html); htmx requests get one of its partials.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -239,9 +238,11 @@ def message_send(request: ShopRequest, conversation_id: int) -> HttpResponse:
 @shop_view(role=Role.SELLER)
 @require_GET
 def message_status(request: ShopRequest, message_id: int) -> HttpResponse:
-    """One message (its delivery status changes while queued): polled by the page."""
+    """One message as the thread shows it (an htmx fragment; a full page redirects to the thread)."""
     message = get_for_shop(
-        Message.objects.select_related("author", "conversation").prefetch_related("attachments"),
+        Message.objects.select_related("author", "conversation", "outbound").prefetch_related(
+            "attachments"
+        ),
         request.shop,
         pk=message_id,
     )
@@ -254,26 +255,6 @@ def message_status(request: ShopRequest, message_id: int) -> HttpResponse:
         "chats/inbox.html#message",
         {"message": message, "conversation": message.conversation},
     )
-
-
-@shop_view(role=Role.SELLER)
-@require_POST
-def message_retry(request: ShopRequest, message_id: int) -> HttpResponse:
-    message = get_for_shop(
-        Message.objects.select_related("author", "conversation").prefetch_related("attachments"),
-        request.shop,
-        pk=message_id,
-    )
-    # Already queued or sent (double click, another tab): just show the current state.
-    with contextlib.suppress(ValidationError):
-        services.chat_message_retry(message=message)
-    if request.htmx:
-        return render(
-            request,
-            "chats/inbox.html#message",
-            {"message": message, "conversation": message.conversation},
-        )
-    return redirect("chats:conversation", conversation_id=message.conversation_id)
 
 
 @shop_view(role=Role.SELLER)

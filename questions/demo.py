@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from questions import services
-from questions.models import DeliveryStatus, Question, QuestionStatus, RuleKind
+from questions.models import Question, QuestionStatus, RuleKind
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
 from templates_lib.selectors import shipped_decline_reasons
 
@@ -188,7 +188,6 @@ def seed(
             answered_by=seller,
             answered_at=asked + timedelta(hours=rng.randint(1, 20)),
             created_at=asked,
-            delivery_status=DeliveryStatus.SENT,
         )
     # Yesterday's questions, declined by the rules right away (the worker would too).
     for index, buyer, text in DECLINED_NOW[language]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.models import Product, Shop, ShopScopedManager
+from sellerdesk.core.phrase_rules import PhraseRule
 
 
 class QuestionStatus(models.TextChoices):
@@ -21,17 +22,6 @@ class QuestionStatus(models.TextChoices):
 class DeclineKind(models.TextChoices):
     MANUAL = "manual", _("By a person")
     AUTO = "auto", _("Automatically")
-
-
-class DeliveryStatus(models.TextChoices):
-    """Where the reply stands with the marketplace (sent from a task after commit)."""
-
-    NONE = "", _("Nothing to send")
-    PENDING = "pending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Not sent")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    KEPT = "kept", _("Could not be withdrawn")
 
 
 class RuleKind(models.TextChoices):
@@ -67,10 +57,15 @@ class Question(models.Model):
     repeat_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    delivery_status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    # The answer or decline on its way to the marketplace (its state is what pages show);
+    # null when there is nothing to send (New, or handled on the marketplace's own portal).
+    outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    delivery_error = models.CharField(max_length=300, blank=True)
 
     objects = ShopScopedManager()
 
@@ -141,45 +136,29 @@ class QuestionSettings(models.Model):
         return f"{self.shop}: questions"
 
 
-class DeclineRule(models.Model):
+class DeclineRule(PhraseRule):
+    """Phrases that decline a product question with a ready reply; the first rule in order wins."""
+
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="decline_rules")
-    position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("name"), max_length=200)
-    phrases = models.TextField(_("phrases"), blank=True, help_text=_("One phrase per line."))
-    exclusions = models.TextField(
-        _("exclusions"),
-        blank=True,
-        help_text=_("One phrase per line; a match here cancels the rule."),
-    )
-    fuzzy = models.BooleanField(_("fuzzy matching"), default=False)
     kind = models.CharField(
         _("kind"), max_length=10, choices=RuleKind.choices, default=RuleKind.KEYWORDS
     )
-    enabled = models.BooleanField(_("enabled"), default=True)
     reply_text = models.TextField(_("decline reply"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShopScopedManager()
 
-    class Meta:
+    class Meta(PhraseRule.Meta):
         verbose_name = _("decline rule")
         verbose_name_plural = _("decline rules")
-        ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "name"], name="declinerule_unique_name"),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phrase_list(self) -> list[str]:
-        return [line.strip() for line in self.phrases.splitlines() if line.strip()]
-
-    @property
-    def exclusion_list(self) -> list[str]:
-        return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
 
 
 class AutoDecision(models.Model):
@@ -200,8 +179,13 @@ class AutoDecision(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdrawal = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    # Undoing a decline that had (or may have) reached the marketplace takes it back there.
+    withdrawal_outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ShopScopedManager()

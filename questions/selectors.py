@@ -19,6 +19,7 @@ from questions.models import (
 from questions.ruleset import ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
+from sellerdesk.core.phrase_rules import DryRunResult, DryRunRow
 from sellerdesk.core.search import text_search
 
 PAGE_SIZE = 25
@@ -108,7 +109,7 @@ def _question_page_due(
     by_pk = (
         Question.objects.for_shop(shop)
         .select_related("product")
-        .defer("answer_text", "delivery_error")
+        .defer("answer_text")
         .in_bulk(due.item_ids)
     )
     items = [by_pk[pk] for pk in due.item_ids if pk in by_pk]
@@ -132,9 +133,7 @@ def question_page(
         # question contains. This way the text indexes find the matches, then a top-N sort.
         newest_first = (Coalesce("created_at", "created_at").desc(), "-id")
     rows = list(
-        queryset.select_related("product")
-        .defer("answer_text", "delivery_error")
-        .order_by(*newest_first)[: size + 1]
+        queryset.select_related("product").defer("answer_text").order_by(*newest_first)[: size + 1]
     )
     return keyset_page(rows, size=size)
 
@@ -144,7 +143,9 @@ def product_choices(*, shop: Shop) -> list[Product]:
 
 
 def question_detail_queryset() -> QuerySet[Question]:
-    return Question.objects.select_related("shop", "product", "answered_by", "repeat_of")
+    return Question.objects.select_related(
+        "shop", "product", "answered_by", "repeat_of", "outbound"
+    )
 
 
 # --- Already asked ---------------------------------------------------------------------------
@@ -205,55 +206,21 @@ def shop_ruleset(*, shop: Shop):
 def autodecision_list(*, shop: Shop, limit: int = 100) -> list[AutoDecision]:
     return list(
         AutoDecision.objects.for_shop(shop)
-        .select_related("question", "undone_by")
+        .select_related("question__outbound", "undone_by", "withdrawal_outbound")
         .order_by("-decided_at", "-id")[:limit]
     )
 
 
-@dataclass(frozen=True)
-class DryRunRow:
-    """One question of a dry run, split around the matched span for highlighting."""
-
-    question_id: int
-    text: str
-    rule: str
-    matched: str
-    start: int
-    end: int
-    previous_rule: str = ""
-
-    @property
-    def before(self) -> str:
-        return self.text[: self.start]
-
-    @property
-    def highlight(self) -> str:
-        return self.text[self.start : self.end]
-
-    @property
-    def after(self) -> str:
-        return self.text[self.end :]
-
-
-@dataclass(frozen=True)
-class DryRunResult:
-    sample_size: int
-    declined: list[DryRunRow]  # everything the edited rules decline
-    newly_declined: list[DryRunRow]  # declined now, kept by the saved rules
-    no_longer_declined: list[DryRunRow]  # declined by the saved rules, kept now
-    changed: list[DryRunRow]  # declined by both, but by another rule now
-
-
-def _dry_row(entry) -> DryRunRow:
+def _dry_row(entry: Any) -> DryRunRow:
     decision = entry.decision
     return DryRunRow(
-        question_id=entry.id,
+        item_id=entry.id,
         text=entry.text,
-        rule=decision.rule,
+        label=decision.rule,
         matched=decision.matched,
         start=decision.start,
         end=decision.end,
-        previous_rule=entry.previous.rule if entry.previous is not None else "",
+        previous_label=entry.previous.rule if entry.previous is not None else "",
     )
 
 
@@ -277,8 +244,8 @@ def rules_dry_run(
     diff = diff_rulesets(saved, edited, sample)
     return DryRunResult(
         sample_size=diff.checked,
-        declined=[_dry_row(entry) for entry in diff.declined],
-        newly_declined=[_dry_row(entry) for entry in diff.newly_declined],
-        no_longer_declined=[_dry_row(entry) for entry in diff.stopped],
+        matched=[_dry_row(entry) for entry in diff.declined],
+        newly_matched=[_dry_row(entry) for entry in diff.newly_declined],
+        no_longer_matched=[_dry_row(entry) for entry in diff.stopped],
         changed=[_dry_row(entry) for entry in diff.changed_rule],
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,15 +18,15 @@ from questions.models import (
     AutoDecision,
     DeclineKind,
     DeclineRule,
-    DeliveryStatus,
     Question,
     QuestionSettings,
     QuestionStatus,
-    RuleKind,
 )
-from questions.ruleset import rules_to_data, ruleset_for_shop
+from questions.ruleset import DECLINE_RULES, rules_to_data, ruleset_for_shop
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.selectors import product_for_marketplace
+from sellerdesk.marketplaces.models import OutboundKind
+from sellerdesk.marketplaces.services import outbox_cancel, outbox_enqueue
 from sellerdesk.replycheck.services import ReplyBlocked, reply_guard
 from sellerdesk.sla.hooks import waiting_started, waiting_stopped
 
@@ -61,10 +61,7 @@ def question_settings_update(
 
 def _rules_changed(shop: Shop) -> None:
     """Bump the version that keys the compiled-rules cache of every process."""
-    question_settings_ensure(shop=shop)
-    QuestionSettings.objects.filter(shop=shop).update(
-        rules_version=F("rules_version") + 1, rules_updated_at=timezone.now()
-    )
+    DECLINE_RULES.changed(shop)
 
 
 # --- Questions -------------------------------------------------------------------------------
@@ -170,8 +167,7 @@ def question_handled_on_marketplace(
     question.answered_by = None
     question.answered_at = now
     question.handled_on_marketplace = True
-    question.delivery_status = DeliveryStatus.NONE
-    question.delivery_error = ""
+    question.outbound = None
     question.full_clean()
     question.save()
     waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
@@ -187,10 +183,17 @@ def _ensure_new(question: Question) -> None:
         raise ValidationError(_("This question has already been handled."), code="not_new")
 
 
-def _deliver_after_commit(question: Question) -> None:
-    from questions import tasks
-
-    transaction.on_commit(partial(tasks.question_deliver.delay, question.pk))
+def _reply_enqueue(question: Question, *, declined: bool, user_id: int | None) -> None:
+    """Hand the stored answer or decline to the outbox (same transaction) and point at it."""
+    question.outbound = outbox_enqueue(
+        shop=question.shop,
+        kind=OutboundKind.QUESTION_DECLINE if declined else OutboundKind.QUESTION_ANSWER,
+        target_ref=question.external_id or "",
+        payload={"text": question.answer_text},
+        idempotency_key=f"question:{question.pk}:{uuid.uuid4().hex}",
+        created_by_id=user_id,
+    )
+    question.save(update_fields=["outbound"])
 
 
 @transaction.atomic
@@ -239,14 +242,12 @@ def _reply_by_hand(
     question.answer_text = text
     question.answered_by = user  # type: ignore[assignment]
     question.answered_at = now
-    question.delivery_status = DeliveryStatus.PENDING
-    question.delivery_error = ""
     question.full_clean()
     question.save()
     waiting_stopped(
         shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now, by_user_id=user.pk
     )
-    _deliver_after_commit(question)
+    _reply_enqueue(question, declined=declined, user_id=user.pk)
     return question
 
 
@@ -327,238 +328,79 @@ def question_autodecline_apply(*, question_id: int) -> AutoDecision | None:
     question.answer_text = reply
     question.answered_by = None
     question.answered_at = now
-    question.delivery_status = DeliveryStatus.PENDING if reply else DeliveryStatus.NONE
-    question.delivery_error = ""
+    question.outbound = None
     question.save()
     waiting_stopped(shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, at=now)
     if reply:
-        _deliver_after_commit(question)
+        _reply_enqueue(question, declined=True, user_id=None)
     return record
 
 
 @transaction.atomic
 def autodecision_undo(*, decision: AutoDecision, user: AbstractBaseUser) -> AutoDecision:
-    """A manager overrules an automatic decline: the question is New again, the record stays."""
-    from questions import tasks
+    """A manager overrules an automatic decline: the question is New again, the record stays.
 
+    A decline still waiting in the outbox is simply cancelled; one that went out (or is going
+    out, or may have) is taken back through the outbox where the marketplace allows that.
+    """
     decision = AutoDecision.objects.select_for_update().get(pk=decision.pk)
     if decision.undone_at is not None:
         raise ValidationError(_("This decision has already been undone."), code="undone")
     question = _lock(decision.question_id)
-    # A reply still pending is simply not sent: the delivery task skips a question that
-    # is no longer waiting for delivery. Only a reply that went out needs withdrawing.
-    was_sent = question.delivery_status == DeliveryStatus.SENT
     now = timezone.now()
     decision.undone_at = now
     decision.undone_by = user  # type: ignore[assignment]
-    decision.withdrawal = DeliveryStatus.PENDING if was_sent else DeliveryStatus.NONE
-    decision.save(update_fields=["undone_at", "undone_by", "withdrawal"])
-    if question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO:
+    is_auto_decline = (
+        question.status == QuestionStatus.DECLINED and question.decline_kind == DeclineKind.AUTO
+    )
+    outbound = question.outbound if is_auto_decline else None
+    if outbound is not None and not outbox_cancel(item=outbound):
+        decision.withdrawal_outbound = outbox_enqueue(
+            shop=question.shop,
+            kind=OutboundKind.QUESTION_WITHDRAW,
+            target_ref=question.external_id or "",
+            payload={},
+            idempotency_key=f"question-withdraw:{decision.pk}",
+            created_by_id=user.pk,
+        )
+    decision.save(update_fields=["undone_at", "undone_by", "withdrawal_outbound"])
+    if is_auto_decline:
         question.status = QuestionStatus.NEW
         question.decline_kind = ""
         question.answer_text = ""
         question.answered_at = None
         question.answered_by = None
-        question.delivery_status = DeliveryStatus.NONE
-        question.delivery_error = ""
+        question.outbound = None
         question.save()
         waiting_started(
             shop=question.shop, channel=SLA_CHANNEL, item_id=question.pk, since=question.created_at
         )
-    if was_sent:
-        transaction.on_commit(partial(tasks.autodecision_withdraw.delay, decision.pk))
     return decision
-
-
-# --- Delivery to the marketplace ------------------------------------------------------------------
-
-
-def question_deliver(*, question_id: int) -> None:
-    """Send the stored reply to the marketplace once (the row lock and status make repeats no-ops).
-
-    A retryable connector failure propagates so the task retries; a final one is recorded.
-    """
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.connectors import connector_for_item
-
-    with transaction.atomic():
-        question = _lock(question_id)
-        if question.delivery_status != DeliveryStatus.PENDING:
-            return
-        connector = connector_for_item(
-            get_connector(question.shop), remote_ref=question.external_id
-        )
-        try:
-            if question.status == QuestionStatus.ANSWERED:
-                connector.answer_question(
-                    shop=question.shop, question_ref=question.ref, text=question.answer_text
-                )
-            elif question.status == QuestionStatus.DECLINED:
-                connector.decline_question(
-                    shop=question.shop, question_ref=question.ref, text=question.answer_text
-                )
-            else:
-                question.delivery_status = DeliveryStatus.NONE
-                question.save(update_fields=["delivery_status"])
-                return
-        except ConnectorError as error:
-            from sellerdesk.marketplaces.services import delivery_error_record
-
-            delivery_error_record(shop=question.shop, error=error)
-            if error.retryable:
-                raise
-            question.delivery_status = DeliveryStatus.FAILED
-            question.delivery_error = str(error)[:300]
-            question.save(update_fields=["delivery_status", "delivery_error"])
-            return
-        question.delivery_status = DeliveryStatus.SENT
-        question.delivery_error = ""
-        question.save(update_fields=["delivery_status", "delivery_error"])
-
-
-def question_delivery_failed(*, question_id: int, message: str) -> None:
-    """Retries ran out: the reply stays stored and visible as not sent."""
-    Question.objects.filter(pk=question_id, delivery_status=DeliveryStatus.PENDING).update(
-        delivery_status=DeliveryStatus.FAILED, delivery_error=message[:300]
-    )
-
-
-def autodecision_withdraw(*, decision_id: int) -> None:
-    """Take an undone automatic decline back from the marketplace where it allows that."""
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.connectors import connector_for_item
-
-    with transaction.atomic():
-        decision = (
-            AutoDecision.objects.select_for_update()
-            .select_related("question__shop")
-            .get(pk=decision_id)
-        )
-        if decision.withdrawal != DeliveryStatus.PENDING:
-            return
-        question = decision.question
-        try:
-            connector = connector_for_item(
-                get_connector(question.shop), remote_ref=question.external_id
-            )
-            withdrawn = connector.withdraw_question_answer(
-                shop=question.shop, question_ref=question.ref
-            )
-        except ConnectorError as error:
-            if error.retryable:
-                raise
-            withdrawn = False
-        decision.withdrawal = DeliveryStatus.WITHDRAWN if withdrawn else DeliveryStatus.KEPT
-        decision.save(update_fields=["withdrawal"])
 
 
 # --- Rules -----------------------------------------------------------------------------------
 
 
-def _split_lines(value: str | list[str]) -> str:
-    lines = value if isinstance(value, list) else value.splitlines()
-    return "\n".join(line.strip() for line in lines if line and line.strip())
-
-
-_FIELD_FOR_FILE_KEY = {
-    "name": "name",
-    "phrases": "phrases",
-    "exclude": "exclusions",
-    "reply": "reply_text",
-}
-
-
-def _rule_validate(rule: DeclineRule, rules: list[DeclineRule]) -> None:
-    """Model checks, then the matcher's checks on the whole set, then the reply policy."""
-    from sellerdesk.policy.rules import RulesFileError, load_rules
-
-    rule.full_clean(exclude=["shop"], validate_unique=False)
-    if any(other.name == rule.name and other.pk != rule.pk for other in rules):
-        raise ValidationError({"name": _("Another rule already has this name.")})
-    if rule.kind == RuleKind.KEYWORDS and not rule.phrase_list:
-        raise ValidationError({"phrases": _("Add at least one phrase.")})
-    candidate = [rule if rule.pk and other.pk == rule.pk else other for other in rules]
-    if rule.pk is None:
-        candidate.append(rule)
-    try:
-        load_rules(rules_to_data(candidate))
-    except RulesFileError as error:
-        field = _FIELD_FOR_FILE_KEY.get(error.field or "", "phrases")
-        raise ValidationError({field: error.message(get_language())}) from error
-    try:
-        reply_guard(
-            shop=rule.shop,
-            text=rule.reply_text,
-            channel="question_decline",
-            warnings_confirmed=True,
-        )
-    except ReplyBlocked as refused:
-        raise ValidationError({"reply_text": refused.messages}, code="policy") from refused
-
-
-def _rule_fill(rule: DeclineRule, fields: dict[str, Any]) -> None:
-    rule.name = (fields.get("name") or "").strip()
-    rule.phrases = _split_lines(fields.get("phrases") or "")
-    rule.exclusions = _split_lines(fields.get("exclusions") or "")
-    rule.fuzzy = bool(fields.get("fuzzy"))
-    rule.kind = fields.get("kind") or RuleKind.KEYWORDS
-    rule.enabled = bool(fields.get("enabled", True))
-    rule.reply_text = (fields.get("reply_text") or "").strip()
-
-
-def _locked_rules(shop: Shop) -> list[DeclineRule]:
-    # Locking the settings row serialises rule edits of one shop (positions, names, version).
-    question_settings_ensure(shop=shop)
-    QuestionSettings.objects.select_for_update().get(shop=shop)
-    return list(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
-
-
 @transaction.atomic
 def decline_rule_create(*, shop: Shop, fields: dict[str, Any]) -> DeclineRule:
     """Add a rule at the end. ``fields``: name, phrases, exclusions, fuzzy, kind, enabled, reply_text."""
-    rules = _locked_rules(shop)
-    rule = DeclineRule(shop=shop)
-    _rule_fill(rule, fields)
-    rule.position = (max((r.position for r in rules), default=0) + 1) if rules else 1
-    _rule_validate(rule, rules)
-    rule.save()
-    _rules_changed(shop)
-    return rule
+    return DECLINE_RULES.create(shop=shop, fields=fields)
 
 
 @transaction.atomic
 def decline_rule_update(*, rule: DeclineRule, fields: dict[str, Any]) -> DeclineRule:
-    rules = _locked_rules(rule.shop)
-    rule = next(r for r in rules if r.pk == rule.pk)
-    _rule_fill(rule, fields)
-    _rule_validate(rule, rules)
-    rule.save()
-    _rules_changed(rule.shop)
-    return rule
+    return DECLINE_RULES.update(rule=rule, fields=fields)
 
 
 @transaction.atomic
 def decline_rule_delete(*, rule: DeclineRule) -> None:
-    shop = rule.shop
-    _locked_rules(shop)
-    rule.delete()
-    _rules_changed(shop)
+    DECLINE_RULES.delete(rule=rule)
 
 
 @transaction.atomic
 def decline_rule_move(*, rule: DeclineRule, offset: int) -> None:
     """Move a rule up (offset -1) or down (+1); order decides which rule wins."""
-    rules = _locked_rules(rule.shop)
-    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
-    target = index + offset
-    if not 0 <= target < len(rules):
-        return
-    rules.insert(target, rules.pop(index))
-    for position, item in enumerate(rules, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
-    _rules_changed(rule.shop)
+    DECLINE_RULES.move(rule=rule, offset=offset)
 
 
 class RulesImportError(ValidationError):
@@ -585,10 +427,10 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         ruleset = load_rules(data)
     except RulesFileError as error:
         raise RulesImportError(error.message(get_language())) from error
-    _locked_rules(shop)
+    DECLINE_RULES.lock(shop)
     default_reply = _default_reply(shop)
     created: list[DeclineRule] = []
-    for position, item in enumerate(ruleset.rules, start=1):
+    for position, item in enumerate(ruleset.rules):
         rule = DeclineRule(
             shop=shop,
             position=position,
@@ -600,7 +442,7 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
             enabled=item.enabled,
             reply_text=(item.reply or default_reply).strip(),
         )
-        where = {"rule": item.name, "number": position}
+        where = {"rule": item.name, "number": position + 1}
         try:
             rule.full_clean(exclude=["shop"], validate_unique=False)
             reply_guard(
@@ -621,14 +463,10 @@ def rules_import(*, shop: Shop, data: dict | str | bytes) -> list[DeclineRule]:
         created.append(rule)
     DeclineRule.objects.for_shop(shop).delete()
     DeclineRule.objects.bulk_create(created)
-    _rules_changed(shop)
+    DECLINE_RULES.changed(shop)
     return created
 
 
 def rules_export(*, shop: Shop) -> dict[str, Any]:
     """The shop's rules in the import format (a read, kept next to its import)."""
     return rules_to_data(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
-
-
-def rules_next_position(*, shop: Shop) -> int:
-    return (DeclineRule.objects.for_shop(shop).aggregate(top=Max("position"))["top"] or 0) + 1

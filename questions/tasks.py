@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import math
 
 from celery import shared_task
 
 from questions import services
 from questions.models import Question
-from sellerdesk.marketplaces import ConnectorError
 
 logger = logging.getLogger(__name__)
 
@@ -27,32 +25,6 @@ def question_arrived(question_id: int) -> None:
             services.question_mark_repeat(question_id=question_id)
     except Question.DoesNotExist:
         logger.info("question %s is gone; nothing to check", question_id)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=6)
-def question_deliver(self, question_id: int) -> None:
-    from sellerdesk.marketplaces.services import retry_delay
-
-    try:
-        services.question_deliver(question_id=question_id)
-    except ConnectorError as error:
-        if self.request.retries >= self.max_retries:
-            services.question_delivery_failed(question_id=question_id, message=str(error))
-            return
-        # The backoff, but never sooner than the marketplace asked (retry_after of a 429).
-        countdown = math.ceil(retry_delay(error, min(600, 15 * 2**self.request.retries)))
-        raise self.retry(exc=error, countdown=countdown) from error
-
-
-@shared_task(bind=True, acks_late=True, max_retries=6)
-def autodecision_withdraw(self, decision_id: int) -> None:
-    try:
-        services.autodecision_withdraw(decision_id=decision_id)
-    except ConnectorError as error:
-        if self.request.retries >= self.max_retries:
-            logger.warning("withdrawal of decision %s gave up: %s", decision_id, error)
-            return
-        raise self.retry(exc=error, countdown=min(600, 15 * 2**self.request.retries)) from error
 
 
 # A demo shop gets at most this many generated questions (about two hours of demo).

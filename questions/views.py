@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,9 +26,16 @@ from questions.forms import (
     RulesImportForm,
 )
 from questions.models import AutoDecision, DeclineKind, DeclineRule, Question, QuestionStatus
-from questions.ruleset import rule_to_data
+from questions.ruleset import DECLINE_RULES, rule_to_data
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.core.phrase_rule_editor import (
+    DryRunTexts,
+    PhraseRuleEditor,
+    edited_rules,
+    phrase_rule_edit,
+)
+from sellerdesk.core.phrase_rules import DryRunResult
 from sellerdesk.replycheck.forms import ReplyForm
 from sellerdesk.replycheck.reply_box import ReplyTarget
 from sellerdesk.sla.selectors import due_at_map
@@ -261,55 +270,21 @@ def _rules_context(request: ShopRequest, **extra) -> dict:
     }
 
 
-def _rule_editor(request: ShopRequest, rule: DeclineRule | None) -> HttpResponse:
-    initial = None
-    if rule is not None:
-        initial = {
-            "name": rule.name,
-            "phrases": rule.phrases,
-            "exclusions": rule.exclusions,
-            "fuzzy": rule.fuzzy,
-            "kind": rule.kind,
-            "enabled": rule.enabled,
-            "text": rule.reply_text,
-        }
-    form = DeclineRuleForm(request.POST or None, initial=initial)
-    dry_run = dry_run_error = None
-    if request.method == "POST":
-        if request.POST.get("action") == "dry_run":
-            dry_run, dry_run_error = _dry_run(request, rule, form)
-            if request.htmx:
-                return render(
-                    request,
-                    "questions/rule_edit.html#dry-run",
-                    {"dry_run": dry_run, "dry_run_error": dry_run_error},
-                )
-        elif form.is_valid():
-            try:
-                if rule is None:
-                    services.decline_rule_create(shop=request.shop, fields=form.service_fields())
-                else:
-                    services.decline_rule_update(rule=rule, fields=form.service_fields())
-            except ValidationError as invalid:
-                form.add_service_errors(invalid)
-            else:
-                messages.success(request, _("Rule saved."))
-                return redirect("questions:rules")
-    context = {
-        "rule": rule,
-        "form": form,
-        "dry_run": dry_run,
-        "dry_run_error": dry_run_error,
-        "decline_reasons": decline_reasons(
-            shop=request.shop, language=request.shop.default_language
-        ),
-        "settings": selectors.question_settings_get(shop=request.shop),
+def _rule_initial(rule: DeclineRule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "phrases": rule.phrases,
+        "exclusions": rule.exclusions,
+        "fuzzy": rule.fuzzy,
+        "kind": rule.kind,
+        "enabled": rule.enabled,
+        "text": rule.reply_text,
     }
-    status = 400 if request.method == "POST" and form.errors and dry_run is None else 200
-    return render(request, "questions/rule_edit.html", context, status=status)
 
 
-def _dry_run(request: ShopRequest, rule: DeclineRule | None, form: DeclineRuleForm):
+def _dry_run(
+    request: ShopRequest, rule: DeclineRule | None, form: DeclineRuleForm
+) -> tuple[DryRunResult | None, str]:
     """Run the edited rule set (saved rules with this one replaced or added) over recent questions."""
     from sellerdesk.policy.rules import RulesFileError
 
@@ -325,17 +300,60 @@ def _dry_run(request: ShopRequest, rule: DeclineRule | None, form: DeclineRuleFo
         enabled=bool(data.get("enabled")),
         reply_text=data.get("text") or "",
     )
-    saved = selectors.decline_rules(shop=request.shop)
-    rules = [edited if rule and item.pk == rule.pk else item for item in saved]
-    if rule is None:
-        rules.append(edited)
+    rules = edited_rules(selectors.decline_rules(shop=request.shop), rule, edited)
     payload = {"rules": [rule_to_data(item) for item in rules]}
     for item in payload["rules"]:
         item.pop("reply", None)
     try:
-        return selectors.rules_dry_run(shop=request.shop, edited_data=payload), None
+        return selectors.rules_dry_run(shop=request.shop, edited_data=payload), ""
     except RulesFileError as error:
         return None, error.message(get_language())
+
+
+def _editor_context(request: ShopRequest) -> dict[str, Any]:
+    settings = selectors.question_settings_get(shop=request.shop)
+    return {
+        "reply_channel": "question_decline",
+        "ready_replies": decline_reasons(shop=request.shop, language=request.shop.default_language),
+        "stylesheet": "questions/questions.css",
+        "dry_run_intro": _(
+            "Tries the rules as edited here on the latest %(size)s questions, without saving, and compares them with the saved rules."
+        )
+        % {"size": settings.dry_run_size},
+    }
+
+
+def _service_fields(form: forms.Form) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["reply_text"] = data.pop("text", "")
+    return data
+
+
+RULE_EDITOR = PhraseRuleEditor(
+    kind=DECLINE_RULES,
+    form_class=DeclineRuleForm,
+    list_url="questions:rules",
+    back_label=gettext_lazy("Decline rules"),
+    title_new=gettext_lazy("New rule"),
+    title_edit=gettext_lazy("Rule"),
+    saved_message=gettext_lazy("Rule saved."),
+    delete_url="questions:rule_delete",
+    dry_run_texts=DryRunTexts(
+        newly=gettext_lazy("Would now be declined"),
+        stopped=gettext_lazy("Would no longer be declined"),
+        changed=gettext_lazy("Declined by another rule"),
+        everything=gettext_lazy("Everything these rules decline"),
+    ),
+    initial=_rule_initial,
+    dry_run=_dry_run,
+    service_fields=_service_fields,
+    field_for_service={"reply_text": "text"},
+    context=_editor_context,
+)
+
+
+def _rule_editor(request: ShopRequest, rule: DeclineRule | None) -> HttpResponse:
+    return phrase_rule_edit(request, editor=RULE_EDITOR, rule=rule)
 
 
 @shop_view(role=Role.MANAGER)

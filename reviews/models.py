@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sellerdesk.core.models import Product, Shop, ShopScopedManager
+from sellerdesk.core.phrase_rules import PhraseRule
 
 NEGATIVE_MAX_RATING = 3  # 1–2 negative, 3 mixed: these get a situation and a playbook
 
@@ -33,15 +34,6 @@ class Situation(models.TextChoices):
     DELIVERY_DELAY = "delivery_delay", _("Delivery delay")
     HOSTILE = "hostile", _("Hostile buyer")
     OTHER = "other", _("Other")
-
-
-class DeliveryStatus(models.TextChoices):
-    """Where the public reply stands with the marketplace (sent from a task after commit)."""
-
-    NONE = "", pgettext_lazy("review reply delivery", "Nothing to send")
-    PENDING = "pending", pgettext_lazy("review reply delivery", "Sending")
-    SENT = "sent", pgettext_lazy("review reply delivery", "Sent")
-    FAILED = "failed", pgettext_lazy("review reply delivery", "Not sent")
 
 
 class Review(models.Model):
@@ -70,10 +62,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    delivery_status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    # The public reply on its way to the marketplace (its state is what pages show); null for
+    # replies written on the marketplace's own portal.
+    outbound = models.ForeignKey(
+        "marketplaces.OutboundItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    delivery_error = models.CharField(max_length=300, blank=True)
     photo_count = models.PositiveSmallIntegerField(default=0)
     # The marketplace's own id (unique per shop); NULL when absent so the constraint ignores it.
     external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
@@ -197,39 +194,23 @@ class ReviewSettings(models.Model):
         return f"{self.shop}: reviews"
 
 
-class SituationRule(models.Model):
+class SituationRule(PhraseRule):
     """Phrases that put an unhappy review into a situation; the first rule in order that matches wins."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="situation_rules")
     situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices[1:])
     phrases = models.TextField(_("phrases"), help_text=_("One phrase per line; word forms count."))
-    exclusions = models.TextField(
-        _("exclusions"),
-        blank=True,
-        help_text=_("One phrase per line; a match here cancels the rule."),
-    )
     fuzzy = models.BooleanField(_("tolerate typos"), default=True)
-    enabled = models.BooleanField(_("enabled"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
 
     objects = ShopScopedManager()
 
-    class Meta:
+    class Meta(PhraseRule.Meta):
         verbose_name = _("situation rule")
         verbose_name_plural = _("situation rules")
-        ordering = ["position", "id"]
         indexes = [models.Index(fields=["shop", "position"], name="situationrule_shop_position")]
 
     def __str__(self) -> str:
         return self.get_situation_display()
-
-    @property
-    def phrase_list(self) -> list[str]:
-        return [line.strip() for line in self.phrases.splitlines() if line.strip()]
-
-    @property
-    def exclusion_list(self) -> list[str]:
-        return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
 
 
 class CaseStatus(models.TextChoices):

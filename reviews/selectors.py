@@ -25,6 +25,7 @@ from reviews.models import (
 )
 from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
+from sellerdesk.core.phrase_rules import DryRunResult, dry_run_compare
 from sellerdesk.core.search import text_search
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def review_page(
         .prefetch_related(
             Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
         )
-        .defer("answer_text", "delivery_error", "pros", "cons")
+        .defer("answer_text", "pros", "cons")
         .order_by(*newest_first)[: size + 1]
     )
     return keyset_page(rows, size=size)
@@ -125,9 +126,9 @@ def product_choices(*, shop: Shop) -> list[Product]:
 
 
 def review_detail_queryset() -> QuerySet[Review]:
-    return Review.objects.select_related("shop", "product", "answered_by").prefetch_related(
-        Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id"))
-    )
+    return Review.objects.select_related(
+        "shop", "product", "answered_by", "outbound"
+    ).prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position", "id")))
 
 
 def case_for_review(*, review: Review) -> Case | None:
@@ -272,4 +273,31 @@ def pending_offers(*, shop: Shop) -> list[CompensationOffer]:
         .filter(status=OfferStatus.NEEDS_APPROVAL)
         .select_related("case__review", "requested_by")
         .order_by("requested_at", "id")
+    )
+
+
+DRY_RUN_SIZE = 200
+
+
+def situation_rules_dry_run(
+    *, shop: Shop, edited: list[SituationRule], sample_size: int = DRY_RUN_SIZE
+) -> DryRunResult:
+    """What the edited rule list would make of the shop's latest unhappy reviews, against the
+    saved rules: which reviews get a situation now, which lose theirs, which change it."""
+    from reviews.models import NEGATIVE_MAX_RATING
+    from reviews.situations import SITUATION_RULES, compile_rules, outcome
+
+    saved = SITUATION_RULES.compiled(shop)
+    candidate = compile_rules(edited)
+    sample = [
+        (review.pk, review.full_text)
+        for review in Review.objects.for_shop(shop)
+        .filter(rating__lte=NEGATIVE_MAX_RATING)
+        .only("pk", "text", "pros", "cons")
+        .order_by("-created_at", "-id")[:sample_size]
+    ]
+    return dry_run_compare(
+        sample,
+        saved=lambda text: outcome(saved, text),
+        edited=lambda text: outcome(candidate, text),
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -13,7 +14,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from reviews.models import (
     CaseStatus,
     CaseStep,
     CompensationOffer,
-    DeliveryStatus,
     OfferStatus,
     Review,
     ReviewPhoto,
@@ -34,7 +33,8 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Product, ReplyLanguage, Role, Shop
-from sellerdesk.marketplaces.connectors import connector_for_item
+from sellerdesk.marketplaces.models import OutboundKind
+from sellerdesk.marketplaces.services import outbox_enqueue
 from sellerdesk.notifications.models import EventKind as NotifyEvent
 from sellerdesk.notifications.services import notify_on_commit
 from sellerdesk.replycheck.services import reply_guard
@@ -84,12 +84,7 @@ def review_settings_update(
 
 
 def _rules_changed(shop: Shop) -> None:
-    """New rules: a new cache key, and the waiting unhappy reviews are classified again after commit."""
-    from reviews import tasks
-
-    settings = review_settings_ensure(shop=shop)
-    ReviewSettings.objects.filter(pk=settings.pk).update(rules_version=F("rules_version") + 1)
-    transaction.on_commit(partial(tasks.reviews_reclassify.delay, shop.pk))
+    situations.SITUATION_RULES.changed(shop)
 
 
 @transaction.atomic
@@ -114,72 +109,26 @@ def situation_rules_install_defaults(*, shop: Shop) -> list[SituationRule]:
     return created
 
 
-def _split_lines(value: str | Sequence[str]) -> str:
-    lines = value.splitlines() if isinstance(value, str) else list(value)
-    return "\n".join(line.strip() for line in lines if line.strip())
-
-
-def _rule_fill(rule: SituationRule, fields: dict[str, Any]) -> None:
-    from sellerdesk.policy.matcher import phrase_is_matchable
-
-    rule.situation = fields["situation"]
-    rule.phrases = _split_lines(fields.get("phrases", ""))
-    rule.exclusions = _split_lines(fields.get("exclusions", ""))
-    rule.fuzzy = bool(fields.get("fuzzy", False))
-    rule.enabled = bool(fields.get("enabled", True))
-    if not rule.phrase_list:
-        raise ValidationError({"phrases": _("Add at least one phrase.")})
-    unmatchable = [p for p in rule.phrase_list + rule.exclusion_list if not phrase_is_matchable(p)]
-    if unmatchable:
-        raise ValidationError(
-            {
-                "phrases": _("These lines have no letters and can never match: %(lines)s")
-                % {"lines": ", ".join(unmatchable)}
-            }
-        )
-    rule.full_clean()
-
-
 @transaction.atomic
 def situation_rule_create(*, shop: Shop, fields: dict[str, Any]) -> SituationRule:
-    top = SituationRule.objects.for_shop(shop).aggregate(top=Max("position"))["top"]
-    rule = SituationRule(shop=shop, position=(top + 1) if top is not None else 0)
-    _rule_fill(rule, fields)
-    rule.save()
-    _rules_changed(shop)
-    return rule
+    """Add a rule at the end. ``fields``: situation, phrases, exclusions, fuzzy, enabled."""
+    return situations.SITUATION_RULES.create(shop=shop, fields=fields)
 
 
 @transaction.atomic
 def situation_rule_update(*, rule: SituationRule, fields: dict[str, Any]) -> SituationRule:
-    _rule_fill(rule, fields)
-    rule.save()
-    _rules_changed(rule.shop)
-    return rule
+    return situations.SITUATION_RULES.update(rule=rule, fields=fields)
 
 
 @transaction.atomic
 def situation_rule_delete(*, rule: SituationRule) -> None:
-    shop = rule.shop
-    rule.delete()
-    _rules_changed(shop)
+    situations.SITUATION_RULES.delete(rule=rule)
 
 
 @transaction.atomic
 def situation_rule_move(*, rule: SituationRule, offset: int) -> None:
-    """Swap with the neighbour above (offset -1) or below (+1); earlier rules win."""
-    rules = list(
-        SituationRule.objects.for_shop(rule.shop_id).select_for_update().order_by("position", "id")
-    )
-    index = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
-    target = index + offset
-    if not 0 <= target < len(rules):
-        return
-    rules[index], rules[target] = rules[target], rules[index]
-    for position, item in enumerate(rules):
-        if item.position != position:
-            SituationRule.objects.filter(pk=item.pk).update(position=position)
-    _rules_changed(rule.shop)
+    """Up (offset -1) or down (+1); earlier rules win."""
+    situations.SITUATION_RULES.move(rule=rule, offset=offset)
 
 
 # --- Reviews ------------------------------------------------------------------------------------
@@ -317,8 +266,7 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
         review.answer_text = item.answer_text
         review.answered_at = now
         review.status = _status_after(review)
-        review.delivery_status = DeliveryStatus.SENT
-        review.save(update_fields=["answer_text", "answered_at", "status", "delivery_status"])
+        review.save(update_fields=["answer_text", "answered_at", "status"])
         waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now)
     return review
 
@@ -378,9 +326,10 @@ def _status_after(review: Review) -> str:
 def review_answer(
     *, review: Review, text: str, user: AbstractBaseUser, warnings_confirmed: bool = False
 ) -> Review:
-    """Publish the shop's reply. The policy check guards it: no contacts, no rating requests."""
-    from reviews import tasks
+    """Publish the shop's reply. The policy check guards it: no contacts, no rating requests.
 
+    The reply is stored and handed to the outbox in one transaction; the outbox delivers it.
+    """
     text = text.strip()
     reply_guard(
         shop=review.shop,
@@ -398,8 +347,14 @@ def review_answer(
     review.answered_by = user  # type: ignore[assignment]
     review.answered_at = now
     review.status = _status_after(review)
-    review.delivery_status = DeliveryStatus.PENDING
-    review.delivery_error = ""
+    review.outbound = outbox_enqueue(
+        shop=review.shop,
+        kind=OutboundKind.FEEDBACK_ANSWER,
+        target_ref=review.external_id or "",
+        payload={"text": text},
+        idempotency_key=f"review:{review.pk}:{uuid.uuid4().hex}",
+        created_by_id=user.pk,
+    )
     review.full_clean()
     review.save()
     step = CaseStep.objects.filter(
@@ -410,47 +365,7 @@ def review_answer(
     waiting_stopped(
         shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now, by_user_id=user.pk
     )
-    transaction.on_commit(partial(tasks.review_deliver.delay, review.pk))
     return review
-
-
-def review_deliver(*, review_id: int) -> None:
-    """Send the stored reply to the marketplace once; retryable failures propagate (the task retries).
-
-    A review the marketplace never gave us (demo data, typed in by hand) goes to the local
-    connector even in a connected shop: the marketplace could only refuse it.
-    """
-    from sellerdesk.marketplaces import ConnectorError, get_connector
-    from sellerdesk.marketplaces.services import delivery_error_record
-
-    with transaction.atomic():
-        review = _lock(review_id)
-        if review.delivery_status != DeliveryStatus.PENDING:
-            return
-        connector = connector_for_item(get_connector(review.shop), remote_ref=review.external_id)
-        try:
-            connector.answer_review(
-                shop=review.shop, review_ref=review.ref, text=review.answer_text
-            )
-        except ConnectorError as error:
-            delivery_error_record(
-                shop=review.shop, error=error
-            )  # a refused token is kept on the account
-            if error.retryable:
-                raise
-            review.delivery_status = DeliveryStatus.FAILED
-            review.delivery_error = str(error)[:300]
-            review.save(update_fields=["delivery_status", "delivery_error"])
-            return
-        review.delivery_status = DeliveryStatus.SENT
-        review.delivery_error = ""
-        review.save(update_fields=["delivery_status", "delivery_error"])
-
-
-def review_delivery_failed(*, review_id: int, message: str) -> None:
-    Review.objects.filter(pk=review_id, delivery_status=DeliveryStatus.PENDING).update(
-        delivery_status=DeliveryStatus.FAILED, delivery_error=message[:300]
-    )
 
 
 # --- Cases ------------------------------------------------------------------------------------------

@@ -10,14 +10,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reviews.models import Situation, SituationRule
-from sellerdesk.core.shop_cache import ShopVersionCache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from reviews.models import ReviewSettings, Situation, SituationRule
+from sellerdesk.core.phrase_rules import Outcome, PhraseRuleKind, phrase_rule_fill
+
+if TYPE_CHECKING:
+    from sellerdesk.core.models import Shop
+    from sellerdesk.policy.matcher import PhraseMatcher
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "data" / "situation_rules.json"
-_CACHE: ShopVersionCache[object] = ShopVersionCache(limit=256)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ def default_rules() -> list[dict]:
     return json.loads(DEFAULT_RULES_FILE.read_text(encoding="utf-8"))["rules"]
 
 
-def compile_rules(rules: Iterable[SituationRule]):
+def compile_rules(rules: Iterable[SituationRule]) -> PhraseMatcher:
     """A matcher whose set labels are rule ids (as text); disabled and empty rules are left out."""
     from sellerdesk.policy.matcher import PhraseMatcher, PhraseSet, phrase_is_matchable
 
@@ -47,7 +56,7 @@ def compile_rules(rules: Iterable[SituationRule]):
             continue
         sets.append(
             PhraseSet(
-                label=f"{rule.pk}:{rule.situation}",
+                label=f"{rule.pk or 0}:{rule.situation}",  # 0: an unsaved rule (a dry run)
                 phrases=phrases,
                 exclude=tuple(p for p in rule.exclusion_list if phrase_is_matchable(p)),
                 fuzzy=rule.fuzzy,
@@ -56,16 +65,64 @@ def compile_rules(rules: Iterable[SituationRule]):
     return PhraseMatcher(sets)
 
 
-def matcher_for_shop(shop_id: int, version: int):
+class SituationRules(PhraseRuleKind[SituationRule, "PhraseMatcher"]):
+    model = SituationRule
+    cache_limit = 256
+
+    def lock(self, shop: Shop) -> None:
+        from reviews.services import review_settings_ensure
+
+        review_settings_ensure(shop=shop)
+        ReviewSettings.objects.select_for_update().get(shop=shop)
+
+    def version(self, shop: Shop | int) -> int:
+        found = ReviewSettings.objects.filter(shop=shop).values_list("rules_version", flat=True)
+        return found.first() or 0
+
+    def changed(self, shop: Shop) -> None:
+        """New rules: a new cache key, and the waiting unhappy reviews are classified again after commit."""
+        from reviews import tasks
+        from reviews.services import review_settings_ensure
+
+        review_settings_ensure(shop=shop)
+        ReviewSettings.objects.filter(shop=shop).update(rules_version=F("rules_version") + 1)
+        transaction.on_commit(partial(tasks.reviews_reclassify.delay, shop.pk))
+
+    def fill(self, rule: SituationRule, fields: dict[str, Any]) -> None:
+        rule.situation = fields.get("situation") or rule.situation
+        phrase_rule_fill(rule, fields, fuzzy_default=False)
+
+    def validate(self, rule: SituationRule, rules: list[SituationRule]) -> None:
+        if not rule.phrase_list:
+            raise ValidationError({"phrases": _("Add at least one phrase.")})
+        super().validate(rule, rules)
+
+    def compile(self, rules: Iterable[SituationRule]) -> PhraseMatcher:
+        return compile_rules(rules)
+
+
+SITUATION_RULES = SituationRules()
+
+
+def matcher_for_shop(shop_id: int, version: int) -> PhraseMatcher:
     """The compiled rules of the shop at ``version`` (compiled on first use in this process)."""
-    return _CACHE.get_or_build(
-        shop_id,
-        version,
-        lambda: compile_rules(SituationRule.objects.for_shop(shop_id).order_by("position", "id")),
+    return SITUATION_RULES.compiled_at(shop_id, version)
+
+
+def outcome(matcher: PhraseMatcher, text: str) -> Outcome | None:
+    """The dry run's view of one text: the situation the first matching rule gives, if any."""
+    found = classify_text(matcher, text)
+    if found.start is None or found.end is None:
+        return None
+    return Outcome(
+        label=str(Situation(found.situation).label),
+        matched=found.matched,
+        start=found.start,
+        end=found.end,
     )
 
 
-def classify_text(matcher, text: str) -> Classification:
+def classify_text(matcher: PhraseMatcher, text: str) -> Classification:
     """The first rule in order that matches ``text``; «other» when none does."""
     match = matcher.first(text) if text.strip() else None
     if match is None:
@@ -76,9 +133,9 @@ def classify_text(matcher, text: str) -> Classification:
         matched=match.text[:200],
         start=match.start,
         end=match.end,
-        rule_id=int(rule_id),
+        rule_id=int(rule_id) or None,
     )
 
 
 def cache_clear() -> None:
-    _CACHE.clear()
+    SITUATION_RULES.cache_clear()

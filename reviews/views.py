@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,9 +25,25 @@ from reviews.forms import (
     SituationRuleForm,
     StepForm,
 )
-from reviews.models import Case, CompensationOffer, Review, ReviewPhoto, ReviewStatus, SituationRule
+from reviews.models import (
+    Case,
+    CompensationOffer,
+    Review,
+    ReviewPhoto,
+    ReviewStatus,
+    Situation,
+    SituationRule,
+)
+from reviews.situations import SITUATION_RULES
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
+from sellerdesk.core.phrase_rule_editor import (
+    DryRunTexts,
+    PhraseRuleEditor,
+    edited_rules,
+    phrase_rule_edit,
+)
+from sellerdesk.core.phrase_rules import DryRunResult
 from sellerdesk.policy.lang import engine_lang
 from sellerdesk.replycheck.forms import ReplyForm
 from sellerdesk.replycheck.reply_box import ReplyTarget
@@ -345,31 +363,67 @@ def settings_page(request: ShopRequest) -> HttpResponse:
     return render(request, "reviews/settings.html", _settings_context(request))
 
 
+def _rule_initial(rule: SituationRule) -> dict[str, Any]:
+    return {
+        "situation": rule.situation,
+        "phrases": rule.phrases,
+        "exclusions": rule.exclusions,
+        "fuzzy": rule.fuzzy,
+        "enabled": rule.enabled,
+    }
+
+
+def _dry_run(
+    request: ShopRequest, rule: SituationRule | None, form: forms.Form
+) -> tuple[DryRunResult | None, str]:
+    """Classify the latest unhappy reviews with the edited list (this rule replaced or added)."""
+    form.is_valid()  # fills cleaned_data with what is valid; a dry run needs only the phrases
+    data = form.cleaned_data
+    edited = SituationRule(
+        pk=rule.pk if rule else None,
+        shop=request.shop,
+        situation=data.get("situation") or (rule.situation if rule else Situation.DEFECT),
+    )
+    try:
+        SITUATION_RULES.fill(edited, {**data, "fuzzy": bool(data.get("fuzzy"))})
+    except ValidationError as invalid:
+        return None, " ".join(invalid.messages)
+    saved = selectors.situation_rules(shop=request.shop)
+    result = selectors.situation_rules_dry_run(
+        shop=request.shop, edited=edited_rules(saved, rule, edited)
+    )
+    return result, ""
+
+
+RULE_EDITOR = PhraseRuleEditor(
+    kind=SITUATION_RULES,
+    form_class=SituationRuleForm,
+    list_url="reviews:settings",
+    back_label=gettext_lazy("Review settings"),
+    title_new=gettext_lazy("New situation rule"),
+    title_edit=gettext_lazy("Edit situation rule"),
+    saved_message=gettext_lazy("Situation rule saved."),
+    delete_url="reviews:rule_delete",
+    dry_run_texts=DryRunTexts(
+        newly=gettext_lazy("Would now get a situation"),
+        stopped=gettext_lazy("Would no longer get a situation"),
+        changed=gettext_lazy("Would get another situation"),
+        everything=gettext_lazy("Everything these rules recognise"),
+    ),
+    initial=_rule_initial,
+    dry_run=_dry_run,
+    context=lambda request: {
+        "stylesheet": "reviews/reviews.css",
+        "dry_run_intro": _(
+            "Classifies the latest %(size)s negative and mixed reviews with the rules as edited here, without saving, and compares them with the saved rules."
+        )
+        % {"size": selectors.DRY_RUN_SIZE},
+    },
+)
+
+
 def _rule_editor(request: ShopRequest, rule: SituationRule | None) -> HttpResponse:
-    initial = None
-    if rule is not None:
-        initial = {
-            "situation": rule.situation,
-            "phrases": rule.phrases,
-            "exclusions": rule.exclusions,
-            "fuzzy": rule.fuzzy,
-            "enabled": rule.enabled,
-        }
-    form = SituationRuleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if rule is None:
-                services.situation_rule_create(shop=request.shop, fields=form.cleaned_data)
-            else:
-                services.situation_rule_update(rule=rule, fields=form.cleaned_data)
-        except ValidationError as refused:
-            for field, errors in refused.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Situation rule saved."))
-            return redirect("reviews:settings")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reviews/rule_edit.html", {"form": form, "rule": rule}, status=status)
+    return phrase_rule_edit(request, editor=RULE_EDITOR, rule=rule)
 
 
 @shop_view(role=Role.MANAGER)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -97,9 +97,11 @@ def member_update(request: ShopRequest, membership_id: int) -> HttpResponse:
 
 @public_view
 @never_cache
+@transaction.non_atomic_requests  # ATOMIC_REQUESTS would connect (and fail) before the check
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker reachability, for load balancers and the compose healthcheck."""
+    """Database and broker reachability, for load balancers and the compose healthcheck: 200
+    when both answer, else 503 naming what is down (JSON either way, never an error page)."""
     status = {"database": "ok", "broker": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -113,7 +115,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as exc:  # kombu raises transport-specific errors
         status["broker"] = f"error: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in status.values())
+    down = [name for name, value in status.items() if value != "ok"]
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+        {"status": "error" if down else "ok", "down": down, **status},
+        status=503 if down else 200,
     )

@@ -1,14 +1,10 @@
 """How SellerDesk talks to marketplaces: one connector interface, one implementation per marketplace.
 
-Apps call ``get_connector(shop)`` and the methods of ``MarketplaceConnector``; they never
-import a concrete connector. See ``base.py`` for the contract.
+Apps never call a connector: they hand a reply to the outbox (``services.outbox_enqueue``),
+which resolves ``connectors.connector_for(shop, remote_ref=...)`` and delivers it. See
+``base.py`` for the contract.
 """
 
-from sellerdesk.marketplaces.base import (
-    ConnectorError,
-    MarketplaceConnector,
-    OutgoingFile,
-    get_connector,
-)
+from sellerdesk.marketplaces.base import ConnectorError, MarketplaceConnector, OutgoingFile
 
-__all__ = ["ConnectorError", "MarketplaceConnector", "OutgoingFile", "get_connector"]
+__all__ = ["ConnectorError", "MarketplaceConnector", "OutgoingFile"]

@@ -31,15 +31,48 @@ CHAT_MAX_TEXT_LENGTH = 1000
 
 
 class ConnectorError(Exception):
-    """A marketplace call failed. ``retryable`` says whether a later attempt may succeed."""
+    """A marketplace call failed; the attributes tell the outbox what to do next.
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    ``retryable``: a later attempt may succeed (network trouble, rate limit, 5xx).
+    ``outcome_unknown``: the request may have taken effect (timeout, lost response): the next
+    attempt reads the marketplace back before sending again.
+    ``retry_after``: seconds the marketplace asked us to wait (a 429's Retry-After), if any.
+    ``status``: the HTTP status, when there was a response.
+    ``auth_refused``: the marketplace refused the shop's token; retrying cannot help until a
+    manager sets a new one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = True,
+        outcome_unknown: bool = False,
+        retry_after: float | None = None,
+        status: int | None = None,
+        auth_refused: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        self.outcome_unknown = outcome_unknown
+        self.retry_after = retry_after
+        self.status = status
+        self.auth_refused = auth_refused or status in (401, 403)
 
     def __str__(self) -> str:
         return self.message
+
+
+class PartialDelivery(ConnectorError):
+    """The marketplace took the message but not all of it (Wildberries: a 200 whose ``errors``
+    list files it could not upload). What went out is out: sending again would repeat the
+    text, so the outbox records the reply as sent, with this message beside it, and the
+    seller sees that the files did not arrive."""
+
+    def __init__(self, message: str, *, remote_id: str) -> None:
+        super().__init__(message, retryable=False)
+        self.remote_id = remote_id
 
 
 @dataclass(frozen=True)
@@ -54,15 +87,27 @@ class OutgoingFile:
 
 @runtime_checkable
 class MarketplaceConnector(Protocol):
-    """What every marketplace connector offers. Methods raise ``ConnectorError`` on failure."""
+    """What every marketplace connector offers. Methods raise ``ConnectorError`` on failure.
+
+    Only the outbox (``marketplaces.services.outbox_deliver``) calls these, outside any
+    transaction; it calls ``close()`` once after each attempt.
+    """
 
     def send_chat_message(
-        self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile]
+        self,
+        *,
+        shop: Shop,
+        chat_ref: str,
+        text: str,
+        attachments: Sequence[OutgoingFile],
+        sent_after_ms: int | None = None,
     ) -> str:
         """Deliver a seller message into a buyer chat; return the marketplace's message id.
 
         ``chat_ref`` is what the marketplace needs to address the chat (Wildberries:
-        the chat's ``replySign``). Callers pass an idempotent retry only after a failure.
+        the chat's ``replySign``). ``sent_after_ms`` is set when an earlier attempt's outcome
+        is unknown (Unix ms of its start): look for the message sent since then and return
+        its id instead of sending it a second time.
         """
         ...
 
@@ -76,15 +121,6 @@ class MarketplaceConnector(Protocol):
 
     def answer_review(self, *, shop: Shop, review_ref: str, text: str) -> None: ...
 
-
-def get_connector(shop: Shop) -> MarketplaceConnector:
-    """The connector for ``shop``: its configured marketplace account's connector, else local.
-
-    The one resolution lives in ``connectors.connector_for_shop`` (which never calls back
-    into this function). Tests replace this function (monkeypatch
-    ``sellerdesk.marketplaces.base.get_connector``, or ``sellerdesk.marketplaces.get_connector``
-    for callers importing it from the package) to simulate failures.
-    """
-    from sellerdesk.marketplaces.connectors import connector_for_shop
-
-    return connector_for_shop(shop)
+    def close(self) -> None:
+        """Release connections (HTTP clients) the calls opened."""
+        ...

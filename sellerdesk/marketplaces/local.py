@@ -30,7 +30,13 @@ class LocalConnector:
     """Records deliveries in the log; remote ids are random UUIDs prefixed ``local-``."""
 
     def send_chat_message(
-        self, *, shop: Shop, chat_ref: str, text: str, attachments: Sequence[OutgoingFile]
+        self,
+        *,
+        shop: Shop,
+        chat_ref: str,
+        text: str,
+        attachments: Sequence[OutgoingFile],
+        sent_after_ms: int | None = None,
     ) -> str:
         if len(text) > CHAT_MAX_TEXT_LENGTH:
             raise ConnectorError(
@@ -69,3 +75,6 @@ class LocalConnector:
 
     def answer_review(self, *, shop: Shop, review_ref: str, text: str) -> None:
         logger.info("local review reply shop=%s review=%s", shop.pk, review_ref)
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -119,11 +119,14 @@ class RemoteChat(models.Model):
 class OutboundKind(models.TextChoices):
     QUESTION_ANSWER = "question_answer", _("Answer to a question")
     QUESTION_DECLINE = "question_decline", _("Question rejection")
+    QUESTION_WITHDRAW = "question_withdraw", _("Withdrawal of an answer")
     FEEDBACK_ANSWER = "feedback_answer", _("Reply to a review")
     CHAT_MESSAGE = "chat_message", _("Chat message")
 
 
 class OutboundState(models.TextChoices):
+    """The one delivery vocabulary of every outgoing reply: queued → sending → sent / failed."""
+
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Delivered")
@@ -133,16 +136,23 @@ class OutboundState(models.TextChoices):
 class OutboundItem(models.Model):
     """One reply on its way to the marketplace: saved before any network call.
 
+    Chat messages, questions (answer/decline, and the withdrawal of an undone automatic
+    decline) and reviews point at their item; its ``state`` is what their pages show.
     ``idempotency_key`` is unique: enqueueing the same reply twice (double click, retried
     request) returns the existing item instead of creating a second one.
     """
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=OutboundKind.choices)
+    # Empty for items the marketplace never gave us (demo data, typed in by hand): the local
+    # connector takes those.
     target_ref = models.CharField(
-        max_length=255, help_text="question/feedback id or chat id at the marketplace"
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="question/feedback id or the chat's reply reference at the marketplace",
     )
-    payload = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=128, unique=True)
     state = models.CharField(
         max_length=10, choices=OutboundState.choices, default=OutboundState.QUEUED
@@ -150,6 +160,7 @@ class OutboundItem(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A claimed item is ours until then; a worker that died leaves it to be reclaimed.
+    # ``attempts`` doubles as the claim number: only the attempt that claimed it records.
     lease_until = models.DateTimeField(null=True, blank=True)
     # The last attempt may have reached the marketplace (timeout, 5xx, broken response):
     # the next attempt checks remote state before sending again.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import Role, Shop
-from sellerdesk.marketplaces.base import ConnectorError, OutgoingFile
-from sellerdesk.marketplaces.connectors import connector_for_shop, wildberries_account_for
+from sellerdesk.marketplaces import connectors
+from sellerdesk.marketplaces.base import (
+    ConnectorError,
+    MarketplaceConnector,
+    OutgoingFile,
+    PartialDelivery,
+)
+from sellerdesk.marketplaces.connectors import wildberries_account_for
 from sellerdesk.marketplaces.crypto import token_encrypt
 from sellerdesk.marketplaces.inbound import handler_for, inbound_record_import
 from sellerdesk.marketplaces.models import (
@@ -35,10 +42,6 @@ from sellerdesk.notifications.services import notify_on_commit
 logger = logging.getLogger(__name__)
 
 TOKEN_MAX_LENGTH = 4096
-OUTBOX_BACKOFF_BASE = 5.0  # seconds before the first retry; doubles each attempt
-OUTBOX_BACKOFF_MAX = 15 * 60.0
-OUTBOX_MAX_ATTEMPTS = 12
-OUTBOX_LEASE = timedelta(minutes=5)  # longer than a task's hard time limit (120 s)
 
 
 # --- account ---------------------------------------------------------------------------------
@@ -159,27 +162,6 @@ def _account_error_record(account_id: int, message: str, *, auth: bool = False) 
         )
 
 
-def delivery_error_record(*, shop: Shop, error: ConnectorError) -> None:
-    """An app delivering on its own (chats, questions) hit an error: a refused token is kept on
-    the account exactly as the outbox does it (sync pauses, the settings page asks for a new token)."""
-    from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError
-
-    if not (
-        isinstance(error, WildberriesAuthError) or getattr(error, "status", None) in (401, 403)
-    ):
-        return
-    account = wildberries_account_for(shop)
-    if account is not None:
-        _account_error_record(account.pk, error.message, auth=True)
-
-
-def retry_delay(error: ConnectorError, default: float) -> float:
-    """Seconds before the next attempt: the caller's backoff, but never sooner than the
-    marketplace asked (``retry_after`` of a 429, or our limiter's own wait)."""
-    retry_after = getattr(error, "retry_after", None)
-    return max(default, float(retry_after)) if retry_after else default
-
-
 def account_sync(*, account_id: int):
     """Pull every stream since its cursor. Each page commits on its own (see wildberries.sync)."""
     from sellerdesk.marketplaces.wildberries import sync
@@ -269,9 +251,26 @@ def marketplace_file_download(*, shop: Shop, download_ref: str) -> tuple[str, by
 
 
 # --- outbox ----------------------------------------------------------------------------------
+#
+# Every reply a shop sends (chat messages with their files, question answers, declines and
+# withdrawals, review replies) is an ``OutboundItem``. The owning app saves it inside its own
+# transaction (``outbox_enqueue``) and keeps a foreign key to it; the state the seller sees is
+# the item's state. Delivery happens here:
+#
+# 1. ``_claim`` takes the item in a short transaction: state ``sending``, a lease until
+#    ``OUTBOX_LEASE_SECONDS`` from now, the claim number (``attempts``) remembered.
+# 2. The marketplace call runs outside any transaction, holding no row lock: a slow
+#    marketplace never blocks the sellers working on the same shop.
+# 3. ``_outcome_record`` writes the result only if the claim is still ours (same state and
+#    attempt number): a worker that outlived its lease cannot overwrite a newer attempt.
+# A worker that died mid-call leaves the item ``sending`` with an expired lease; the beat sweep
+# re-enqueues it and the next claim marks the outcome unknown, so the connector reads the
+# marketplace back before sending again: nothing is lost and nothing is sent twice.
 
 
 def _validate_payload(kind: str, payload: dict) -> None:
+    if kind == OutboundKind.QUESTION_WITHDRAW:
+        return
     text = payload.get("text")
     if not isinstance(text, str):
         raise ValidationError({"payload": "text is required"})
@@ -288,19 +287,29 @@ def _validate_payload(kind: str, payload: dict) -> None:
         raise ValidationError({"payload": _("The reply is empty.")})
 
 
-def _enqueue_send(item: OutboundItem, *, countdown: float | None = None) -> None:
+def _publish(item_id: int, countdown: float | None) -> None:
+    """Hand the item to a worker. A broker that is down must not fail the seller's request:
+    the item is saved and due, and the beat sweep enqueues it once the broker is back."""
     from sellerdesk.marketplaces.tasks import outbox_send
 
-    if countdown:
-        transaction.on_commit(
-            partial(outbox_send.apply_async, args=(item.pk,), countdown=countdown)
+    try:
+        outbox_send.apply_async((item_id,), countdown=countdown or None)
+    except Exception:  # kombu raises its own and redis-py's errors here
+        logger.warning(
+            "outbox item %s: the broker did not take the task; the sweep will send it",
+            item_id,
+            exc_info=True,
         )
-    else:
-        transaction.on_commit(partial(outbox_send.delay, item.pk))
+
+
+def _enqueue_send(item: OutboundItem, *, countdown: float | None = None) -> None:
+    transaction.on_commit(partial(_publish, item.pk, countdown))
 
 
 def _notify(item: OutboundItem) -> None:
-    transaction.on_commit(partial(outbound_item_changed.send, sender=OutboundItem, item=item))
+    transaction.on_commit(
+        partial(outbound_item_changed.send, sender=OutboundItem, item=item), robust=True
+    )
 
 
 @transaction.atomic
@@ -315,8 +324,11 @@ def outbox_enqueue(
 ) -> OutboundItem:
     """Save a reply for delivery; the same ``idempotency_key`` always yields the same item.
 
-    ``payload``: ``{"text": ...}``; chat messages may add ``"files": [{"name", "content_type",
-    "size", "path"}]`` where ``path`` is a name in ``default_storage``.
+    ``target_ref``: the marketplace's reference of the item (question/feedback id, the chat's
+    reply sign); empty for items the marketplace never gave us, which the local connector
+    takes. ``payload``: ``{"text": ...}``; chat messages may add ``"files": [{"name",
+    "content_type", "size", "path"}]`` where ``path`` is a name in ``default_storage``.
+    Call it inside the app's own transaction: the task is published on commit.
     """
     existing = OutboundItem.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -336,7 +348,24 @@ def outbox_enqueue(
     item.full_clean()
     item.save()
     _enqueue_send(item)
+    _notify(item)
     return item
+
+
+@transaction.atomic
+def outbox_cancel(*, item: OutboundItem) -> bool:
+    """Stop a reply that has not gone out (a manager undid the decision behind it).
+
+    True when it was cancelled (deleted); False when it is being sent, was sent, or a lost
+    attempt may have published it — the caller then has to take it back on the marketplace.
+    """
+    item = OutboundItem.objects.select_for_update().get(pk=item.pk)
+    if item.state == OutboundState.SENDING or item.state == OutboundState.SENT:
+        return False
+    if item.outcome_unknown:
+        return False
+    item.delete()
+    return True
 
 
 def _outbox_requeue(item: OutboundItem) -> None:
@@ -351,7 +380,11 @@ def _outbox_requeue(item: OutboundItem) -> None:
 
 @transaction.atomic
 def outbox_retry(*, item: OutboundItem) -> OutboundItem:
-    """A seller asks to try a failed reply again (same item, same idempotency key)."""
+    """A seller asks to try a failed reply again (same item, same idempotency key).
+
+    Anything else (already queued, sending or sent: a double click, another tab) is left as it
+    is and returned, so the page shows the current state.
+    """
     item = OutboundItem.objects.select_for_update().get(pk=item.pk)
     if item.state != OutboundState.FAILED:
         return item
@@ -364,7 +397,7 @@ def _claim(item_id: int) -> OutboundItem | None:
     now = timezone.now()
     with transaction.atomic():
         item = (
-            OutboundItem.objects.select_for_update(skip_locked=True)
+            OutboundItem.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("shop")
             .filter(pk=item_id)
             .first()
@@ -376,14 +409,15 @@ def _claim(item_id: int) -> OutboundItem | None:
                 return None  # another worker holds it
             item.outcome_unknown = True  # that worker died mid-request: it may have been sent
         elif item.next_attempt_at and item.next_attempt_at > now:
-            return None  # not due yet; its delayed task will come
+            return None  # not due yet; its delayed task (or the sweep) will come
         item.state = OutboundState.SENDING
         item.attempts += 1
-        item.lease_until = now + OUTBOX_LEASE
+        item.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
         if not item.outcome_unknown or item.last_attempt_started_at is None:
             item.last_attempt_started_at = now
         item.save()
-        return item
+    _notify(item)
+    return item
 
 
 def _files(item: OutboundItem) -> list[OutgoingFile]:
@@ -398,35 +432,46 @@ def _files(item: OutboundItem) -> list[OutgoingFile]:
     ]
 
 
-def _deliver(connector, item: OutboundItem) -> str:
+def _deliver(connector: MarketplaceConnector, item: OutboundItem) -> str:
+    """One marketplace call for ``item``; returns the marketplace's id of what was sent, if any."""
     text = item.payload.get("text", "")
     shop = item.shop
+    # Items the marketplace never gave us still need a name in the local connector's log.
+    ref = item.target_ref or f"local-{item.pk}"
     if item.kind == OutboundKind.QUESTION_ANSWER:
-        connector.answer_question(shop=shop, question_ref=item.target_ref, text=text)
+        connector.answer_question(shop=shop, question_ref=ref, text=text)
         return ""
     if item.kind == OutboundKind.QUESTION_DECLINE:
-        connector.decline_question(shop=shop, question_ref=item.target_ref, text=text)
+        connector.decline_question(shop=shop, question_ref=ref, text=text)
+        return ""
+    if item.kind == OutboundKind.QUESTION_WITHDRAW:
+        if not connector.withdraw_question_answer(shop=shop, question_ref=ref):
+            raise ConnectorError(
+                "the marketplace offers no way to take an answer back; it stays published",
+                retryable=False,
+            )
         return ""
     if item.kind == OutboundKind.FEEDBACK_ANSWER:
-        connector.answer_review(shop=shop, review_ref=item.target_ref, text=text)
+        connector.answer_review(shop=shop, review_ref=ref, text=text)
         return ""
-    options = {}
-    if item.outcome_unknown and item.last_attempt_started_at and _accepts_sent_after(connector):
-        options["sent_after_ms"] = int(item.last_attempt_started_at.timestamp() * 1000)
+    sent_after_ms = None
+    if item.outcome_unknown and item.last_attempt_started_at:
+        sent_after_ms = int(item.last_attempt_started_at.timestamp() * 1000)
     return connector.send_chat_message(
-        shop=shop, chat_ref=item.target_ref, text=text, attachments=_files(item), **options
+        shop=shop,
+        chat_ref=ref,
+        text=text,
+        attachments=_files(item),
+        sent_after_ms=sent_after_ms,
     )
 
 
-def _accepts_sent_after(connector) -> bool:
-    import inspect
-
-    return "sent_after_ms" in inspect.signature(connector.send_chat_message).parameters
-
-
 def outbox_backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds before attempt ``attempts + 1``: exponential with jitter, never sooner than the
+    marketplace asked (a 429's Retry-After)."""
     delay = min(
-        OUTBOX_BACKOFF_MAX, OUTBOX_BACKOFF_BASE * 2 ** max(0, attempts - 1)
+        settings.OUTBOX_BACKOFF_MAX_SECONDS,
+        settings.OUTBOX_BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1),
     ) * random.uniform(0.8, 1.2)
     if retry_after is not None:
         delay = max(delay, retry_after)
@@ -434,76 +479,84 @@ def outbox_backoff(attempts: int, retry_after: float | None = None) -> float:
 
 
 def outbox_deliver(*, item_id: int) -> OutboundItem | None:
-    """One delivery attempt (the body of the ``outbox_send`` task)."""
+    """One delivery attempt (the body of the ``outbox_send`` task). Never raises for a
+    marketplace failure: the outcome is recorded on the item."""
     item = _claim(item_id)
     if item is None:
         return None
-    connector = connector_for_shop(item.shop)
+    claim = item.attempts
     error: ConnectorError | None = None
     remote_id = ""
+    connector = connectors.connector_for(item.shop, remote_ref=item.target_ref)
     try:
         remote_id = _deliver(connector, item) or ""
     except ConnectorError as raised:
         error = raised
     except Exception as raised:  # a bug or an unexpected library error: keep the item, retry later
         logger.exception("outbox item %s: unexpected error", item.pk)
-        error = ConnectorError(f"{raised.__class__.__name__}: {raised}", retryable=True)
-        error.outcome_unknown = True  # type: ignore[attr-defined]  # we cannot tell whether it went out
+        error = ConnectorError(
+            f"{raised.__class__.__name__}: {raised}", retryable=True, outcome_unknown=True
+        )
     finally:
-        close = getattr(connector, "close", None)
-        if close:
-            close()
-    with transaction.atomic():
-        item = OutboundItem.objects.select_for_update().get(pk=item.pk)
-        if item.state != OutboundState.SENDING:
-            return item
-        now = timezone.now()
-        item.lease_until = None
-        if error is None:
-            item.state = OutboundState.SENT
-            item.sent_at = now
-            item.remote_id = remote_id[:128]
-            item.last_error = ""
-            item.outcome_unknown = False
-        else:
-            from sellerdesk.marketplaces.wildberries.errors import WildberriesAuthError
+        connector.close()
+    return _outcome_record(item.pk, claim=claim, error=error, remote_id=remote_id)
 
-            item.last_error = error.message[:2000]
-            item.outcome_unknown = item.outcome_unknown or bool(
-                getattr(error, "outcome_unknown", False)
-            )
-            if error.retryable and item.attempts < OUTBOX_MAX_ATTEMPTS:
-                delay = outbox_backoff(item.attempts, getattr(error, "retry_after", None))
-                item.state = OutboundState.QUEUED
-                item.next_attempt_at = now + timedelta(seconds=delay)
-                _enqueue_send(item, countdown=delay)
-            else:
-                item.state = OutboundState.FAILED
-                item.error_is_auth = isinstance(error, WildberriesAuthError)
-        item.save()
-        if item.state != OutboundState.QUEUED:
-            _notify(item)
-        if error is not None and getattr(error, "status", None) in (401, 403):
-            account = wildberries_account_for(item.shop)
-            if account is not None:
-                _account_error_record(account.pk, error.message, auth=True)
+
+@transaction.atomic
+def _outcome_record(
+    item_id: int, *, claim: int, error: ConnectorError | None, remote_id: str
+) -> OutboundItem:
+    item = OutboundItem.objects.select_for_update().select_related("shop").get(pk=item_id)
+    if item.state != OutboundState.SENDING or item.attempts != claim:
+        return item  # our lease ran out and another attempt owns the item now
+    now = timezone.now()
+    item.lease_until = None
+    if error is None or isinstance(error, PartialDelivery):
+        item.state = OutboundState.SENT
+        item.sent_at = now
+        item.remote_id = (error.remote_id if error else remote_id)[:128]
+        # Kept on a sent item only when part of it did not arrive (the page says so).
+        item.last_error = error.message[:2000] if error else ""
+        item.outcome_unknown = False
+    else:
+        item.last_error = error.message[:2000]
+        item.outcome_unknown = item.outcome_unknown or error.outcome_unknown
+        if error.retryable and item.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            delay = outbox_backoff(item.attempts, error.retry_after)
+            item.state = OutboundState.QUEUED
+            item.next_attempt_at = now + timedelta(seconds=delay)
+            _enqueue_send(item, countdown=delay)
+        else:
+            item.state = OutboundState.FAILED
+            item.error_is_auth = error.auth_refused
+    item.save()
+    _notify(item)
+    if error is not None and error.auth_refused:
+        account = wildberries_account_for(item.shop)
+        if account is not None:
+            _account_error_record(account.pk, error.message, auth=True)
     return item
 
 
 def outbox_requeue_due(*, limit: int = 500) -> int:
-    """Safety net for lost task messages: re-enqueue due items and items whose worker died."""
+    """The beat sweep: re-enqueue replies whose task message was lost.
+
+    Queued items due for longer than one sweep period (the broker was down when they were
+    saved, or a killed worker took their message with it) and sending items whose lease ran
+    out (their worker died mid-call). Enqueueing one twice is harmless: the claim lets one
+    attempt through.
+    """
     now = timezone.now()
+    grace = timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
     due = list(
         OutboundItem.objects.filter(
-            state=OutboundState.QUEUED, next_attempt_at__lte=now - timedelta(seconds=30)
+            state=OutboundState.QUEUED, next_attempt_at__lte=now - grace
         ).values_list("pk", flat=True)[:limit]
     ) + list(
         OutboundItem.objects.filter(state=OutboundState.SENDING, lease_until__lt=now).values_list(
             "pk", flat=True
         )[:limit]
     )
-    from sellerdesk.marketplaces.tasks import outbox_send
-
     for item_id in due:
-        outbox_send.delay(item_id)
+        _publish(item_id, None)
     return len(due)

@@ -15,12 +15,15 @@ logger = logging.getLogger(__name__)
 SYNC_LOCK_SECONDS = 600
 
 
-@shared_task(name="marketplaces.outbox_send")
+# Acknowledged on receipt: the outbox row, not the broker message, is the record of what is
+# left to send. A worker killed mid-call leaves its item "sending" with a lease that the
+# sweep reclaims; redelivering the message an hour later (visibility timeout) would add nothing.
+@shared_task(name="marketplaces.outbox_send", acks_late=False)
 def outbox_send(item_id: int) -> None:
     services.outbox_deliver(item_id=item_id)
 
 
-@shared_task(name="marketplaces.outbox_sweep")
+@shared_task(name="marketplaces.outbox_sweep", acks_late=False)
 def outbox_sweep() -> int:
     return services.outbox_requeue_due()
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
@@ -88,8 +88,19 @@ def account_sync_now(request: ShopRequest) -> HttpResponse:
 
 
 @shop_view(role=Role.SELLER)
+@require_GET
+def outbound_item_state(request: ShopRequest, outbounditem_id: int) -> HttpResponse:
+    """A reply's delivery state: every page that shows a reply polls it while it is on its way."""
+    item = get_for_shop(OutboundItem, request.shop, pk=outbounditem_id)
+    if not request.htmx:
+        return redirect("marketplaces:account" if request.role.includes(Role.MANAGER) else "home")
+    return render(request, "marketplaces/delivery_state.html", {"item": item})
+
+
+@shop_view(role=Role.SELLER)
 @require_POST
 def outbound_item_retry(request: ShopRequest, outbounditem_id: int) -> HttpResponse:
+    """The retry button of every surface (chats, questions, reviews, the outbox list)."""
     item = get_for_shop(OutboundItem, request.shop, pk=outbounditem_id)
     item = services.outbox_retry(item=item)
     if request.htmx:

@@ -39,7 +39,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from sellerdesk.policy._data import read_lines, to_simplified
-from sellerdesk.policy.text import lemma_forms
+from sellerdesk.policy.text import lemma_forms, spelling_variants
 
 CATEGORIES = (
     "greeting",
@@ -209,10 +209,22 @@ class PhraseBook:
                 fragments = [
                     ln[1:] if negative else ln for ln in lines if ln.startswith("!") == negative
                 ]
-                patterns = [f for f in fragments if _REGEX_SYNTAX.search(f)]
+                patterns = []
                 for fragment in fragments:
-                    if fragment not in patterns:
-                        literals.setdefault(fragment, []).append((category, negative))
+                    # «(?:您|你)自己选错了?» is a finite set of strings: those go into the
+                    # automaton too, and only real patterns stay regexes.
+                    expanded = (
+                        _literal_expansions(fragment)
+                        if _REGEX_SYNTAX.search(fragment)
+                        else [fragment]
+                    )
+                    if expanded is None:
+                        patterns.append(fragment)
+                        continue
+                    for literal in expanded:
+                        owners = literals.setdefault(literal, [])
+                        if (category, negative) not in owners:
+                            owners.append((category, negative))
                 regex = _alternation(patterns)
                 if regex is not None:
                     self.zh_regexes.append((category, negative, regex))
@@ -232,6 +244,10 @@ class PhraseBook:
         keys = {"=" + surface}
         if not surface.isdigit():
             keys.update("L:" + form for form in lemma_forms(surface))
+            # «умеити», «отвежитесь», «пишыте»: a misspelt word also counts as the word meant.
+            for variant in spelling_variants(surface):
+                keys.add("=" + variant)
+                keys.update("L:" + form for form in lemma_forms(variant))
             # Only prefixes as long as the longest stem can be stems: linear in the word.
             for size in range(1, min(len(surface), self.max_stem) + 1):
                 if surface[:size] in self.stems:
@@ -254,9 +270,18 @@ class PhraseBook:
         walked: list[tuple[Phrase, int, int]] = []
         candidates_for = self._candidates
         for index in hits:
-            singles, multis = candidates_for(keys[index])
+            singles, gap_second, by_second = candidates_for(keys[index])
             for phrase in singles:
                 found.append((phrase, index, index + 1))
+            multis = gap_second
+            if by_second and index + 1 < count:
+                # A phrase whose second word is fixed can only fit if the next word is it.
+                following = [by_second[key] for key in keys[index + 1] if key in by_second]
+                if following:
+                    multis = (
+                        *gap_second,
+                        *dict.fromkeys(m for group in following for m in group),
+                    )
             for phrase, needs, gapless in multis:
                 if gapless:
                     # Consecutive words: compare them in place, no walk.
@@ -294,8 +319,10 @@ class PhraseBook:
                 found.append((phrase, first, end))
         return [(phrase, bounds[2 * first], bounds[2 * end - 1]) for phrase, first, end in found]
 
-    def _candidates(self, token_keys: frozenset[str]) -> tuple[tuple, tuple]:
-        """(one-word phrases, (longer phrase, keys each later slot needs, gapless?)) starting here."""
+    def _candidates(self, token_keys: frozenset[str]) -> tuple[tuple, tuple, dict]:
+        """Phrases starting here: (one-word phrases, longer ones whose second slot is a
+        gap, {key of the second word: longer ones}), each longer one as (phrase, keys each
+        later slot needs, gapless?)."""
         cached = self._candidates_cache.get(token_keys)
         if cached is None:
             unique: dict[int, Phrase] = {}
@@ -312,7 +339,17 @@ class PhraseBook:
                 for p in unique.values()
                 if len(p.slots) > 1
             )
-            cached = self._candidates_cache[token_keys] = (singles, multis)
+            gap_second = tuple(m for m in multis if m[0].slots[1].gap)
+            by_second: dict[str, list] = {}
+            for m in multis:
+                if not m[0].slots[1].gap:
+                    for key in m[0].slots[1].keys:
+                        by_second.setdefault(key, []).append(m)
+            cached = self._candidates_cache[token_keys] = (
+                singles,
+                gap_second,
+                {key: tuple(group) for key, group in by_second.items()},
+            )
         return cached
 
     def find(self, folded: str) -> list[Match]:
@@ -422,6 +459,67 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 def _has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
+
+
+def _literal_expansions(pattern: str, limit: int = 4096) -> list[str] | None:
+    """Every string a pattern made only of characters, ``(?:a|b)`` groups, ``[ab]``
+    classes and ``?`` matches, or None when it uses anything else or would list more than ``limit``."""
+
+    def sequence(at: int, stop: str) -> tuple[list[str], int] | None:
+        results = [""]
+        while at < len(pattern) and pattern[at] not in stop:
+            char = pattern[at]
+            if char == "(":
+                if not pattern.startswith("(?:", at):
+                    return None
+                group = alternatives(at + 3)
+                if group is None:
+                    return None
+                options, at = group
+            elif char == "[":
+                close = pattern.find("]", at)
+                members = pattern[at + 1 : close] if close > at else ""
+                if not members or members[0] == "^" or "-" in members or "\\" in members:
+                    return None
+                options, at = list(members), close + 1
+            elif char in "\\]{}*+.^$)|?":
+                return None
+            else:
+                options, at = [char], at + 1
+            if at < len(pattern) and pattern[at] == "?":
+                options, at = [*options, ""], at + 1
+            results = [left + right for left in results for right in options]
+            if len(results) > limit:
+                return None
+        return results, at
+
+    def alternatives(at: int) -> tuple[list[str], int] | None:
+        options: list[str] = []
+        while True:
+            branch = sequence(at, "|)")
+            if branch is None:
+                return None
+            found, at = branch
+            options.extend(found)
+            if at >= len(pattern):
+                return None
+            if pattern[at] == ")":
+                return options, at + 1
+            at += 1  # "|"
+
+    found: list[str] = []
+    at = 0
+    while True:  # top-level alternatives: «a|b»
+        parsed = sequence(at, "|")
+        if parsed is None:
+            return None
+        found.extend(parsed[0])
+        at = parsed[1]
+        if at == len(pattern):
+            break
+        at += 1
+    strings = [string for string in dict.fromkeys(found) if string]
+    return strings if len(strings) <= limit else None
 
 
 def _alternation(fragments: list[str]) -> re.Pattern[str] | None:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sellerdesk.core.middleware.CurrentShopMiddleware",
+    "sellerdesk.core.page_cache.ShopPageCacheMiddleware",
     # last, as django-axes asks: it turns a lockout raised by its backend into the page
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,6 +175,10 @@ CACHES["live"] = (
 # Sessions read from the cache first: a page's live poll can check who is asking without
 # a database query (writes still go to the database, so a cache flush logs nobody out).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Busy pages answered from the cache while nothing in the shop changed (see
+# sellerdesk/core/page_cache.py); 0 turns it off. Time-relative labels lag at most this long.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
+PAGE_CACHE_VIEWS = ["chats:inbox", "chats:conversation", "questions:list"]
 # How often an open page asks whether its shop changed (seconds).
 LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=1.5)
 
@@ -204,6 +209,27 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Publishing a task while the broker is down: give up after about a second (the outbox
+# sweep delivers what could not be enqueued) instead of holding the seller's request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+
+# --- Outbox: the one retry policy for every reply on its way to a marketplace -----------------
+# Attempt n waits min(MAX, BASE * 2**(n-1)) seconds (±20 %), never less than the
+# marketplace's own Retry-After; after MAX_ATTEMPTS the reply is failed and shows a retry button.
+OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=5.0)
+OUTBOX_BACKOFF_MAX_SECONDS = env.float("OUTBOX_BACKOFF_MAX_SECONDS", default=15 * 60.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+# A claimed reply belongs to its worker this long; a worker that died leaves it to the sweep.
+# Longer than one attempt can last (a few HTTP calls of WB_HTTP_TIMEOUT each, the limiter's wait).
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=180.0)
+# How often beat re-enqueues due replies whose task message was lost (broker down, worker killed).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30.0)
+
 # Apps add their periodic tasks here (task name -> schedule).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # SLA: backstop for lost ETA timers, and reminders at the shops' check times.
@@ -225,8 +251,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "marketplaces-outbox-sweep": {
         "task": "marketplaces.outbox_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(1.0, OUTBOX_SWEEP_SECONDS - 5)},
     },
     # Autopilot: send scheduled replies whose ETA task was lost.
     "autopilot-sweep": {

@@ -55,4 +55,8 @@ def fake_pdf_upload(name: str = "contract.pdf") -> SimpleUploadedFile:
     )
 
 
-GOOD_REPLY = "Здравствуйте, Анна! Спасибо за вопрос. Заказ уже в пути, статус виден в личном кабинете. Хорошего дня!"
+GOOD_REPLY = (
+    # No delivery date: a date the marketplace controls is an overpromise warning.
+    "Здравствуйте, Анна! Спасибо за вопрос. Заказ уже в пути, номер для отслеживания есть в "
+    "личном кабинете. Хорошего дня!"
+)

@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 
 from chats import services
 from chats.demo import demo_pdf
-from chats.models import DeliveryStatus, Direction, Message
+from chats.models import Direction, Message
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.models import OutboundState
+from sellerdesk.marketplaces.services import outbox_deliver
 from sellerdesk.replycheck.services import shop_policy_update
 from tests.chats.helpers import GOOD_REPLY, conversation_with
 from tests.conftest import browser_login
@@ -82,10 +84,10 @@ def test_group_by_product(page, inbox):
 
 
 def test_reply_with_a_pdf_is_sent(page, inbox, monkeypatch):
-    # No Celery worker here: deliver right after commit, as the worker would.
+    # No Celery worker here: the outbox delivers right after commit, as the worker would.
     monkeypatch.setattr(
-        "chats.tasks.chat_message_deliver_task.delay",
-        lambda message_id: services.chat_message_deliver(message_id=message_id),
+        "sellerdesk.marketplaces.services._publish",
+        lambda item_id, countdown: outbox_deliver(item_id=item_id),
     )
     page.goto(page.base_url + "/chats/")
     _open(page, "Анна")
@@ -101,10 +103,10 @@ def test_reply_with_a_pdf_is_sent(page, inbox, monkeypatch):
     sent = page.locator(".msg-out").last
     expect(sent).to_contain_text("Заказ уже в пути")
     expect(sent.locator(".msg-file")).to_contain_text("invoice.pdf")
-    expect(sent.locator("[data-delivery]")).to_have_text("Отправлено", timeout=10_000)
+    expect(sent.locator("[data-delivery]")).to_contain_text("Доставлено", timeout=10_000)
     expect(page.locator("#reply-text")).to_have_value("")
     message = Message.objects.get(direction=Direction.OUTGOING)
-    assert message.delivery_status == DeliveryStatus.SENT
+    assert message.outbound.state == OutboundState.SENT
     assert message.attachments.get().content_type == "application/pdf"
 
 

@@ -53,7 +53,7 @@ def test_rows_carry_sla_badges(shops, seller_client, waiting):
 
 
 def test_answered_conversation_has_no_badge(shops, seller_client, monkeypatch):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_a: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     conversation = conversation_with(shops.mine)
     services.chat_message_send(
         conversation=conversation,

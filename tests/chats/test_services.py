@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chats import services
-from chats.models import Attachment, Conversation, DeliveryStatus, Direction, Message
+from chats.models import Attachment, Conversation, Direction, Message
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.models import OutboundState
 from sellerdesk.replycheck.services import ReplyBlocked, ReplyNeedsConfirmation, shop_policy_update
 from tests.chats.helpers import (
     GOOD_REPLY,
@@ -46,11 +47,9 @@ def test_buyer_messages_count_unread_and_start_the_sla_clock_once(shops, sla_cal
 
 
 def test_seller_reply_is_queued_answers_the_buyer_and_delivers_after_commit(
-    shops, sla_calls, django_capture_on_commit_callbacks, monkeypatch
+    shops, sla_calls, django_capture_on_commit_callbacks, outbox
 ):
     conversation = conversation_with(shops.mine)
-    delivered = []
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", delivered.append)
 
     with django_capture_on_commit_callbacks(execute=True):
         message = services.chat_message_send(
@@ -61,9 +60,14 @@ def test_seller_reply_is_queued_answers_the_buyer_and_delivers_after_commit(
         )
 
     message.refresh_from_db()
-    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.outbound.state == OutboundState.QUEUED
     assert message.direction == Direction.OUTGOING
-    assert delivered == [message.pk]
+    assert outbox.published == [(message.outbound_id, None)]
+    # The files travel with the reply: the outbox reads them from storage when it sends.
+    assert sorted(f["content_type"] for f in message.outbound.payload["files"]) == [
+        "application/pdf",
+        "image/png",
+    ]
     attachments = list(message.attachments.order_by("content_type"))
     assert [a.content_type for a in attachments] == ["application/pdf", "image/png"]
     assert attachments[0].file.storage.exists(attachments[0].file.name)
@@ -107,7 +111,7 @@ def test_policy_warnings_need_confirmation_and_errors_block(shops):
         text="Заказ приедет завтра.",
         warnings_confirmed=True,
     )
-    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.outbound.state == OutboundState.QUEUED
 
     with_phone = (
         "Здравствуйте, Анна! Спасибо за вопрос. Позвоните нам: +7 916 123-45-67. Хорошего дня!"

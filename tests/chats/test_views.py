@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chats import services
-from chats.models import Conversation, DeliveryStatus, Direction, Message
+from chats.models import Conversation, Direction, Message
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.models import OutboundItem, OutboundState
+from sellerdesk.marketplaces.services import outbox_deliver
 from sellerdesk.replycheck.services import shop_policy_update
 from tests.chats.helpers import (
     GOOD_REPLY,
@@ -183,7 +185,7 @@ def test_search_inside_a_conversation_steps_through_hits(shops, seller_client):
 def test_send_with_a_pdf_redirects_and_queues(
     shops, seller_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     conversation = conversation_with(shops.mine)
     with django_capture_on_commit_callbacks(execute=True):
         response = seller_client.post(
@@ -192,10 +194,10 @@ def test_send_with_a_pdf_redirects_and_queues(
         )
     assert response.status_code == 302
     message = Message.objects.get(direction=Direction.OUTGOING)
-    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.outbound.state == OutboundState.QUEUED
     assert message.attachments.get().original_name == "invoice.pdf"
     page = seller_client.get(response["Location"]).content.decode()
-    assert "invoice.pdf" in page and "Отправляется" in page
+    assert "invoice.pdf" in page and "В очереди" in page
 
 
 def test_fake_pdf_is_refused_and_the_text_is_kept(shops, seller_client):
@@ -224,20 +226,23 @@ def test_contacts_refused_when_the_shop_forbids_them(shops, seller_client):
 def test_failed_message_shows_and_can_be_sent_again(
     shops, seller_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     conversation = conversation_with(shops.mine)
     message = services.chat_message_send(
         conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY
     )
-    Message.objects.filter(pk=message.pk).update(
-        delivery_status=DeliveryStatus.FAILED, failure_reason="HTTP 503"
+    OutboundItem.objects.filter(pk=message.outbound_id).update(
+        state=OutboundState.FAILED, last_error="HTTP 503"
     )
     page = seller_client.get(reverse("chats:conversation", args=[conversation.pk])).content.decode()
-    assert "Не отправлено" in page and "HTTP 503" in page and "Отправить ещё раз" in page
+    assert "Не отправлено" in page and "HTTP 503" in page and "Отправить снова" in page
+    retry = reverse("marketplaces:outbox_retry", args=[message.outbound_id])
+    assert retry in page
     with django_capture_on_commit_callbacks(execute=True):
-        seller_client.post(reverse("chats:retry", args=[message.pk]))
+        response = seller_client.post(retry, HTTP_HX_REQUEST="true")
+    assert "В очереди" in response.content.decode()
     message.refresh_from_db()
-    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.outbound.state == OutboundState.QUEUED
 
 
 def test_attachment_files_are_served_only_to_their_shop(shops, seller_client):
@@ -272,7 +277,7 @@ def test_list_pages_with_a_cursor(shops, seller_client):
 
 
 def test_warnings_can_be_confirmed_and_sent(shops, seller_client, monkeypatch):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     conversation = conversation_with(shops.mine)
     url = reverse("chats:send", args=[conversation.pk])
     refused = seller_client.post(url, {"text": "Заказ приедет завтра."}, HTTP_HX_REQUEST="true")
@@ -285,19 +290,19 @@ def test_warnings_can_be_confirmed_and_sent(shops, seller_client, monkeypatch):
     assert Message.objects.filter(direction=Direction.OUTGOING).count() == 1
 
 
-def test_queued_message_fragment_polls_until_delivered(shops, seller_client, monkeypatch):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+def test_queued_message_state_polls_until_delivered(shops, seller_client, outbox):
     conversation = conversation_with(shops.mine)
     message = services.chat_message_send(
         conversation=conversation, author=shops.users[Role.SELLER], text=GOOD_REPLY
     )
-    url = reverse("chats:message", args=[message.pk])
-    assert (
-        'hx-trigger="every 3s"' in seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    )
-    services.chat_message_deliver(message_id=message.pk)
+    fragment = seller_client.get(
+        reverse("chats:message", args=[message.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    url = reverse("marketplaces:outbox_state", args=[message.outbound_id])
+    assert f'hx-get="{url}"' in fragment and 'hx-trigger="every 3s"' in fragment
+    outbox_deliver(item_id=message.outbound_id)
     delivered = seller_client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "every 3s" not in delivered and "Отправлено" in delivered
+    assert "every 3s" not in delivered and "Доставлено" in delivered
 
 
 def test_incoming_file_with_a_false_label_is_only_offered_as_a_download(shops, seller_client):
@@ -315,7 +320,7 @@ def test_incoming_file_with_a_false_label_is_only_offered_as_a_download(shops, s
 
 
 def test_a_reply_with_a_nul_character_is_refused_with_a_message(shops, seller_client, monkeypatch):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     conversation = conversation_with(shops.mine)
     response = seller_client.post(
         reverse("chats:send", args=[conversation.pk]),

@@ -9,9 +9,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
-from chats import tasks
-from chats.models import DeliveryStatus, Direction, Message
+from chats.models import Direction, Message
 from sellerdesk.celery import app
+from sellerdesk.marketplaces import tasks
+from sellerdesk.marketplaces.models import OutboundState
 from tests.chats.helpers import GOOD_REPLY, conversation_with, pdf_upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker() -> Iterator[None]:
-    assert tasks.chat_message_deliver_task.name in app.tasks
+    assert tasks.outbox_send.name in app.tasks
     app.control.purge()
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         yield
@@ -35,9 +36,9 @@ def test_reply_posted_through_the_view_is_delivered_by_the_worker(shops, seller_
     message = Message.objects.get(direction=Direction.OUTGOING)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        message.refresh_from_db()
-        if message.delivery_status != DeliveryStatus.QUEUED:
+        message.outbound.refresh_from_db()
+        if message.outbound.state in (OutboundState.SENT, OutboundState.FAILED):
             break
         time.sleep(0.2)
-    assert message.delivery_status == DeliveryStatus.SENT
-    assert message.external_id.startswith("local-")
+    assert message.outbound.state == OutboundState.SENT
+    assert message.outbound.remote_id.startswith("local-")

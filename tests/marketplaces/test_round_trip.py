@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from chats.models import Conversation, Message
-from chats.services import chat_message_deliver, chat_message_send
+from chats.services import chat_message_send
 from questions.models import Question
-from questions.services import question_answer, question_deliver
+from questions.services import question_answer
 from reviews.models import Review
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces import services
-from sellerdesk.marketplaces.models import InboundRecord
+from sellerdesk.marketplaces.models import InboundRecord, OutboundState
 from tests.factories import ProductFactory
 
 
@@ -46,14 +46,14 @@ def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps,
         user=seller,
         warnings_confirmed=True,
     )
-    question_deliver(question_id=answered.pk)
+    services.outbox_deliver(item_id=answered.outbound_id)
     reply = chat_message_send(
         conversation=conversation,
         author=seller,
         text="Да, обменяем, пришлите фото ярлыка.",
         warnings_confirmed=True,
     )
-    chat_message_deliver(message_id=reply.pk)
+    services.outbox_deliver(item_id=reply.outbound_id)
 
     sent = wb_fake.questions[questions[0].external_id]
     assert (
@@ -70,8 +70,11 @@ def test_round_trip_questions_and_chats_in_answers_out(wb_fake, wb_account_apps,
     assert Message.objects.for_shop(shop).count() == 3
 
 
-def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(wb_fake, wb_account_apps, shops):
-    """Chats' own retrying task knows nothing about lost responses; the connector remembers."""
+def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(
+    wb_fake, wb_account_apps, shops, settings
+):
+    """The outbox marks the outcome unknown; the next attempt reads the chat back first."""
+    settings.OUTBOX_BACKOFF_BASE_SECONDS = 0  # the retry is due at once
     chat = wb_fake.add_chat("Сергей")
     wb_fake.add_buyer_message(chat, "Когда отправите?")
     services.account_sync(account_id=wb_account_apps.pk)
@@ -83,8 +86,8 @@ def test_a_chat_retry_after_a_lost_response_is_not_sent_twice(wb_fake, wb_accoun
         warnings_confirmed=True,
     )
     wb_fake.inject("timeout", path="/api/v1/seller/message", apply=True, delay=1.5)
-    first = chat_message_deliver(message_id=reply.pk)
-    assert first.delivery_status == "queued" and first.failure_reason
-    second = chat_message_deliver(message_id=reply.pk)
-    assert second.delivery_status == "sent"
+    first = services.outbox_deliver(item_id=reply.outbound_id)
+    assert first.state == OutboundState.QUEUED and first.outcome_unknown and first.last_error
+    second = services.outbox_deliver(item_id=reply.outbound_id)
+    assert second.state == OutboundState.SENT
     assert len(wb_fake.seller_messages(chat["chatID"])) == 1

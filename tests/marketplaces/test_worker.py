@@ -112,16 +112,14 @@ def test_worker_killed_mid_sync_and_restarted_imports_everything_once(wb_fake, w
     assert InboundRecord.objects.filter(stream="feedback").count() == 2
 
 
-def test_outbox_task_retries_a_server_error_and_delivers_once(
-    wb_fake, wb_account_apps, monkeypatch
-):
+def test_outbox_task_retries_a_server_error_and_delivers_once(wb_fake, wb_account_apps, settings):
     """Enqueue through the service (task on commit), a 500 on the first try, a worker does the rest."""
     from celery.contrib.testing.worker import start_worker
 
     from sellerdesk.marketplaces import services
     from sellerdesk.marketplaces.models import OutboundItem, OutboundKind, OutboundState
 
-    monkeypatch.setattr(services, "OUTBOX_BACKOFF_BASE", 0.5)
+    settings.OUTBOX_BACKOFF_BASE_SECONDS = 0.5  # the worker runs in this process
     question = wb_fake.add_question("Можно ли мыть в посудомойке?")
     wb_fake.inject("500", path="/api/v1/questions", method="PATCH", apply=True)
     app.control.purge()

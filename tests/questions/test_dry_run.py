@@ -22,10 +22,10 @@ def test_dry_run_shows_new_and_stopped_declines(shops, supplier_rule):
     edited = _rules({"name": "Конкуренты", "phrases": ["конкурент"]})
     result = rules_dry_run(shop=shops.mine, edited_data=edited)
     assert result.sample_size == 3
-    assert [(row.question_id, row.rule, row.highlight) for row in result.newly_declined] == [
+    assert [(row.item_id, row.label, row.highlight) for row in result.newly_matched] == [
         (rival.pk, "Конкуренты", "конкурентов")
     ]
-    assert [(row.question_id, row.rule) for row in result.no_longer_declined] == [
+    assert [(row.item_id, row.label) for row in result.no_longer_matched] == [
         (supplier.pk, "Поставщики")
     ]
 
@@ -36,7 +36,7 @@ def test_dry_run_sample_is_latest_n(shops, supplier_rule):
     result = rules_dry_run(
         shop=shops.mine, edited_data=_rules({"name": "x", "phrases": ["поставщик"]}), sample_size=1
     )
-    assert result.sample_size == 1 and result.declined == []
+    assert result.sample_size == 1 and result.matched == []
 
 
 def test_dry_run_panel_in_editor(shops, supplier_rule, manager_client):

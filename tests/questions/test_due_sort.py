@@ -94,7 +94,7 @@ def test_due_soon_keeps_product_and_search_filters(shops, products, seller_clien
 
 def test_answered_questions_leave_the_due_list(shops, seller_client, waiting, monkeypatch):
     newest, urgent, middle = waiting
-    monkeypatch.setattr("questions.tasks.question_deliver.delay", lambda *_a: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     services.question_answer(
         question=urgent, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
     )

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from questions import services
-from questions.models import DeclineKind, DeliveryStatus, Question, QuestionStatus
+from questions.models import DeclineKind, Question, QuestionStatus
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.inbound import IncomingProduct, IncomingQuestion, handler_for
 from sellerdesk.sla.models import SlaClock
@@ -48,8 +48,9 @@ def no_delivery(monkeypatch):
         def __getattr__(self, name):
             raise AssertionError(f"the connector was called: {name}")
 
-    monkeypatch.setattr("sellerdesk.marketplaces.get_connector", lambda shop: Refusing())
-    monkeypatch.setattr("sellerdesk.marketplaces.base.get_connector", lambda shop: Refusing())
+    monkeypatch.setattr(
+        "sellerdesk.marketplaces.connectors.connector_for", lambda shop, *, remote_ref: Refusing()
+    )
 
 
 def open_clocks(question):
@@ -96,13 +97,13 @@ def test_answered_on_the_portal_stops_the_clock_and_sends_nothing(
         settled = services.question_import_from_marketplace(
             shop=shops.mine, item=incoming(answered=True, answer_text="Да, при 30 градусах.")
         )
-    assert callbacks == [] or all("deliver" not in repr(cb) for cb in callbacks)
+    assert callbacks == [] or all("_publish" not in repr(cb) for cb in callbacks)
     assert settled.pk == question.pk
     assert (
         settled.status == QuestionStatus.ANSWERED and settled.answer_text == "Да, при 30 градусах."
     )
     assert settled.handled_on_marketplace and settled.answered_by is None
-    assert settled.delivery_status == DeliveryStatus.NONE
+    assert settled.outbound is None  # nothing of ours to deliver
     assert not open_clocks(question).exists()
     assert SlaClock.objects.filter(channel="question", item_id=question.pk).count() == 1
 
@@ -131,7 +132,7 @@ def test_a_question_first_seen_already_answered_never_waits(
 
 
 def test_our_own_answer_coming_back_changes_nothing(shops, products, monkeypatch):
-    monkeypatch.setattr("questions.tasks.question_deliver.delay", lambda *_a: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
     services.question_answer(
         question=question, text=GOOD_ANSWER, user=shops.users[Role.SELLER], warnings_confirmed=True
@@ -144,7 +145,7 @@ def test_our_own_answer_coming_back_changes_nothing(shops, products, monkeypatch
 
 
 def test_handled_on_marketplace_keeps_a_reply_made_here(shops, monkeypatch):
-    monkeypatch.setattr("questions.tasks.question_deliver.delay", lambda *_a: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     question = services.question_import_from_marketplace(shop=shops.mine, item=incoming())
     services.question_decline(
         question=question,

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from questions import services
-from questions.models import AutoDecision, DeliveryStatus, Question, QuestionStatus
+from questions.models import AutoDecision, Question, QuestionStatus
 from questions.selectors import already_asked, shop_ruleset
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.models import OutboundItem, OutboundKind, OutboundState
 from sellerdesk.replycheck.services import ReplyBlocked, ReplyNeedsConfirmation
 from tests.questions.conftest import BROKEN_REPLY, GOOD_ANSWER, POLITE_DECLINE, ask, rule_fields
 
@@ -23,7 +24,8 @@ def test_new_question_checks_rules_after_commit(
     assert question.status == QuestionStatus.DECLINED
     assert question.decline_kind == "auto"
     assert question.answer_text == POLITE_DECLINE
-    assert question.delivery_status == DeliveryStatus.SENT  # delivered by the on-commit task
+    assert question.outbound.state == OutboundState.SENT  # delivered by the outbox after commit
+    assert question.outbound.kind == OutboundKind.QUESTION_DECLINE
     decision = AutoDecision.objects.get(question=question)
     assert (decision.rule_name, decision.matched, decision.start, decision.end) == (
         "Поставщики",
@@ -96,7 +98,12 @@ def test_undo_returns_question_to_new_and_keeps_record(
             withdrawn.append(question_ref)
             return True
 
-    monkeypatch.setattr("sellerdesk.marketplaces.get_connector", lambda shop: Connector())
+        def close(self):
+            pass
+
+    monkeypatch.setattr(
+        "sellerdesk.marketplaces.connectors.connector_for", lambda shop, *, remote_ref: Connector()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         question = ask(shops.mine, "Кто ваш поставщик?", external_id="wb-q-1")
     decision = AutoDecision.objects.get(question=question)
@@ -106,12 +113,35 @@ def test_undo_returns_question_to_new_and_keeps_record(
     decision.refresh_from_db()
     assert question.status == QuestionStatus.NEW and question.answer_text == ""
     assert decision.undone_at is not None and decision.undone_by == shops.users[Role.MANAGER]
-    assert decision.withdrawal == DeliveryStatus.WITHDRAWN
+    assert decision.withdrawal_outbound.kind == OutboundKind.QUESTION_WITHDRAW
+    assert decision.withdrawal_outbound.state == OutboundState.SENT
     assert withdrawn == ["wb-q-1"]
     # A late duplicate of the arrival task must not decline it again.
     assert services.question_autodecline_apply(question_id=question.pk) is None
     with pytest.raises(ValidationError):
         services.autodecision_undo(decision=decision, user=shops.users[Role.MANAGER])
+
+
+def test_undo_before_the_decline_went_out_cancels_it_and_sends_nothing(
+    shops, supplier_rule, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        question = ask(shops.mine, "Кто ваш поставщик?", external_id="wb-q-2")
+    decline = question_outbound(question)
+    assert decline.state == OutboundState.QUEUED
+    decision = AutoDecision.objects.get(question=question)
+    services.autodecision_undo(decision=decision, user=shops.users[Role.MANAGER])
+    outbox.deliver()
+    decision.refresh_from_db()
+    assert decision.withdrawal_outbound is None  # nothing went out, nothing to take back
+    assert not OutboundItem.objects.filter(pk=decline.pk).exists()
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.NEW and question.outbound is None
+
+
+def question_outbound(question: Question) -> OutboundItem:
+    question.refresh_from_db()
+    return question.outbound
 
 
 def test_answer_with_policy_error_is_refused(shops):
@@ -134,7 +164,7 @@ def test_answer_with_warnings_needs_confirmation(shops, django_capture_on_commit
         )
     question.refresh_from_db()
     assert question.status == QuestionStatus.ANSWERED
-    assert question.delivery_status == DeliveryStatus.SENT
+    assert question.outbound.state == OutboundState.SENT
 
 
 def test_answer_and_decline_only_new_questions(shops):

@@ -9,8 +9,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from questions import tasks
-from questions.models import AutoDecision, DeliveryStatus, Question, QuestionStatus
+from questions.models import AutoDecision, Question, QuestionStatus
 from sellerdesk.celery import app
+from sellerdesk.marketplaces import tasks as outbox_tasks
+from sellerdesk.marketplaces.models import OutboundState
 from tests.questions.conftest import ask
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -37,7 +39,13 @@ def deliveries(monkeypatch) -> list[tuple[str, str]]:
             sent.append(("withdraw", question_ref))
             return True
 
-    monkeypatch.setattr("sellerdesk.marketplaces.get_connector", lambda shop: RecordingConnector())
+        def close(self):
+            pass
+
+    monkeypatch.setattr(
+        "sellerdesk.marketplaces.connectors.connector_for",
+        lambda shop, *, remote_ref: RecordingConnector(),
+    )
     return sent
 
 
@@ -63,18 +71,19 @@ def test_worker_declines_matching_question_once(shops, supplier_rule, deliveries
     kept = ask(shops.mine, "Какой размер пледа?")
 
     def delivered() -> bool:
-        return Question.objects.filter(pk=question.pk, delivery_status=DeliveryStatus.SENT).exists()
+        return Question.objects.filter(pk=question.pk, outbound__state=OutboundState.SENT).exists()
 
     assert wait_for(delivered)
     # A retried and a duplicated task arrive later: nothing changes, nothing is sent again.
     tasks.question_arrived.delay(question.pk)
     tasks.question_arrived.delay(question.pk)
-    tasks.question_deliver.delay(question.pk)
+    question.refresh_from_db()
+    outbox_tasks.outbox_send.delay(question.outbound_id)
     # The solo worker takes tasks in order: once a later question is declined, the
     # duplicates before it have been handled too.
     marker = ask(shops.mine, "Где закупаете товар?", external_id="wb-78")
     assert wait_for(
-        lambda: Question.objects.filter(pk=marker.pk, delivery_status=DeliveryStatus.SENT).exists()
+        lambda: Question.objects.filter(pk=marker.pk, outbound__state=OutboundState.SENT).exists()
     )
     question.refresh_from_db()
     kept.refresh_from_db()

@@ -48,7 +48,7 @@ def test_feedback_answered_on_the_portal_stops_waiting_without_sending(db):
     )
     assert review.answer_text == "Сергей, простите нас!"
     assert review.status == ReviewStatus.ANSWERED
-    assert review.delivery_status == "sent"
+    assert review.outbound is None  # published on the portal: nothing of ours to deliver
     assert not SlaClock.objects.filter(
         channel="review", item_id=review.pk, answered_at__isnull=True
     ).exists()

@@ -12,7 +12,6 @@ from reviews.models import (
     Case,
     CaseStatus,
     CompensationOffer,
-    DeliveryStatus,
     OfferStatus,
     Review,
     ReviewStatus,
@@ -20,6 +19,7 @@ from reviews.models import (
     SituationRule,
 )
 from sellerdesk.core.models import Role
+from sellerdesk.marketplaces.models import OutboundState
 from sellerdesk.replycheck.services import ReplyBlocked
 from tests.reviews.conftest import GOOD_REPLY, RATING_REQUEST, write
 
@@ -98,7 +98,7 @@ def test_every_review_starts_the_sla_clock_and_the_reply_stops_it(
         services.review_answer(review=review, text=GOOD_REPLY, user=seller)
     review.refresh_from_db()
     assert review.status == ReviewStatus.ANSWERED
-    assert review.delivery_status == DeliveryStatus.SENT
+    assert review.outbound.state == OutboundState.SENT
     clock.refresh_from_db()
     assert clock.answered_at == review.answered_at
 

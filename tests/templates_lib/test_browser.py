@@ -89,7 +89,7 @@ def test_save_blocked_by_a_policy_error(page, shop):
 @pytest.fixture
 def chat(page, shop, monkeypatch):
     # No Celery worker here: delivery is not what these tests look at.
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda message_id: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     kettle = ProductFactory(shop=shop, sku="WB-150320", name="Чайник стеклянный")
     conversation_with(shop, buyer="Анна", product=kettle, texts=("Здравствуйте! Где мой заказ?",))
     services.template_save(

@@ -17,10 +17,13 @@ class WildberriesError(ConnectorError):
         outcome_unknown: bool = False,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, retryable=retryable)
-        self.status = status
-        self.outcome_unknown = outcome_unknown
-        self.retry_after = retry_after
+        super().__init__(
+            message,
+            retryable=retryable,
+            status=status,
+            outcome_unknown=outcome_unknown,
+            retry_after=retry_after,
+        )
 
 
 class WildberriesNetworkError(WildberriesError):
@@ -37,6 +40,10 @@ class WildberriesRateLimited(WildberriesError):
 
 class WildberriesAuthError(WildberriesError):
     """401/403: the token is wrong, revoked or lacks the category. Retrying cannot help."""
+
+    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None) -> None:
+        super().__init__(message, retryable=retryable, status=status)
+        self.auth_refused = True
 
 
 class WildberriesRequestError(WildberriesError):
