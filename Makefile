@@ -48,6 +48,7 @@ bench: setup services
 	$(BIN)/python bench/due_soon.py
 	$(BIN)/python bench/wb_sync.py
 	$(BIN)/python bench/autopilot.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--workers 3]
                                    [--threads 1] [--worker-class sync] [--reuse]
+                                   [--baseline-app-dir /tmp/before]
                                    [--database sellerdesk_bench_load] [--redis redis://…]
 
 Creates (or with --reuse keeps) a dedicated PostgreSQL database, migrates it, seeds the demo
@@ -18,8 +19,9 @@ pages a seller keeps open:
 It prints requests/s, errors, client-side p50/p95 per page and the server's own time per
 request (gunicorn's access log ``%(D)s``: from the request read to the response written,
 queueing excluded), plus the load average before and after, since the two cores are shared.
-Run it twice back to back (e.g. ``--workers 3`` as before, then the recommended settings) to
-compare. The last line printed is one JSON object. The loop is bounded in time and only
+``--baseline-app-dir DIR`` measures another checkout first (e.g. a worktree of the commit
+before a change, on its own database), then this one, back to back, and prints the ratio of
+requests/s: the naive baseline of the same run. The last line printed is one JSON object. The loop is bounded in time and only
 talks to 127.0.0.1.
 """
 
@@ -94,10 +96,10 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
             c.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
         if not exists or not args.reuse:
             c.execute(f'CREATE DATABASE "{args.database}"')
-    manage = [PYTHON, str(ROOT / "manage.py")]
+    manage = [PYTHON, str(Path(args.app_dir) / "manage.py")]
     # migrate even a reused database: the code under test may have new migrations
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--quiet-logins"]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)
+        subprocess.run([*manage, *command], env=env, cwd=args.app_dir, check=True)
 
 
 def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log: Path):
@@ -324,7 +326,31 @@ def main() -> None:
         help="serve the code of another checkout (e.g. a worktree of the commit before)",
     )
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument(
+        "--baseline-app-dir",
+        help="first measure this checkout (its own --baseline-database), then ours; print the ratio",
+    )
+    parser.add_argument("--baseline-database", default="sellerdesk_bench_load_baseline")
     args = parser.parse_args()
+    results = []
+    if args.baseline_app_dir:
+        baseline = argparse.Namespace(**vars(args))
+        baseline.app_dir, baseline.database = args.baseline_app_dir, args.baseline_database
+        baseline.label = "baseline"
+        results.append(_measure(baseline))
+    results.append(_measure(args))
+    if len(results) == 2:
+        before, after = results
+        ratio = after["requests_per_s"] / max(before["requests_per_s"], 0.1)
+        print(
+            f"ratio: {ratio:.2f}x requests/s; p95 {before['p95_ms']:.0f} ms -> {after['p95_ms']:.0f} ms"
+        )
+        print(json.dumps({"bench": "load", "ratio": round(ratio, 2), "runs": results}))
+    else:
+        print(json.dumps(results[0]))
+
+
+def _measure(args: argparse.Namespace) -> dict:
 
     static_root = tempfile.mkdtemp(prefix="sellerdesk-bench-static-")
     env = _environment(args, static_root)
@@ -373,24 +399,20 @@ def main() -> None:
     p95 = round(_percentile(all_times, 0.95) * 1000, 1)
     print(f"  all pages p95 {p95} ms")
     log.unlink(missing_ok=True)
-    print(
-        json.dumps(
-            {
-                "bench": "load",
-                "label": args.label,
-                "clients": args.clients,
-                "seconds": round(result["elapsed"], 1),
-                "server": setup,
-                "requests_per_s": round(rate, 1),
-                "errors": errors,
-                "p95_ms": p95,
-                "pages": pages,
-                "loadavg_before": round(load_before[0], 2),
-                "loadavg_after": round(load_after[0], 2),
-                "client_cpu_cores": round(client_share, 2),
-            }
-        )
-    )
+    return {
+        "bench": "load",
+        "label": args.label,
+        "clients": args.clients,
+        "seconds": round(result["elapsed"], 1),
+        "server": setup,
+        "requests_per_s": round(rate, 1),
+        "errors": errors,
+        "p95_ms": p95,
+        "pages": pages,
+        "loadavg_before": round(load_before[0], 2),
+        "loadavg_after": round(load_after[0], 2),
+        "client_cpu_cores": round(client_share, 2),
+    }
 
 
 if __name__ == "__main__":

@@ -485,7 +485,9 @@ def sync_feedback_states(
         account,
         stats,
         stream=InboundStream.FEEDBACK,
-        open_records=Q(payload__answer=None) | Q(payload__answer__state=ANSWER_IN_MODERATION),
+        # Rejected too: a new reply to it goes through moderation again.
+        open_records=Q(payload__answer=None)
+        | Q(payload__answer__state__in=[ANSWER_IN_MODERATION, ANSWER_REJECTED]),
         read=client.feedback,
         to_item=feedback_from_payload,
         cursor_field="feedbacks_cursor",
