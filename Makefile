@@ -49,6 +49,7 @@ bench: setup services
 	$(BIN)/python bench/wb_sync.py
 	$(BIN)/python bench/live_inbox.py
 	$(BIN)/python bench/autopilot.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -276,6 +276,8 @@ def attachment_file(request: ShopRequest, attachment_id: int) -> FileResponse:
         if request.GET.get("thumb") and attachment.thumbnail
         else attachment.file
     )
+    if not field.name:
+        raise Http404
     try:
         handle = field.storage.open(field.name, "rb")
     except FileNotFoundError as exc:

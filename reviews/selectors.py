@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -247,13 +248,13 @@ def suggested_template(*, shop: Shop, situation: str, rating: int) -> ReplyTempl
 
 
 def suggested_text(
-    *, template, shop: Shop, user: AbstractBaseUser, values: dict[str, object]
+    *, template: ReplyTemplate, shop: Shop, user: AbstractBaseUser, values: Mapping[str, object]
 ) -> str:
     """The template as the seller would insert it: known values filled, the rest left as {{ name }}."""
     from templates_lib import rendering
     from templates_lib.services import template_context
 
-    context = template_context(shop=shop, user=user, values=values)
+    context = template_context(shop=shop, user=user, values=dict(values))
     try:
         return rendering.render(
             template.body, context, rotation=0, salt=str(template.pk), mode="placeholder"

@@ -149,7 +149,7 @@ class WildberriesFake:
         self.moderate_answers = False
         # A sent chat message's event is stamped this many ms after the send response's
         # addTime (the description never says the two are equal).
-        self.send_event_lag_ms = (0, 0)
+        self.send_event_lag_ms = (1, 1500)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
