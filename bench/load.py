@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--workers 3]
                                    [--threads 1] [--worker-class sync] [--reuse]
+                                   [--baseline-app-dir /tmp/before]
                                    [--database sellerdesk_bench_load] [--redis redis://…]
 
 Creates (or with --reuse keeps) a dedicated PostgreSQL database, migrates it, seeds the demo
@@ -18,8 +19,9 @@ pages a seller keeps open:
 It prints requests/s, errors, client-side p50/p95 per page and the server's own time per
 request (gunicorn's access log ``%(D)s``: from the request read to the response written,
 queueing excluded), plus the load average before and after, since the two cores are shared.
-Run it twice back to back (e.g. ``--workers 3`` as before, then the recommended settings) to
-compare. The last line printed is one JSON object. The loop is bounded in time and only
+``--baseline-app-dir DIR`` measures another checkout first (e.g. a worktree of the commit
+before a change, on its own database), then this one, back to back, and prints the ratio of
+requests/s: the naive baseline of the same run. The last line printed is one JSON object. The loop is bounded in time and only
 talks to 127.0.0.1.
 """
 
@@ -40,6 +42,7 @@ import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -93,17 +96,17 @@ def _prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
             c.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
         if not exists or not args.reuse:
             c.execute(f'CREATE DATABASE "{args.database}"')
-    manage = [PYTHON, str(ROOT / "manage.py")]
+    manage = [PYTHON, str(Path(args.app_dir) / "manage.py")]
     # migrate even a reused database: the code under test may have new migrations
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--quiet-logins"]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)
+        subprocess.run([*manage, *command], env=env, cwd=args.app_dir, check=True)
 
 
 def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log: Path):
     subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        [PYTHON, str(Path(args.app_dir) / "manage.py"), "collectstatic", "--noinput", "-v0"],
         env=env,
-        cwd=ROOT,
+        cwd=args.app_dir,
         check=True,
     )
     command = [
@@ -124,7 +127,11 @@ def _start_server(args: argparse.Namespace, env: dict[str, str], port: int, log:
         "--timeout",
         "60",
     ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    if args.preload:
+        command.append("--preload")
+    if Path(args.app_dir).resolve() != ROOT:
+        command += ["--chdir", args.app_dir]
+    server = subprocess.Popen(command, env=env, cwd=args.app_dir, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -197,31 +204,39 @@ async def _run(args: argparse.Namespace, base: str) -> dict:
         errors: dict[str, int] = dict.fromkeys(PAGES, 0)
         stop_at = time.monotonic() + args.seconds
 
+        port = int(base.rsplit(":", 1)[1])
+
         async def one(page: str, session: Session, rng: random.Random) -> None:
+            body = b""
+            headers = session.headers()
             if page == "inbox":
-                request = client.get(f"{base}/chats/", headers=session.headers())
+                method, path = "GET", "/chats/"
             elif page == "conversation":
-                url = f"{base}/chats/{rng.choice(conversation_ids)}/"
-                request = client.get(url, headers=session.headers())
+                method, path = "GET", f"/chats/{rng.choice(conversation_ids)}/"
             elif page == "questions":
-                request = client.get(f"{base}/questions/", headers=session.headers())
+                method, path = "GET", "/questions/"
             else:
-                data = {
-                    "text": rng.choice(LIVE_TEXTS),
-                    "channel": "chat",
-                    "buyer_name": "Анна",
-                    "field_id": "reply-text",
+                method, path = "POST", "/check/live/"
+                body = urlencode(
+                    {
+                        "text": rng.choice(LIVE_TEXTS),
+                        "channel": "chat",
+                        "buyer_name": "Анна",
+                        "field_id": "reply-text",
+                    }
+                ).encode()
+                headers = {
+                    **session.headers("/chats/"),
+                    "HX-Request": "true",
+                    "Content-Type": "application/x-www-form-urlencoded",
                 }
-                request = client.post(
-                    f"{base}/check/live/",
-                    data=data,
-                    headers={**session.headers("/chats/"), "HX-Request": "true"},
-                )
             started = time.perf_counter()
             try:
-                response = await request
-                ok = response.status_code == 200
-            except httpx.HTTPError:
+                status = await asyncio.wait_for(
+                    _raw_request(port, method, path, headers, body), timeout=30
+                )
+                ok = status == 200
+            except (OSError, ValueError, TimeoutError):
                 ok = False
             if time.monotonic() <= stop_at:
                 times[page].append(time.perf_counter() - started)
@@ -237,9 +252,35 @@ async def _run(args: argparse.Namespace, base: str) -> dict:
                 step += 1
 
         started = time.monotonic()
+        cpu_started = time.process_time()
         await asyncio.gather(*(client_loop(i) for i in range(args.clients)))
         elapsed = time.monotonic() - started
-    return {"times": times, "errors": errors, "elapsed": elapsed}
+        client_cpu = time.process_time() - cpu_started
+    return {"times": times, "errors": errors, "elapsed": elapsed, "client_cpu": client_cpu}
+
+
+async def _raw_request(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes
+) -> int:
+    """One HTTP/1.1 request on a fresh connection, the response read to its end; the status.
+
+    A minimal client on purpose: the load client shares the two cores with the server, and a
+    full HTTP library costs it several times more CPU per request than the parsing here."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body:
+            lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        response = await reader.read()  # the server closes after the response
+    finally:
+        writer.close()
+    status_line = response.split(b"\r\n", 1)[0].split()
+    if len(status_line) < 2:
+        raise ValueError("no HTTP status line")
+    return int(status_line[1])
 
 
 def _server_times(log: Path) -> dict[str, list[float]]:
@@ -279,7 +320,37 @@ def main() -> None:
     parser.add_argument("--username", default="ru-seller")
     parser.add_argument("--password", default="demo-pass-2026")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--app-dir",
+        default=str(ROOT),
+        help="serve the code of another checkout (e.g. a worktree of the commit before)",
+    )
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument(
+        "--baseline-app-dir",
+        help="first measure this checkout (its own --baseline-database), then ours; print the ratio",
+    )
+    parser.add_argument("--baseline-database", default="sellerdesk_bench_load_baseline")
     args = parser.parse_args()
+    results = []
+    if args.baseline_app_dir:
+        baseline = argparse.Namespace(**vars(args))
+        baseline.app_dir, baseline.database = args.baseline_app_dir, args.baseline_database
+        baseline.label = "baseline"
+        results.append(_measure(baseline))
+    results.append(_measure(args))
+    if len(results) == 2:
+        before, after = results
+        ratio = after["requests_per_s"] / max(before["requests_per_s"], 0.1)
+        print(
+            f"ratio: {ratio:.2f}x requests/s; p95 {before['p95_ms']:.0f} ms -> {after['p95_ms']:.0f} ms"
+        )
+        print(json.dumps({"bench": "load", "ratio": round(ratio, 2), "runs": results}))
+    else:
+        print(json.dumps(results[0]))
+
+
+def _measure(args: argparse.Namespace) -> dict:
 
     static_root = tempfile.mkdtemp(prefix="sellerdesk-bench-static-")
     env = _environment(args, static_root)
@@ -304,6 +375,8 @@ def main() -> None:
     print(f"{args.label or 'load'}: {args.clients} clients, {result['elapsed']:.0f} s, {setup}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print(f"{total} requests, {rate:.1f} requests/s, {errors} errors")
+    client_share = result["client_cpu"] / result["elapsed"]
+    print(f"the load client itself used {client_share:.2f} of a core")
     pages = {}
     all_times = [t for values in result["times"].values() for t in values]
     for page in PAGES:
@@ -326,23 +399,20 @@ def main() -> None:
     p95 = round(_percentile(all_times, 0.95) * 1000, 1)
     print(f"  all pages p95 {p95} ms")
     log.unlink(missing_ok=True)
-    print(
-        json.dumps(
-            {
-                "bench": "load",
-                "label": args.label,
-                "clients": args.clients,
-                "seconds": round(result["elapsed"], 1),
-                "server": setup,
-                "requests_per_s": round(rate, 1),
-                "errors": errors,
-                "p95_ms": p95,
-                "pages": pages,
-                "loadavg_before": round(load_before[0], 2),
-                "loadavg_after": round(load_after[0], 2),
-            }
-        )
-    )
+    return {
+        "bench": "load",
+        "label": args.label,
+        "clients": args.clients,
+        "seconds": round(result["elapsed"], 1),
+        "server": setup,
+        "requests_per_s": round(rate, 1),
+        "errors": errors,
+        "p95_ms": p95,
+        "pages": pages,
+        "loadavg_before": round(load_before[0], 2),
+        "loadavg_after": round(load_after[0], 2),
+        "client_cpu_cores": round(client_share, 2),
+    }
 
 
 if __name__ == "__main__":

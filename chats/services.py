@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -521,6 +521,59 @@ def _incomplete(waiting: list[str]) -> Incomplete | None:
     return Incomplete(f"{len(waiting)} file(s) not downloaded yet: " + "; ".join(waiting))
 
 
+# How far apart the marketplace's clock (an event's time) and ours (the outbox's record of
+# when a reply was sent) may be when our own reply comes back through the event stream.
+OWN_REPLY_CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _own_reply_for(conversation: Conversation, item: IncomingChatMessage) -> Message | None:
+    """The reply written here that this seller event is, if any.
+
+    Recognised by what the outbox recorded when it sent the reply, never by equal
+    timestamps (the description does not promise that the send response's ``addTime``
+    and the event's ``addTimestamp`` agree): the same conversation and text, files the
+    event shows among the reply's own (a file the marketplace refused is missing from the
+    event), a delivery attempt started before the event and, once the outbox recorded
+    the reply as sent, sent around the event's time. Replies already matched to an event
+    keep its id and take part no more, so two identical replies match two events in order.
+    """
+    if item.sender != "seller":
+        return None
+    event_at = item.created_at
+    candidates = (
+        Message.objects.filter(
+            conversation=conversation,
+            direction=Direction.OUTGOING,
+            outbound__isnull=False,
+            external_id="",
+            text=item.text.strip(),
+            outbound__last_attempt_started_at__lte=event_at + OWN_REPLY_CLOCK_SKEW,
+        )
+        .filter(
+            Q(outbound__sent_at__isnull=True)
+            | Q(outbound__sent_at__gte=event_at - OWN_REPLY_CLOCK_SKEW)
+        )
+        .order_by("outbound__last_attempt_started_at", "pk")
+        .prefetch_related("attachments")
+    )
+    shown = sorted(attachment.name for attachment in item.attachments)
+    for message in candidates[:20]:
+        ours = sorted(attachment.original_name for attachment in message.attachments.all())
+        if _within(shown, ours):
+            return message
+    return None
+
+
+def _within(shown: list[str], ours: list[str]) -> bool:
+    """Every file name the event shows is one of ours (counted with repeats)."""
+    remaining = list(ours)
+    for name in shown:
+        if name not in remaining:
+            return False
+        remaining.remove(name)
+    return True
+
+
 @transaction.atomic
 def chat_message_import_from_marketplace(
     *, shop: Shop, item: IncomingChatMessage
@@ -528,7 +581,7 @@ def chat_message_import_from_marketplace(
     """Inbound hook for synced chat events (``sellerdesk.marketplaces.inbound.IncomingChatMessage``).
 
     Idempotent by the message's external id; recognises our own replies coming back
-    (``remote_send_ref``); keeps the chat's reply reference up to date; buyer messages take
+    (``_own_reply_for``); keeps the chat's reply reference up to date; buyer messages take
     the normal path (unread, SLA), replies written on the marketplace's portal stop the clock.
     An event without a message is no message: it neither appears in the conversation nor
     stops the clock. Files the marketplace held back (rate limit) are fetched when the
@@ -553,18 +606,20 @@ def chat_message_import_from_marketplace(
     elif item.chat_ref and item.chat_ref != conversation.chat_ref:
         Conversation.objects.filter(pk=conversation.pk).update(chat_ref=item.chat_ref)
         conversation.chat_ref = item.chat_ref
-    known = [ref for ref in (item.message_external_id, item.remote_send_ref) if ref]
     existing = (
-        Message.objects.filter(conversation=conversation)
-        .filter(Q(external_id__in=known) | Q(outbound__remote_id__in=known))
+        Message.objects.filter(conversation=conversation, external_id=item.message_external_id)
+        .only("pk", "outbound_id")
         .first()
-        if known
-        else None
     )
     if existing is not None:
-        if item.message_external_id and existing.external_id == item.message_external_id:
-            return _files_waiting(shop, existing, item)  # this event again: files left to fetch?
-        return None  # our own reply coming back (the outbox kept the id it was sent under)
+        if existing.outbound_id is not None:
+            return None  # our own reply, recognised when this event first came
+        return _files_waiting(shop, existing, item)  # this event again: files left to fetch?
+    own = _own_reply_for(conversation, item)
+    if own is not None:
+        # Remember the event on the reply: the next import of the same event is a no-op.
+        Message.objects.filter(pk=own.pk).update(external_id=item.message_external_id)
+        return None
     if item.sender not in ("buyer", "seller"):
         return None  # marketplace notices are not part of the conversation
     files, waiting = _download_files(shop, item.attachments)

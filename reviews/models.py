@@ -24,6 +24,14 @@ class ReviewStatus(models.TextChoices):
     IN_RESOLUTION = "in_resolution", pgettext_lazy("review status", "In resolution")
 
 
+class AnswerModeration(models.TextChoices):
+    """The marketplace's moderation of the shop's public reply (Wildberries answer state)."""
+
+    NONE = "", pgettext_lazy("review reply moderation", "Not moderated")
+    PENDING = "pending", pgettext_lazy("review reply moderation", "Awaiting moderation")
+    REJECTED = "rejected", pgettext_lazy("review reply moderation", "Rejected by moderation")
+
+
 class Situation(models.TextChoices):
     """What went wrong, as far as the review's words tell; positive reviews have none."""
 
@@ -62,6 +70,11 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Pending: published by us, not yet shown to buyers. Rejected: the moderators refused it;
+    # nobody sees it, the review is unanswered again and ``answer_text`` keeps what was refused.
+    answer_moderation = models.CharField(
+        max_length=10, choices=AnswerModeration.choices, blank=True, default=""
+    )
     # The public reply on its way to the marketplace (its state is what pages show); null for
     # replies written on the marketplace's own portal.
     outbound = models.ForeignKey(

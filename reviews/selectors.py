@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,7 @@ from reviews.models import (
     ReviewStatus,
     SituationRule,
 )
-from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.models import Product, ReplyLanguage, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 from sellerdesk.core.phrase_rules import DryRunResult, dry_run_compare
 from sellerdesk.core.search import text_search
@@ -43,7 +45,10 @@ def review_settings_get(*, shop: Shop) -> ReviewSettings:
     if found is not None:
         return found
     coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(
-        shop.default_language, next(iter(DEFAULT_LIMITS.values()))
+        ReplyLanguage(shop.default_language)
+        if shop.default_language in ReplyLanguage.values
+        else ReplyLanguage.RU,
+        next(iter(DEFAULT_LIMITS.values())),
     )
     return ReviewSettings(
         shop=shop, coupon_min=coupon_min, coupon_max=coupon_max, currency=currency
@@ -102,7 +107,7 @@ def review_page(
     """One page of a tab, newest first, by keyset (page 4,000 costs what page 1 does)."""
     queryset = _filtered(shop, filters).filter(status=filters.status)
     queryset = keyset_filter_before(queryset, cursor)
-    newest_first: tuple = ("-created_at", "-id")
+    newest_first: tuple[str | OrderBy, ...] = ("-created_at", "-id")
     if filters.search:
         # Not an order the date index delivers: the text indexes find the matches, then a
         # top-N sort (walking the date index for a rare word would test every row).
@@ -247,13 +252,13 @@ def suggested_template(*, shop: Shop, situation: str, rating: int) -> ReplyTempl
 
 
 def suggested_text(
-    *, template, shop: Shop, user: AbstractBaseUser, values: dict[str, object]
+    *, template: ReplyTemplate, shop: Shop, user: AbstractBaseUser, values: Mapping[str, object]
 ) -> str:
     """The template as the seller would insert it: known values filled, the rest left as {{ name }}."""
     from templates_lib import rendering
     from templates_lib.services import template_context
 
-    context = template_context(shop=shop, user=user, values=values)
+    context = template_context(shop=shop, user=user, values=dict(values))
     try:
         return rendering.render(
             template.body, context, rotation=0, salt=str(template.pk), mode="placeholder"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from reviews import playbooks, situations
 from reviews.models import (
+    AnswerModeration,
     Case,
     CaseStatus,
     CaseStep,
@@ -260,14 +261,45 @@ def review_import_from_marketplace(*, shop: Shop, item) -> Review:
             external_id=item.external_id,
             photos=[NewPhoto(url=url) for url in item.photo_urls],
         )
+    moderation = item.answer_moderation
+    if moderation == AnswerModeration.REJECTED:
+        return _reply_rejected(review, rejected_text=item.answer_text or "")
     if item.answer_text and review.answered_at is None:
         review = _lock(review.pk)
         now = timezone.now()
         review.answer_text = item.answer_text
         review.answered_at = now
+        review.answer_moderation = moderation
         review.status = _status_after(review)
-        review.save(update_fields=["answer_text", "answered_at", "status"])
+        review.save(update_fields=["answer_text", "answered_at", "answer_moderation", "status"])
         waiting_stopped(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, at=now)
+    elif (
+        item.answer_text
+        and item.answer_text == review.answer_text
+        and moderation != review.answer_moderation
+    ):
+        # Our reply's moderation moved on (held → published).
+        Review.objects.filter(pk=review.pk).update(answer_moderation=moderation)
+        review.answer_moderation = moderation
+    return review
+
+
+def _reply_rejected(review: Review, *, rejected_text: str) -> Review:
+    """The marketplace's moderators refused the reply: buyers see none, so the review is
+    unanswered again and the seller may write a new reply. A refusal of an older text (the
+    seller has replied anew since) changes nothing."""
+    if review.answer_moderation == AnswerModeration.REJECTED or (
+        review.answered_at is not None and review.answer_text != rejected_text
+    ):
+        return review
+    review = _lock(review.pk)
+    now = timezone.now()
+    review.answer_text = rejected_text or review.answer_text
+    review.answered_at = None
+    review.answer_moderation = AnswerModeration.REJECTED
+    review.status = _status_after(review)
+    review.save(update_fields=["answer_text", "answered_at", "answer_moderation", "status"])
+    waiting_started(shop=review.shop, channel=SLA_CHANNEL, item_id=review.pk, since=now)
     return review
 
 
@@ -346,6 +378,7 @@ def review_answer(
     review.answer_text = text
     review.answered_by = user  # type: ignore[assignment]
     review.answered_at = now
+    review.answer_moderation = AnswerModeration.NONE
     review.status = _status_after(review)
     review.outbound = outbox_enqueue(
         shop=review.shop,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -121,7 +121,7 @@ def unanswered_badge(request: ShopRequest) -> HttpResponse:
 
 @shop_view(role=Role.SELLER)
 @require_GET
-def review_photo(request: ShopRequest, reviewphoto_id: int) -> HttpResponse:
+def review_photo(request: ShopRequest, reviewphoto_id: int) -> HttpResponseBase:
     photo = get_for_shop(ReviewPhoto, request.shop, pk=reviewphoto_id)
     if photo.image:
         try:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite: lint, migrations in sync, then pytest (unit, Postgres, Redis, worker, browser).
+# The whole suite: lint, formatting, types, migrations in sync, then pytest (unit, Postgres, Redis, worker, browser).
 set -u
 BIN=.venv/bin
 status=0
 $BIN/ruff check . || status=1
 $BIN/ruff format --check . || status=1
+# Types: strict for sellerdesk/policy and every services.py/selectors.py (pyproject.toml).
+$BIN/mypy || status=1
 DJANGO_SETTINGS_MODULE=sellerdesk.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration: run makemigrations" >&2; status=1; }
 $BIN/pytest -n "${PYTEST_WORKERS:-2}" "$@"

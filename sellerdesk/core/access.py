@@ -10,12 +10,12 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -23,9 +23,10 @@ from sellerdesk.core.models import Membership, Role, Shop
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
 
 ModelT = TypeVar("ModelT", bound=models.Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 SESSION_SHOP_KEY = "current_shop_id"
 
@@ -37,6 +38,7 @@ class ShopRequest(HttpRequest):
     membership: Membership
     shop: Shop
     role: Role
+    htmx: HtmxDetails  # django-htmx's middleware
 
 
 def resolve_membership(request: HttpRequest) -> Membership | None:
@@ -69,7 +71,7 @@ def membership_attach(request: HttpRequest) -> None:
         timezone.activate(zoneinfo.ZoneInfo(membership.shop.time_zone))
 
 
-Precheck = Callable[[HttpRequest], "HttpResponse | None"]
+Precheck = Callable[[HttpRequest], "HttpResponseBase | None"]
 
 
 def shop_view(
@@ -85,7 +87,7 @@ def shop_view(
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if precheck is not None:
                 early = precheck(request)
                 if early is not None:
@@ -118,7 +120,10 @@ def get_for_shop(
     model_or_qs: type[ModelT] | models.QuerySet[ModelT], shop: Shop, **lookup
 ) -> ModelT:
     """Fetch one object of ``shop`` or raise 404 — never another shop's object."""
-    queryset = (
-        model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    queryset: models.QuerySet[ModelT] = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
     )
+    # Every shop-owned model's manager is a ShopScopedManager; its querysets know for_shop().
     return get_object_or_404(queryset.for_shop(shop), **lookup)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,20 +73,28 @@ class Shop(models.Model):
         return self.name
 
 
-class ShopScopedQuerySet(models.QuerySet):
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+
+
+class ShopScopedQuerySet(models.QuerySet[_ModelT]):
     """The one way to read shop data: `Model.objects.for_shop(shop)`.
 
     Models whose shop is reached through a relation set `shop_lookup`
     (for example ``"conversation__shop"``).
     """
 
-    def for_shop(self, shop: Shop | int):
+    def for_shop(self, shop: Shop | int) -> ShopScopedQuerySet[_ModelT]:
+        # shop_lookup is an optional class attribute of the model, not a field: hence getattr.
         lookup = getattr(self.model, "shop_lookup", "shop")
         return self.filter(**{lookup: shop})
 
 
-class ShopScopedManager(models.Manager.from_queryset(ShopScopedQuerySet)):  # type: ignore[misc]
-    pass
+class ShopScopedManager(models.Manager[_ModelT]):
+    def get_queryset(self) -> ShopScopedQuerySet[_ModelT]:
+        return ShopScopedQuerySet(self.model, using=self._db)
+
+    def for_shop(self, shop: Shop | int) -> ShopScopedQuerySet[_ModelT]:
+        return self.get_queryset().for_shop(shop)
 
 
 class Membership(models.Model):

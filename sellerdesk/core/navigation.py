@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 
 from sellerdesk.core.models import Role
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # usually gettext_lazy: read in the request's language
     url_name: str
     role: Role = Role.SELLER
     order: int = 100

@@ -47,7 +47,7 @@ class PhraseRuleEditor:
     dry_run_texts: DryRunTexts
     # The rule as the form's initial values, and the form's values as the service's fields.
     initial: Callable[[Any], dict[str, Any]]
-    dry_run: Callable[[ShopRequest, Any, forms.Form], tuple[DryRunResult | None, str]]
+    dry_run: Callable[[ShopRequest, Any, Any], tuple[DryRunResult | None, str]]
     service_fields: Callable[[forms.Form], dict[str, Any]] = lambda form: dict(form.cleaned_data)
     # A form field's name for a service error's key (``reply_text`` is the form's ``text``).
     field_for_service: dict[str, str] = field(default_factory=dict)

@@ -64,6 +64,17 @@ class ConnectorError(Exception):
         return self.message
 
 
+class PartialDelivery(ConnectorError):
+    """The marketplace took the message but not all of it (Wildberries: a 200 whose ``errors``
+    list files it could not upload). What went out is out: sending again would repeat the
+    text, so the outbox records the reply as sent, with this message beside it, and the
+    seller sees that the files did not arrive."""
+
+    def __init__(self, message: str, *, remote_id: str) -> None:
+        super().__init__(message, retryable=False)
+        self.remote_id = remote_id
+
+
 @dataclass(frozen=True)
 class OutgoingFile:
     """A file to send with a chat message. ``open`` returns a fresh binary stream."""

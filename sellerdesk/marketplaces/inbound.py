@@ -97,9 +97,6 @@ class IncomingChatMessage:
     attachments: tuple[IncomingAttachment, ...] = ()
     product: IncomingProduct | None = None
     order_ref: str = ""
-    # Equal to what send_chat_message returned for a message we sent ourselves: chats can
-    # recognise its own outgoing message coming back through the event stream.
-    remote_send_ref: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

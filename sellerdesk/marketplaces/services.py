@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from sellerdesk.core.models import Role, Shop
 from sellerdesk.marketplaces import connectors
-from sellerdesk.marketplaces.base import ConnectorError, MarketplaceConnector, OutgoingFile
+from sellerdesk.marketplaces.base import (
+    ConnectorError,
+    MarketplaceConnector,
+    OutgoingFile,
+    PartialDelivery,
+)
 from sellerdesk.marketplaces.connectors import wildberries_account_for
 from sellerdesk.marketplaces.crypto import token_encrypt
 from sellerdesk.marketplaces.inbound import handler_for, inbound_record_import
@@ -512,11 +517,12 @@ def _outcome_record(
         return item  # our lease ran out and another attempt owns the item now
     now = timezone.now()
     item.lease_until = None
-    if error is None:
+    if error is None or isinstance(error, PartialDelivery):
         item.state = OutboundState.SENT
         item.sent_at = now
-        item.remote_id = remote_id[:128]
-        item.last_error = ""
+        item.remote_id = (error.remote_id if error else remote_id)[:128]
+        # Kept on a sent item only when part of it did not arrive (the page says so).
+        item.last_error = error.message[:2000] if error else ""
         item.outcome_unknown = False
     else:
         item.last_error = error.message[:2000]

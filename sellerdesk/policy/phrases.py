@@ -39,7 +39,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from sellerdesk.policy._data import read_lines, to_simplified
-from sellerdesk.policy.text import lemma_forms
+from sellerdesk.policy.text import lemma_forms, spelling_variants
 
 CATEGORIES = (
     "greeting",
@@ -244,6 +244,10 @@ class PhraseBook:
         keys = {"=" + surface}
         if not surface.isdigit():
             keys.update("L:" + form for form in lemma_forms(surface))
+            # «умеити», «отвежитесь», «пишыте»: a misspelt word also counts as the word meant.
+            for variant in spelling_variants(surface):
+                keys.add("=" + variant)
+                keys.update("L:" + form for form in lemma_forms(variant))
             # Only prefixes as long as the longest stem can be stems: linear in the word.
             for size in range(1, min(len(surface), self.max_stem) + 1):
                 if surface[:size] in self.stems:

@@ -1,12 +1,13 @@
 """Near-duplicate replies: MinHash signatures with LSH bands (pure Python, no Django).
 
-A reply becomes a set of shingles — pairs of adjacent words, Han characters counting
-as words — after folding (case, ё, full-width forms, Traditional Chinese). Two replies
+A reply becomes a set of shingles — its words and pairs of adjacent words, Han characters
+counting as words — after folding (case, ё, full-width forms, Traditional Chinese). Two replies
 that differ only in the buyer's name or one word share most pairs; two wordings of a
 template's variation block share few.
 
-``signature`` keeps the minimum of ``PERMUTATIONS`` independent hash permutations over
-the shingles: the share of equal positions in two signatures estimates the Jaccard
+``signature`` keeps, for each of ``PERMUTATIONS`` independent hash functions, the minimum
+over the shingles (each shingle's ``PERMUTATIONS`` values are one SHAKE-128 output, so the
+work per shingle is one hash call and the minima are taken in C): the share of equal positions in two signatures estimates the Jaccard
 similarity of their shingle sets. The signature is cut into ``BANDS`` bands of ``ROWS``
 values; each band hashes into one integer key. Replies that share any key are the
 candidates worth comparing — at Jaccard 0.75 two replies share a key with probability
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import random
 import re
 import struct
 from dataclasses import dataclass
@@ -40,15 +40,13 @@ __all__ = [
 PERMUTATIONS = 64
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS
-_PRIME = (1 << 61) - 1
 _PACK = struct.Struct(f"<{PERMUTATIONS}Q")
 _TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u4dbf\u4e00-\u9fff]+"
 )
 
-# Fixed seeds: signatures are stored, so the permutations must never change.
-_rng = random.Random(20261202)
-_COEFFS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS))
+# Signatures are stored: the hash functions (SHAKE-128 over the shingle) must never change.
+_SHINGLE_VALUES = struct.Struct(f"<{PERMUTATIONS}Q")
 
 
 def _hash64(value: str) -> int:
@@ -59,12 +57,15 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold_han(fold(text)))
 
 
-def shingles(text: str) -> set[int]:
-    """Hashed pairs of adjacent tokens (a one-word reply is its one word)."""
+def _pairs(text: str) -> set[str]:
+    """Words and pairs of adjacent words: a changed name costs one word and two pairs."""
     words = tokens(text)
-    if len(words) < 2:
-        return {_hash64(word) for word in words}
-    return {_hash64(f"{a}\x1f{b}") for a, b in itertools.pairwise(words)}
+    return {*words, *(f"{a}\x1f{b}" for a, b in itertools.pairwise(words))}
+
+
+def shingles(text: str) -> set[int]:
+    """Hashed words and pairs of adjacent words."""
+    return {_hash64(pair) for pair in _pairs(text)}
 
 
 def jaccard(a: set[int], b: set[int]) -> float:
@@ -85,11 +86,15 @@ class Signature:
 
 def signature(text: str) -> Signature | None:
     """The text's signature, or None when it has no words to compare."""
-    hashed = shingles(text)
-    if not hashed:
+    pairs = _pairs(text)
+    if not pairs:
         return None
-    prime = _PRIME
-    values = tuple(min((a * h + b) % prime for h in hashed) for a, b in _COEFFS)
+    size = _SHINGLE_VALUES.size
+    rows = [
+        _SHINGLE_VALUES.unpack(hashlib.shake_128(pair.encode("utf-8")).digest(size))
+        for pair in pairs
+    ]
+    values = tuple(map(min, zip(*rows, strict=True)))
     return Signature(values=values, bands=band_keys(values))
 
 

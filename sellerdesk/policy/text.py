@@ -90,6 +90,50 @@ def lemma_forms(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+# Spelling slips people make in Russian: «жы/шы», «ться/тся», unstressed vowels.
+_SPELLING_SLIPS = (
+    ("жы", "жи"),
+    ("шы", "ши"),
+    ("чя", "ча"),
+    ("щя", "ща"),
+    ("чю", "чу"),
+    ("щю", "щу"),
+    ("тса", "тся"),
+    ("ться", "тся"),
+    ("тся", "ться"),
+)
+_VOWEL_SLIPS = {"е": "ия", "и": "е", "а": "о", "о": "а", "я": "е"}
+
+
+@lru_cache(maxsize=50_000)
+def spelling_variants(word: str) -> tuple[str, ...]:
+    """Dictionary words a misspelt Russian word was probably meant to be.
+
+    Only for words pymorphy3 does not know: a known word is never second-guessed.
+    Tries the usual slips, one vowel swapped anywhere, and two swapped in the ending
+    («умеити» → «умеете»).
+    """
+    if len(word) < 4 or not _CYRILLIC_RE.search(word):
+        return ()
+    morph = _Morph.get()
+    if morph.word_is_known(word):
+        return ()
+    candidates = {word.replace(wrong, right) for wrong, right in _SPELLING_SLIPS if wrong in word}
+    singles = {
+        word[:i] + swap + word[i + 1 :]
+        for i, char in enumerate(word)
+        for swap in _VOWEL_SLIPS.get(char, "")
+    }
+    candidates |= singles
+    ending = len(word) - 4
+    for single in singles:
+        for i in range(max(ending, 0), len(single)):
+            for swap in _VOWEL_SLIPS.get(single[i], ""):
+                candidates.add(single[:i] + swap + single[i + 1 :])
+    candidates.discard(word)
+    return tuple(sorted(c for c in candidates if morph.word_is_known(c)))
+
+
 def lemma(word: str) -> str:
     """The most probable normal form of a folded word."""
     return lemma_forms(word)[0]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.core.forms import PeriodFilterForm
@@ -193,7 +194,7 @@ class PolicySettingsForm(forms.Form):
             for channel in CHANNELS
         ]
 
-    def part_headers(self) -> list[str]:
+    def part_headers(self) -> list[str | Promise]:
         return [PART_LABELS[part] for part in PARTS]
 
     def channel_headers(self) -> list[str]:

@@ -49,7 +49,7 @@ class RepetitionSettings(models.Model):
     enabled = models.BooleanField(_("warn about repetitive replies"), default=True)
     similarity = models.FloatField(
         _("similarity that counts as nearly identical"),
-        default=0.8,
+        default=0.7,
         validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
         help_text=_("From 0.5 to 1.0; 1.0 means only the very same words."),
     )

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -150,17 +151,32 @@ def repetitive_replies(
     if sig is None:
         return None
     since = timezone.now() - timedelta(days=settings.window_days)
-    rows = PublicReplyBand.objects.filter(
-        shop_id=shop_id, key__in=sig.bands, created_at__gte=since
-    ).values_list("reply_id", flat=True)[:_CANDIDATE_ROWS]
-    shared = Counter(rows)
-    if not shared:
-        return None
-    candidates = [reply_id for reply_id, _count in shared.most_common(_CANDIDATES_COMPARED)]
+    # One round trip: a bounded read of the band index, the replies sharing most keys
+    # first, and only those replies' signatures.
+    band_table = PublicReplyBand._meta.db_table
+    reply_table = PublicReply._meta.db_table
+    sql = f"""
+        SELECT r.text, r.signature, r.item_ref
+        FROM (
+            SELECT reply_id, count(*) AS shared
+            FROM (
+                SELECT reply_id FROM {band_table}
+                WHERE shop_id = %s AND key IN ({", ".join(["%s"] * len(sig.bands))})
+                  AND created_at >= %s
+                LIMIT %s
+            ) AS hits
+            GROUP BY reply_id
+            ORDER BY shared DESC
+            LIMIT %s
+        ) AS top
+        JOIN {reply_table} AS r ON r.id = top.reply_id
+    """
+    params = [shop_id, *sig.bands, since, _CANDIDATE_ROWS, _CANDIDATES_COMPARED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found: list[tuple[float, str]] = []
-    for reply_text, packed, item_ref in PublicReply.objects.filter(pk__in=candidates).values_list(
-        "text", "signature", "item_ref"
-    ):
+    for reply_text, packed, item_ref in rows:
         if exclude_item_ref and item_ref == exclude_item_ref:
             continue
         score = similarity.estimate(sig.values, similarity.unpack(packed))

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sellerdesk.core.middleware.CurrentShopMiddleware",
+    "sellerdesk.core.page_cache.ShopPageCacheMiddleware",
     # last, as django-axes asks: it turns a lockout raised by its backend into the page
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,6 +175,10 @@ CACHES["live"] = (
 # Sessions read from the cache first: a page's live poll can check who is asking without
 # a database query (writes still go to the database, so a cache flush logs nobody out).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Busy pages answered from the cache while nothing in the shop changed (see
+# sellerdesk/core/page_cache.py); 0 turns it off. Time-relative labels lag at most this long.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
+PAGE_CACHE_VIEWS = ["chats:inbox", "chats:conversation", "questions:list"]
 # How often an open page asks whether its shop changed (seconds).
 LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=1.5)
 
@@ -283,6 +288,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # One line per task received, succeeded and scheduled (SLA timers, syncs, sweeps every
+    # minute) buried the demo's terminal; failures and warnings still show.
+    "loggers": {
+        name: {"level": env("TASK_LOG_LEVEL", default="WARNING")}
+        for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

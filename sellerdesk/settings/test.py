@@ -37,3 +37,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests render every page afresh; tests/security/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0

@@ -168,3 +168,108 @@ def test_the_contract_check_catches_a_fake_that_drifts():
     # A status the method does not document.
     check(_exchange(404, b'{"title": "not found"}'))
     assert len(check.violations) == 2 and "404" in check.violations[1]
+
+
+def test_files_refused_inside_a_200_are_not_a_silent_success_and_the_echo_is_ours(
+    wb_fake, wb_account_apps, shops, seller_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from chats.services import chat_message_send
+    from sellerdesk.core.models import Role
+    from sellerdesk.marketplaces.models import OutboundState
+    from tests.chats.helpers import GOOD_REPLY, pdf_upload
+
+    published: list[int] = []
+    monkeypatch.setattr(services, "_publish", lambda item_id, countdown: published.append(item_id))
+    chat = wb_fake.add_chat("Анна")
+    wb_fake.add_buyer_message(chat, "Пришлите, пожалуйста, чек")
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+    conversation = Conversation.objects.for_shop(wb_account_apps.shop).get()
+    wb_fake.inject("upload_error", path="/api/v1/seller/message")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = chat_message_send(
+            conversation=conversation,
+            author=shops.users[Role.SELLER],
+            text=GOOD_REPLY,
+            files=[pdf_upload("check.pdf")],
+            warnings_confirmed=True,
+        )
+    for item_id in published:
+        services.outbox_deliver(item_id=item_id)
+
+    reply.refresh_from_db()
+    item = reply.outbound
+    # Delivered (sending again would repeat the text), but not as a full success.
+    assert item.state == OutboundState.SENT and item.remote_id.startswith(chat["chatID"])
+    assert "not the files" in item.last_error and "check.pdf" in item.last_error
+    [write] = wb_fake.writes_for("chat_message")
+    assert write["text"] == GOOD_REPLY and write["files"] == []
+    page = seller_client.get(reverse("chats:conversation", args=[conversation.pk]))
+    assert "файлы не дошли" in page.text  # the seller's page says the files are missing
+
+    # The event comes back later than the send response said, and without the file: still ours.
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+    outgoing = Message.objects.filter(conversation=conversation, direction="out")
+    assert list(outgoing.values_list("pk", flat=True)) == [reply.pk]
+    reply.refresh_from_db()
+    assert reply.external_id == wb_fake.seller_messages(chat["chatID"])[0]["eventID"]
+
+
+def test_a_review_reply_shows_its_moderation_and_a_rejected_one_is_answered_again(
+    wb_fake, wb_account_apps, shops, seller_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from reviews.models import Review
+    from reviews.services import review_answer
+    from sellerdesk.core.models import Role
+
+    monkeypatch.setattr(sync, "STATE_CHECK_AGE", sync.STATE_CHECK_AGE * 0)
+    published: list[int] = []
+    monkeypatch.setattr(services, "_publish", lambda item_id, countdown: published.append(item_id))
+
+    def deliver():
+        while published:
+            services.outbox_deliver(item_id=published.pop(0))
+
+    wb_fake.moderate_answers = True
+    feedback = wb_fake.add_feedback("Чайник подтекает", rating=2, user_name="Анна")
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+    review = Review.objects.for_shop(wb_account_apps.shop).get()
+    seller = shops.users[Role.SELLER]
+    first = "Здравствуйте, Анна! Спасибо за отзыв. Жаль, что чайник подтекает: заменим его по гарантии. Хорошего дня!"
+    with django_capture_on_commit_callbacks(execute=True):
+        review_answer(review=review, text=first, user=seller, warnings_confirmed=True)
+    deliver()
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+
+    review.refresh_from_db()
+    assert review.answered_at is not None and review.answer_moderation == "pending"
+    page = seller_client.get(reverse("reviews:detail", args=[review.pk]))
+    assert 'data-moderation="pending"' in page.text
+
+    wb_fake.moderate(feedback["id"], accept=False)
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+
+    review.refresh_from_db()
+    assert review.answered_at is None and review.status == "unanswered"
+    assert review.answer_moderation == "rejected" and review.answer_text == first
+    assert SlaClock.objects.filter(
+        channel="review", item_id=review.pk, answered_at__isnull=True
+    ).exists()  # the buyer waits for a reply again
+    page = seller_client.get(reverse("reviews:detail", args=[review.pk]))
+    assert 'data-moderation="rejected"' in page.text and 'id="reply-box"' in page.text
+
+    second = "Здравствуйте, Анна! Спасибо, что написали. Заменим чайник по гарантии, хорошего дня!"
+    with django_capture_on_commit_callbacks(execute=True):
+        review_answer(review=review, text=second, user=seller, warnings_confirmed=True)
+    deliver()
+    assert [w["text"] for w in wb_fake.writes_for("feedback_answer")] == [first, second]
+    wb_fake.moderate(feedback["id"], accept=True)
+    _sync(wb_account_apps, django_capture_on_commit_callbacks)
+
+    review.refresh_from_db()
+    assert review.answer_text == second and review.answered_at is not None
+    assert review.answer_moderation == "" and review.outbound.state == "sent"

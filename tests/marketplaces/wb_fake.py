@@ -152,7 +152,7 @@ class WildberriesFake:
         self.moderate_answers = False
         # A sent chat message's event is stamped this many ms after the send response's
         # addTime (the description never says the two are equal).
-        self.send_event_lag_ms = (0, 0)
+        self.send_event_lag_ms = (1, 1500)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -396,49 +396,80 @@ class WildberriesFake:
     def populate(
         self, *, questions: int = 5, feedbacks: int = 5, chats: int = 3, messages_per_chat: int = 2
     ) -> None:
-        """Generated buyer traffic (Russian), for tests and the demo."""
-        products = [
-            (104233, "Кофемолка электрическая, 200 Вт"),
-            (118871, "Плед флисовый 150×200, серый"),
-            (150320, "Чайник стеклянный с подсветкой, 1,7 л"),
+        """Generated buyer traffic (Russian), for tests and the demo: each product gets
+        questions and opinions about itself, and every chat a buyer of its own."""
+        catalogue = [
+            (
+                104233,
+                "Кофемолка электрическая, 200 Вт",
+                [
+                    "Подойдёт ли для зёрен эспрессо?",
+                    "Какая длина шнура?",
+                    "Пахнет ли пластиком при первом включении?",
+                    "Можно ли молоть специи?",
+                ],
+                [
+                    ("Мелет быстро и равномерно, работает тихо.", 5),
+                    ("Крышка пришла с царапиной.", 3),
+                    ("Не включилась, оформила возврат.", 1),
+                ],
+            ),
+            (
+                118871,
+                "Плед флисовый 150×200, серый",
+                [
+                    "Можно стирать в машинке при 40 градусах?",
+                    "Будет ли в продаже другой цвет?",
+                    "Какой вес с упаковкой?",
+                ],
+                [
+                    ("Мягкий и тёплый, цвет как на фото.", 5),
+                    ("После стирки немного скатался.", 4),
+                ],
+            ),
+            (
+                150320,
+                "Чайник стеклянный с подсветкой, 1,7 л",
+                [
+                    "Есть ли гарантия и сколько?",
+                    "Пахнет ли пластиком при первом кипячении?",
+                    "Какого цвета подсветка?",
+                ],
+                [
+                    ("Закипает быстро, подсветка красивая.", 5),
+                    ("Крышка закрывается туго.", 3),
+                ],
+            ),
         ]
-        asks = [
-            "Подойдёт ли для зёрен эспрессо?",
-            "Какая длина шнура?",
-            "Есть ли гарантия и сколько?",
-            "Можно стирать в машинке при 40 градусах?",
-            "Пахнет ли пластиком при первом включении?",
-            "Будет ли в продаже другой цвет?",
-            "Какой вес с упаковкой?",
-        ]
-        opinions = [
-            ("Всё отлично, работает тихо.", 5),
-            ("Пришёл с царапиной на крышке.", 3),
-            ("Мягкий, но после стирки немного скатался.", 4),
-            ("Не включился, оформила возврат.", 1),
-        ]
-        names = ["Алёна", "Дмитрий", "Наталья", "Сергей", "Ирина", "Павел"]
+        first = ["Алёна", "Дмитрий", "Наталья", "Сергей", "Ирина", "Павел", "Ольга", "Никита"]
+        last = ["К.", "С.", "М.", "П.", "Л.", "Р.", "В.", "Т."]
         lines = [
             "Здравствуйте! Когда отправите заказ?",
-            "Можно поменять цвет на серый?",
+            "Можно поменять цвет?",
             "Товар пришёл без инструкции.",
             "Спасибо, получила!",
         ]
         for _ in range(questions):
-            nm_id, name = self.rng.choice(products)
+            nm_id, name, asks, _opinions = self.rng.choice(catalogue)
             self.add_question(self.rng.choice(asks), nm_id=nm_id, product_name=name)
         for _ in range(feedbacks):
-            nm_id, name = self.rng.choice(products)
+            nm_id, name, _asks, opinions = self.rng.choice(catalogue)
             text, rating = self.rng.choice(opinions)
             self.add_feedback(
                 text,
                 rating=rating,
-                user_name=self.rng.choice(names),
+                user_name=self.rng.choice(first),
                 nm_id=nm_id,
                 product_name=name,
             )
         for _ in range(chats):
-            chat = self.add_chat(self.rng.choice(names), nm_id=self.rng.choice(products)[0])
+            # A new chat is a new buyer: names already in a chat are not reused while
+            # others are left, so the list does not fill with one name.
+            with self.lock:
+                taken = {chat["clientName"] for chat in self.chats.values()}
+            names = [f"{a} {b}" for a in first for b in last]
+            fresh = [n for n in names if n not in taken] or names
+            chat = self.add_chat(self.rng.choice(fresh), nm_id=self.rng.choice(catalogue)[0])
             for _ in range(messages_per_chat):
                 self.add_buyer_message(chat, self.rng.choice(lines))
 

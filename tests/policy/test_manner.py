@@ -54,6 +54,15 @@ def test_the_issue_examples_are_caught(text, code):
     assert code in check(text, "review_reply").codes()
 
 
+def test_spelling_variants_only_second_guess_unknown_words():
+    from sellerdesk.policy.text import spelling_variants
+
+    assert spelling_variants("умеити") == ("умеете",)
+    assert spelling_variants("пишыте") == ("пишите",)
+    assert spelling_variants("пишете") == ()  # a real word stays itself
+    assert spelling_variants("wildberries") == ()
+
+
 def test_word_forms_and_misspellings_count():
     for text in (
         "Вы читать вообще умеите?",  # misspelt ending
@@ -61,6 +70,11 @@ def test_word_forms_and_misspellings_count():
         "Отстань, всё отправлено.",
         "Не надоедай нам.",
         "Размер вы выбирали сами.",
+        "Вы буквы различаити?",  # two slips in the ending
+        "Отвежитесь, заказ отправлен.",  # «е» for «я»
+        "Не пишыте сюда больше.",  # «шы»
+        "Не нравиться — не покупайте.",  # «ться» for «тся»
+        "Сами недосмотрили.",
     ):
         assert _manner(check(text, "chat")), text
 

@@ -58,7 +58,7 @@ def test_six_png_bombs_are_refused_from_their_headers_and_the_text_is_kept(
 def test_an_accepted_image_is_decoded_once_and_gets_its_thumbnail(
     shops, seller_client, monkeypatch
 ):
-    monkeypatch.setattr("chats.tasks.chat_message_deliver_task.delay", lambda *_: None)
+    monkeypatch.setattr("sellerdesk.marketplaces.services._publish", lambda *_: None)
     decodes = _count_decodes(monkeypatch)
     conversation = conversation_with(shops.mine)
     upload = SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg")

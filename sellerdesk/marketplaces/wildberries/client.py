@@ -13,6 +13,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +41,17 @@ CHAT_API = "https://buyer-chat-api.wildberries.ru"
 RETRY_HEADERS = ("X-Ratelimit-Retry", "X-Ratelimit-Reset", "Retry-After")
 QUESTIONS_PAGE_MAX = 10_000  # take + skip ≤ 10 000
 FEEDBACKS_PAGE_MAX = 5_000  # take ≤ 5 000, skip ≤ 199 990
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What the marketplace answered to a chat message: its chat, when it took the message
+    (``addTime``; the later event's ``addTimestamp`` need not be equal) and the files it
+    could not upload."""
+
+    chat_id: str
+    add_time_ms: int
+    upload_errors: tuple[str, ...] = ()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -311,7 +323,7 @@ class WildberriesClient:
 
     def send_message(
         self, *, reply_sign: str, text: str, files: Sequence[OutgoingFile] = ()
-    ) -> dict:
+    ) -> SentMessage:
         # Always multipart/form-data (the contract's only body type), even without files:
         # fields given as (None, value) parts.
         parts: list[tuple[str, tuple]] = [("replySign", (None, reply_sign))]
@@ -332,14 +344,20 @@ class WildberriesClient:
                 stream.close()
         body = self._json(response, write=True)
         result = body.get("result") or {}
+        errors = tuple(str(error) for error in body.get("errors") or ())
         if not result.get("chatID"):
-            errors = body.get("errors") or []
             raise WildberriesError(
-                "; ".join(map(str, errors)) or "message not accepted",
+                "; ".join(errors) or "message not accepted",
                 retryable=False,
                 status=response.status_code,
             )
-        return result
+        # A 200 may still list files the marketplace could not upload: the text went out,
+        # those files did not. The caller must not take it for a full success.
+        return SentMessage(
+            chat_id=str(result["chatID"]),
+            add_time_ms=int(result.get("addTime") or 0),
+            upload_errors=errors,
+        )
 
     def download(self, download_id: str) -> tuple[str, bytes]:
         response = self._request(

@@ -23,6 +23,7 @@ from sellerdesk.marketplaces.base import (
     CHAT_MAX_MESSAGE_FILES_BYTES,
     CHAT_MAX_TEXT_LENGTH,
     OutgoingFile,
+    PartialDelivery,
 )
 from sellerdesk.marketplaces.crypto import SecretToken, TokenDecryptError, token_decrypt
 from sellerdesk.marketplaces.wildberries.client import WildberriesClient
@@ -70,7 +71,9 @@ def client_for_account(account: MarketplaceAccount, **options) -> WildberriesCli
 
 
 def remote_send_ref(chat_id: str, add_time_ms: int) -> str:
-    """The id we keep for a sent chat message; a synced event maps to the same string."""
+    """The id we keep for a sent chat message: its chat and when Wildberries took it. The
+    event the message later appears as has its own id and time; chats recognise it by what
+    the outbox recorded (text, files, when it was sent), not by this string."""
     return f"{chat_id}@{add_time_ms}"
 
 
@@ -181,13 +184,20 @@ class WildberriesConnector:
                 return found
         started_ms = int(time.time() * 1000)
         try:
-            result = self.client.send_message(reply_sign=chat_ref, text=text, files=attachments)
+            sent = self.client.send_message(reply_sign=chat_ref, text=text, files=attachments)
         except WildberriesError as error:
             if error.outcome_unknown:
                 cache.add(note, started_ms, UNKNOWN_OUTCOME_TTL)
             raise
         cache.delete(note)
-        return remote_send_ref(result["chatID"], int(result.get("addTime") or 0))
+        remote_id = remote_send_ref(sent.chat_id, sent.add_time_ms)
+        if sent.upload_errors:
+            raise PartialDelivery(
+                "Wildberries delivered the text but not the files: "
+                + "; ".join(sent.upload_errors),
+                remote_id=remote_id,
+            )
+        return remote_id
 
     def _chat_id_for(self, shop: Shop, chat_ref: str) -> str | None:
         from sellerdesk.marketplaces.models import RemoteChat

@@ -40,11 +40,7 @@ from sellerdesk.marketplaces.models import (
     RemoteChat,
 )
 from sellerdesk.marketplaces.wildberries.client import WildberriesClient
-from sellerdesk.marketplaces.wildberries.connector import (
-    ANSWER_IN_MODERATION,
-    ANSWER_REJECTED,
-    remote_send_ref,
-)
+from sellerdesk.marketplaces.wildberries.connector import ANSWER_IN_MODERATION, ANSWER_REJECTED
 
 logger = logging.getLogger(__name__)
 
@@ -177,9 +173,6 @@ def chat_message_from_payload(payload: dict, *, reply_sign: str) -> IncomingChat
         attachments=tuple(files),
         product=product,
         order_ref=(card or {}).get("rid", ""),
-        remote_send_ref=remote_send_ref(payload["chatID"], int(created))
-        if sender == "seller" and created
-        else "",
         extra={"source": payload.get("source", ""), "eventType": payload.get("eventType", "")},
     )
 
@@ -494,7 +487,9 @@ def sync_feedback_states(
         account,
         stats,
         stream=InboundStream.FEEDBACK,
-        open_records=Q(payload__answer=None) | Q(payload__answer__state=ANSWER_IN_MODERATION),
+        # Rejected too: a new reply to it goes through moderation again.
+        open_records=Q(payload__answer=None)
+        | Q(payload__answer__state__in=[ANSWER_IN_MODERATION, ANSWER_REJECTED]),
         read=client.feedback,
         to_item=feedback_from_payload,
         cursor_field="feedbacks_cursor",

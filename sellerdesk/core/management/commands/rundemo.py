@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins
+from sellerdesk.core.demo import DEMO_PASSWORD, demo_login_lines
 
 # A process that exits this many times within the window is broken, not unlucky.
 MAX_RESTARTS_IN_WINDOW = 5
@@ -80,8 +80,8 @@ class Command(BaseCommand):
             f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}"
         )
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
-        for login, role, shop in demo_logins():
-            self.stdout.write(f"  {login:<14} {role:<12} {shop}")
+        for line in demo_login_lines():
+            self.stdout.write(line)
         self.stdout.write("Press Ctrl-C to stop.\n")
         # A supervisor, like compose's restart policy: a process that exits (a worker that lost
         # its broker, a crash) is started again, unless it keeps dying right after starting.
