@@ -34,11 +34,13 @@ def _restore_unacked_unless_gone(self: kombu_redis.QoS, client=None) -> None:
         connection = self.channel.connection
         if connection is not None and connection.client is not None:
             raise
+        # kombu's stubs call it None; at run time it is the dict of held delivery tags.
+        delivered: dict = self._delivered  # type: ignore[assignment]
         logger.warning(
             "broker connection lost holding %d unacknowledged message(s); the sweeps cover them",
-            len(self._delivered),
+            len(delivered),
         )
-        self._delivered.clear()
+        delivered.clear()
 
 
 kombu_redis.QoS.restore_unacked = _restore_unacked_unless_gone  # type: ignore[method-assign]
