@@ -255,8 +255,6 @@ def test_htmx_results_skip_the_product_menu_query(shop, product, seller_client):
         assert sum('FROM "core_product"' in query["sql"] for query in captured) == menu_queries
 
 
-
-
 def test_the_list_shows_the_answer_due_badge_of_each_unanswered_review(shop, seller_client):
     from tests.reviews.conftest import write
 
