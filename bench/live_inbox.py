@@ -233,39 +233,74 @@ def _ensure_external_ids(shop_id: int) -> None:
         )
 
 
+class _Connection:
+    """One tab's keep-alive HTTP/1.1 connection (a browser holds one per open page). Written
+    by hand: 500 httpx clients in one process cost more CPU than the server under test."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str, cookie: str) -> tuple[int, bytes]:
+        for attempt in (1, 2):  # the server may have closed an idle keep-alive connection
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+                self.writer.write(
+                    (
+                        f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+                        "X-Forwarded-Proto: https\r\nAccept-Language: ru\r\n\r\n"
+                    ).encode()
+                )
+                await self.writer.drain()
+                assert self.reader is not None
+                head = await self.reader.readuntil(b"\r\n\r\n")
+                status = int(head.split(b" ", 2)[1])
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                body = await self.reader.readexactly(length) if length else b""
+                return status, body
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _clients(
-    args: argparse.Namespace, base: str, clients: list[dict], since0: str, shop_id: int
+    args: argparse.Namespace, port: int, clients: list[dict], since0: str, shop_id: int
 ) -> dict:
     interval = args.interval
     injected: dict[str, float] = {}
     seen: dict[str, list[float]] = {}
-    counts = {"idle": 0, "changed": 0, "errors": 0}
-    phase = {"name": "idle"}
-    limits = httpx.Limits(
-        max_connections=args.connections, max_keepalive_connections=args.connections
-    )
+    counts: dict[str, int] = {"idle": 0, "changed": 0, "errors": 0}
     stop = asyncio.Event()
 
-    async def tab(client: httpx.AsyncClient, state: dict, rng: random.Random) -> None:
+    async def tab(state: dict, rng: random.Random) -> None:
         since = since0
         known: set[str] = set()
+        connection = _Connection(port)
         await asyncio.sleep(rng.random() * interval)
         while not stop.is_set():
             started = time.monotonic()
             try:
-                response = await client.get(
-                    f"{base}{state['url']}&since={since}&list=1",
-                    headers={
-                        "Cookie": state["cookie"],
-                        "X-Forwarded-Proto": "https",
-                        "Accept-Language": "ru",
-                    },
+                status, body = await connection.get(
+                    f"{state['url']}&since={since}&list=1", state["cookie"]
                 )
-                if response.status_code == 204:
+                if status == 204:
                     counts["idle"] += 1
-                elif response.status_code == 200:
+                elif status == 200:
                     counts["changed"] += 1
-                    data = response.json()
+                    data = json.loads(body)
                     since = str(data["cursor"])
                     rows = data.get("rows", "")
                     now = time.time()
@@ -275,69 +310,72 @@ async def _clients(
                             seen.setdefault(marker, []).append(now - at)
                 else:
                     counts["errors"] += 1
-            except httpx.HTTPError:
+                    counts[f"http_{status}"] = counts.get(f"http_{status}", 0) + 1
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 counts["errors"] += 1
+                counts[type(exc).__name__] = counts.get(type(exc).__name__, 0) + 1
             await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+        connection.close()
 
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        rngs = [random.Random(i) for i in range(len(clients))]
-        tasks = [asyncio.create_task(tab(client, c, r)) for c, r in zip(clients, rngs, strict=True)]
-        server_pid = args.server_pid
-        await asyncio.sleep(interval * 2)  # every tab has started polling
-        idle_before = {**counts}
-        cpu0, t0 = _cpu_seconds(server_pid), time.monotonic()
-        await asyncio.sleep(args.idle_seconds)
-        cpu1, t1 = _cpu_seconds(server_pid), time.monotonic()
-        idle_requests = counts["idle"] - idle_before["idle"]
-        phase["name"] = "messages"
-        rng = random.Random(7)
-        loop = asyncio.get_running_loop()
-        number = 0
-        end = time.monotonic() + args.seconds
-        while time.monotonic() < end:
-            tick = time.monotonic()
-            number += 1
-            marker, at = await loop.run_in_executor(None, _inject, shop_id, number, rng)
-            injected[marker] = at
-            await asyncio.sleep(max(0.0, args.every - (time.monotonic() - tick)))
-        await asyncio.sleep(interval * 3)  # the last message reaches everyone
-        stop.set()
-        await asyncio.gather(*tasks)
+    rngs = [random.Random(i) for i in range(len(clients))]
+    tasks = [asyncio.create_task(tab(c, r)) for c, r in zip(clients, rngs, strict=True)]
+    await asyncio.sleep(interval * 2)  # every tab has started polling
+    idle_before = counts["idle"]
+    cpu0, t0 = _cpu_seconds(args.server_pid), time.monotonic()
+    await asyncio.sleep(args.idle_seconds)
+    cpu1, t1 = _cpu_seconds(args.server_pid), time.monotonic()
+    idle_requests = counts["idle"] - idle_before
+    rng = random.Random(7)
+    loop = asyncio.get_running_loop()
+    number = 0
+    end = time.monotonic() + args.seconds
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        number += 1
+        marker, at = await loop.run_in_executor(None, _inject, shop_id, number, rng)
+        injected[marker] = at
+        await asyncio.sleep(max(0.0, args.every - (time.monotonic() - tick)))
+    await asyncio.sleep(interval * 3)  # the last message reaches everyone
+    stop.set()
+    await asyncio.gather(*tasks)
     delays = [d for values in seen.values() for d in values]
-    expected = len(injected) * len(clients)
     return {
         "idle_cpu_seconds": cpu1 - cpu0,
         "idle_wall_seconds": t1 - t0,
         "idle_requests": idle_requests,
         "messages": len(injected),
         "deliveries": len(delays),
-        "deliveries_expected": expected,
+        "deliveries_expected": len(injected) * len(clients),
         "delays": delays,
         "counts": counts,
     }
 
 
-def _render_comparison(base: str, cookie: str, log: Path, runs: int) -> tuple[float, float]:
-    """Server-side medians (ms) of an idle check and of a full list render, from the log."""
+def _render_comparison(
+    base: str, cookie: str, log: Path, runs: int, server_pid: int
+) -> dict[str, float]:
+    """An idle check against a full list render in the same server: server time (median ms,
+    gunicorn's access log) and server CPU (ms per request, /proc; CPU is what a loaded
+    machine does not inflate)."""
     from sellerdesk.core.live import shop_cursor
 
     marker = log.stat().st_size
     headers = {"Cookie": cookie, "X-Forwarded-Proto": "https", "Accept-Language": "ru"}
     shop_id = _bench_shop_id()
+    list_headers = {**headers, "HX-Request": "true", "HX-Target": "conversation-list"}
     with httpx.Client(timeout=30) as client:
         page = client.get(f"{base}/chats/", headers=headers)
         if page.status_code != 200 or "data-live-url" not in page.text:
-            raise SystemExit(
-                f"the inbox page did not load for the bench session: {page.status_code}"
-            )
+            raise SystemExit(f"the inbox did not load for the bench session: {page.status_code}")
         live_url = page.text.split('data-live-url="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        idle_url = f"{base}{live_url}&since={shop_cursor(shop_id=shop_id, fresh=True)}&list=1"
+        cpu0 = _cpu_seconds(server_pid)
         for _ in range(runs):
-            cursor = shop_cursor(shop_id=shop_id)
-            client.get(f"{base}{live_url}&since={cursor}&list=1", headers=headers)
-            client.get(
-                f"{base}/chats/",
-                headers={**headers, "HX-Request": "true", "HX-Target": "conversation-list"},
-            )
+            assert client.get(idle_url, headers=headers).status_code == 204
+        cpu1 = _cpu_seconds(server_pid)
+        for _ in range(runs):
+            client.get(f"{base}/chats/", headers=list_headers)
+        cpu2 = _cpu_seconds(server_pid)
     idle, full = [], []
     time.sleep(0.5)  # gunicorn flushes its access log line by line
     with log.open() as handle:
@@ -348,7 +386,12 @@ def _render_comparison(base: str, cookie: str, log: Path, runs: int) -> tuple[fl
                 idle.append(int(micros) / 1000)
             elif path == "/chats/" and status == "200":
                 full.append(int(micros) / 1000)
-    return statistics.median(idle), statistics.median(full)
+    return {
+        "idle_ms": statistics.median(idle),
+        "full_ms": statistics.median(full),
+        "idle_cpu_ms": 1000 * (cpu1 - cpu0) / runs,
+        "full_cpu_ms": 1000 * (cpu2 - cpu1) / runs,
+    }
 
 
 def _bench_shop_id() -> int:
@@ -369,7 +412,6 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.5, help="LIVE_POLL_SECONDS")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--connections", type=int, default=200, help="client connection pool")
     parser.add_argument("--runs", type=int, default=200, help="requests per kind for the ratio")
     parser.add_argument("--database", default="sellerdesk_bench_live")
     parser.add_argument(
@@ -396,8 +438,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         args.server_pid = server.pid
-        result = asyncio.run(_clients(args, base, clients, since0, shop_id))
-        idle_ms, full_ms = _render_comparison(base, clients[0]["cookie"], log, args.runs)
+        result = asyncio.run(_clients(args, port, clients, since0, shop_id))
+        compared = _render_comparison(base, clients[0]["cookie"], log, args.runs, server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -419,9 +461,16 @@ def main() -> None:
         "idle_requests_per_s": round(result["idle_requests"] / result["idle_wall_seconds"], 1),
         "idle_server_cpu_share": round(result["idle_cpu_seconds"] / result["idle_wall_seconds"], 3),
         "idle_cpu_ms_per_client_per_min": round(cpu_per_client_minute_ms, 2),
-        "idle_check_ms_p50": round(idle_ms, 3),
-        "list_render_ms_p50": round(full_ms, 3),
-        "list_render_over_idle_check": round(full_ms / idle_ms, 1) if idle_ms else None,
+        "idle_check_ms_p50": round(compared["idle_ms"], 3),
+        "list_render_ms_p50": round(compared["full_ms"], 3),
+        "list_render_over_idle_check": round(compared["full_ms"] / compared["idle_ms"], 1),
+        "idle_check_cpu_ms": round(compared["idle_cpu_ms"], 3),
+        "list_render_cpu_ms": round(compared["full_cpu_ms"], 3),
+        "list_render_over_idle_check_cpu": round(
+            compared["full_cpu_ms"] / compared["idle_cpu_ms"], 1
+        )
+        if compared["idle_cpu_ms"]
+        else None,
         "errors": result["counts"]["errors"],
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in load_after],
@@ -442,6 +491,10 @@ def main() -> None:
     print(
         f"server time: idle check {figures['idle_check_ms_p50']} ms, list render "
         f"{figures['list_render_ms_p50']} ms -> {figures['list_render_over_idle_check']}x cheaper"
+    )
+    print(
+        f"server CPU: idle check {figures['idle_check_cpu_ms']} ms, list render "
+        f"{figures['list_render_cpu_ms']} ms -> {figures['list_render_over_idle_check_cpu']}x cheaper"
     )
     print(json.dumps(figures))
 
