@@ -217,10 +217,10 @@ def test_redis_restart_under_a_worker_holding_sla_timers_loses_and_doubles_nothi
     assert wait_for(
         lambda: SlaEvent.objects.filter(clock=clock, kind=EventKind.BREACHED).exists(), 240
     ), stack.log.read_text()[-4000:]
-    kinds = list(
-        SlaEvent.objects.filter(clock=clock).order_by("at", "pk").values_list("kind", flat=True)
-    )
-    assert kinds == [EventKind.STARTED, EventKind.WARNED, EventKind.BREACHED]
+    kinds = sorted(SlaEvent.objects.filter(clock=clock).values_list("kind", flat=True))
+    # Each once: the sweep recorded what the lost timers would have (a late warning is dated
+    # when it was noticed, so compare the kinds, not the order of their times).
+    assert kinds == sorted([EventKind.STARTED, EventKind.WARNED, EventKind.BREACHED])
     # And the worker still does new work after the restart.
     conversation = Conversation.objects.get(shop=shop)
     seller = stack.session(shops.users[Role.SELLER])
