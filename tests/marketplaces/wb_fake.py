@@ -87,6 +87,9 @@ class Fault:
     skip: int = 0  # let this many matching requests through first
     apply: bool = False  # process the request before failing (the response is lost)
     delay: float = 2.0
+    # A timeout that hangs until the test sets this event (or ``delay`` runs out): a hang whose
+    # end the test decides, so it can act while the call is under way.
+    release: threading.Event | None = None
     retry_headers: dict[str, str] = field(default_factory=dict)
 
     def matches(self, method: str, path: str) -> bool:
@@ -690,7 +693,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fail(self, fault: Fault, exchange: Exchange) -> Exchange:
         if fault.kind == "timeout":
-            time.sleep(fault.delay)
+            if fault.release is not None:
+                fault.release.wait(fault.delay)
+            else:
+                time.sleep(fault.delay)
             self.close_connection = True
             return exchange
         if fault.kind == "disconnect":
