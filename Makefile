@@ -47,6 +47,7 @@ bench: setup services
 	$(BIN)/python bench/sla.py
 	$(BIN)/python bench/due_soon.py
 	$(BIN)/python bench/wb_sync.py
+	$(BIN)/python bench/live_inbox.py
 	$(BIN)/python bench/autopilot.py
 	$(BIN)/python bench/load.py
 

@@ -48,3 +48,22 @@ class AutoReplyEditForm(forms.Form):
     text = forms.CharField(
         label=_("reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+
+class AnswerManyForm(forms.Form):
+    question_ids = forms.TypedMultipleChoiceField(
+        label=_("questions"), coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    text = forms.CharField(
+        label=_("answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("{{ buyer_name }} becomes each buyer's name, {{ product_name }} the product."),
+    )
+    warnings_confirmed = forms.BooleanField(label=_("send despite warnings"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.getlist("question_ids") if hasattr(self.data, "getlist") else []
+        # Any id may be posted; the service only answers the shop's own open questions.
+        self.fields["question_ids"].choices = [(v, v) for v in raw if str(v).isdigit()]

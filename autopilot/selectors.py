@@ -191,3 +191,70 @@ def chart(figures_: Figures, *, height: int = 160, slot: int = 36) -> Chart:
     return Chart(
         width=30 + slot * len(figures_.days), height=height, bars=bars, labels=labels, peak=peak
     )
+
+
+# --- questions -------------------------------------------------------------------------------
+
+SUGGESTION_CANDIDATES = 300
+SUGGESTION_MIN_SCORE = 55.0
+
+
+@dataclass(frozen=True)
+class SuggestedAnswer:
+    answer: str
+    question: str
+    similarity: float  # 0–100
+    same_product: bool
+
+
+def suggested_answers(*, question, limit: int = 3) -> list[SuggestedAnswer]:
+    """The shop's earlier answers to questions like this one: same product first, then any
+    product, each with how alike the questions are."""
+    from rapidfuzz import fuzz, process
+
+    from questions.models import Question, QuestionStatus
+    from questions.selectors import normalise_question
+
+    answered = (
+        Question.objects.for_shop(question.shop_id)
+        .filter(status=QuestionStatus.ANSWERED)
+        .exclude(pk=question.pk)
+        .exclude(answer_text="")
+        .order_by("-answered_at")
+        .values_list("text", "answer_text", "product_id")[:SUGGESTION_CANDIDATES]
+    )
+    rows = list(answered)
+    if not rows:
+        return []
+    found = process.extract(
+        normalise_question(question.text),
+        [normalise_question(text) for text, _answer, _product in rows],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=SUGGESTION_MIN_SCORE,
+        limit=None,
+    )
+    seen: set[str] = set()
+    ranked: list[SuggestedAnswer] = []
+    for _choice, score, index in found:
+        text, answer, product_id = rows[index]
+        if answer in seen:
+            continue
+        seen.add(answer)
+        same = product_id is not None and product_id == question.product_id
+        ranked.append(SuggestedAnswer(answer, text, round(score, 1), same))
+    ranked.sort(key=lambda s: (not s.same_product, -s.similarity))
+    return ranked[:limit]
+
+
+def open_questions(*, shop: Shop, product_id: int | None = None, limit: int = 200):
+    from questions.models import Question, QuestionStatus
+
+    qs = (
+        Question.objects.for_shop(shop)
+        .filter(status=QuestionStatus.NEW)
+        .select_related("product", "repeat_of")
+        .order_by("product_id", "-created_at")
+    )
+    if product_id:
+        qs = qs.filter(product_id=product_id)
+    return list(qs[:limit])

@@ -492,3 +492,137 @@ def auto_replies_due(*, limit: int = 500) -> list[int]:
         .order_by("scheduled_for")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def _readdress(answer: str, *, old: str, new: str) -> str:
+    """An earlier answer for a new buyer: the earlier buyer's name becomes the new one's."""
+    if old and new and old != new:
+        return answer.replace(old, new)
+    return answer
+
+
+@transaction.atomic
+def question_autopilot(*, question_id: int) -> AutoReply | None:
+    """A new question that repeats one already answered for the same product: when the shop
+    allows it (off by default), the earlier answer goes out under the same gate, delay and
+    cap as review replies — only if the check finds nothing and no trigger fires."""
+    from questions.models import Question, QuestionStatus
+    from sellerdesk.policy.escalation import find_triggers
+    from sellerdesk.replycheck.services import reply_check
+
+    question = Question.objects.select_related("repeat_of", "shop").filter(pk=question_id).first()
+    if question is None or question.status != QuestionStatus.NEW or question.repeat_of is None:
+        return None
+    earlier = question.repeat_of
+    if not earlier.answer_text or earlier.status != QuestionStatus.ANSWERED:
+        return None
+    settings = autopilot_settings_ensure(shop=question.shop_id)
+    if not settings.questions_enabled:
+        return None
+    existing = AutoReply.objects.filter(question_id=question_id).first()
+    if existing is not None:
+        return existing
+    text = _readdress(earlier.answer_text, old=earlier.buyer_name, new=question.buyer_name)
+    language = _language(question.text, question.shop)
+    triggers = find_triggers(question.text)
+    report = reply_check(
+        shop=question.shop_id,
+        text=text,
+        channel="question_answer",
+        buyer_name=question.buyer_name or None,
+        lang=language,
+        item_ref=f"question:{question.pk}",
+    )
+    auto = AutoReply(
+        shop_id=question.shop_id,
+        kind=Kind.QUESTION,
+        question=question,
+        product_id=question.product_id,
+        text=text,
+        original_text=text,
+        template_name=f"question:{earlier.pk}",
+        language=language,
+        item_created_at=question.created_at,
+        check_report=report.to_dict(),
+        triggers=[
+            {"kind": t.kind, "topic": t.topic, "start": t.start, "end": t.end, "text": t.text}
+            for t in triggers
+        ],
+        gate={"repeat_of": earlier.pk, "enabled": True, "delay_minutes": settings.delay_minutes},
+    )
+    if triggers:
+        auto.state = State.ESCALATED
+        kinds = ", ".join(dict.fromkeys(t.kind for t in triggers))
+        auto.reason = _("Escalated: %(kinds)s") % {"kinds": kinds}
+    elif report.findings:
+        codes = ", ".join(sorted(report.codes()))
+        auto.reason = _("The check found something: %(codes)s") % {"codes": codes}
+    else:
+        auto.state = State.SCHEDULED
+        auto.scheduled_for = timezone.now() + timedelta(minutes=settings.delay_minutes)
+        auto.could_stop = _could_stop(question.shop_id)
+    auto.full_clean(exclude=["shop", "review", "question", "product"], validate_constraints=False)
+    auto.save()
+    if auto.state == State.SCHEDULED:
+        _schedule_task(auto)
+    return auto
+
+
+def questions_answer_many(
+    *,
+    shop: Shop,
+    question_ids: list[int],
+    text: str,
+    user: AbstractBaseUser,
+    warnings_confirmed: bool = False,
+) -> list[tuple[Any, str, str]]:
+    """One answer for several open questions: rendered per buyer (``{{ buyer_name }}``,
+    ``{{ product_name }}``), checked and delivered separately, each in its own transaction.
+
+    Returns (question, "sent" | "refused" | "skipped", message) per question, in order.
+    """
+    from questions.models import Question, QuestionStatus
+    from questions.services import question_answer
+    from sellerdesk.replycheck.services import ReplyRefused
+    from templates_lib import rendering
+
+    questions = {
+        q.pk: q
+        for q in Question.objects.for_shop(shop)
+        .filter(pk__in=question_ids)
+        .select_related("product")
+    }
+    results: list[tuple[Any, str, str]] = []
+    for question_id in question_ids:
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        if question.status != QuestionStatus.NEW:
+            results.append((question, "skipped", _("This question is no longer open.")))
+            continue
+        values = {"buyer_name": question.buyer_name, "shop_name": shop.name}
+        if question.product is not None:
+            values.update(product_name=question.product.name, sku=question.product.sku)
+        try:
+            personal = rendering.render(text, values, mode="placeholder")
+        except (rendering.TemplateBodyError, rendering.RenderError) as error:
+            results.append((question, "refused", str(error)))
+            continue
+        try:
+            with transaction.atomic():
+                question_answer(
+                    question=question,
+                    text=personal,
+                    user=user,
+                    warnings_confirmed=warnings_confirmed,
+                )
+        except ReplyRefused as refused:
+            results.append((question, "refused", " ".join(refused.messages)))
+        except ValidationError as invalid:
+            results.append((question, "refused", " ".join(invalid.messages)))
+        else:
+            results.append((question, "sent", personal))
+    return results

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from autopilot import selectors, services
-from autopilot.forms import AutopilotSettingsForm, AutoReplyEditForm
+from autopilot.forms import AnswerManyForm, AutopilotSettingsForm, AutoReplyEditForm
 from autopilot.models import AutoReply, SystemicAlert
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
 from sellerdesk.core.models import Role
@@ -172,3 +172,31 @@ def export_csv(request: ShopRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@shop_view(role=Role.SELLER)
+def questions_many(request: ShopRequest) -> HttpResponse:
+    """Select several open questions, write one answer: each buyer gets it with their own
+    name, each answer is checked and delivered on its own."""
+    product = request.GET.get("product") or request.POST.get("product") or ""
+    product_id = int(product) if product.isdigit() else None
+    results = []
+    form = AnswerManyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        results = services.questions_answer_many(
+            shop=request.shop,
+            question_ids=form.cleaned_data["question_ids"],
+            text=form.cleaned_data["text"],
+            user=request.user,
+            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
+        )
+    context = {
+        "form": form,
+        "questions": selectors.open_questions(shop=request.shop, product_id=product_id),
+        "product": product_id or "",
+        "results": results,
+        "selected": set(form.cleaned_data["question_ids"])
+        if form.is_bound and form.is_valid()
+        else set(),
+    }
+    return render(request, "autopilot/questions.html", context)

@@ -139,9 +139,9 @@ class Generator:
         self.seed_words = (len(extra_ru), len(extra_zh))
         self._forms: dict[str, list[str]] = {}
         trad = {}
-        from sellerdesk.policy.matcher import _han_table
+        from sellerdesk.policy._data import traditional_to_simplified
 
-        for code, simp in _han_table().items():
+        for code, simp in traditional_to_simplified().items():
             trad.setdefault(simp, chr(code))
         self.to_traditional = str.maketrans(trad)
 

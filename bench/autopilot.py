@@ -179,29 +179,40 @@ def _prior_texts(shop, products, count: int, rng: random.Random) -> list[str]:
         for t in ReplyTemplate.objects.filter(shop=shop, owner__isnull=True)
         if "review_reply" in (t.channels or []) or "question_answer" in (t.channels or [])
     ]
+    # Each wording is rendered once with markers; names and products are filled in after.
+    wordings: dict[tuple[int, int], str] = {}
+    marks = {"buyer_name": "\x01B\x01", "product_name": "\x01P\x01", "sku": "\x01S\x01"}
     texts = []
     for number in range(count):
         template = templates[number % len(templates)]
+        rotation = rng.randrange(8)
+        key = (template.pk, rotation)
+        if key not in wordings:
+            context = {
+                **marks,
+                "shop_name": shop.name,
+                "seller_name": "Ирина",
+                "order_number": "\x01O\x01",
+                "size": "M",
+            }
+            try:
+                wordings[key] = rendering.render(
+                    template.body,
+                    context,
+                    rotation=rotation,
+                    salt=str(template.pk),
+                    mode="placeholder",
+                )
+            except (rendering.TemplateBodyError, rendering.RenderError):
+                wordings[key] = template.body
         product = products[rng.randrange(len(products))]
-        context = {
-            "buyer_name": rng.choice(NAMES),
-            "product_name": product.name,
-            "sku": product.sku,
-            "shop_name": shop.name,
-            "seller_name": "Ирина",
-            "order_number": str(rng.randrange(10**6)),
-            "size": "M",
-        }
-        try:
-            text = rendering.render(
-                template.body,
-                context,
-                rotation=rng.randrange(8),
-                salt=str(template.pk),
-                mode="placeholder",
-            )
-        except (rendering.TemplateBodyError, rendering.RenderError):
-            text = template.body
+        text = (
+            wordings[key]
+            .replace(marks["buyer_name"], rng.choice(NAMES))
+            .replace(marks["product_name"], product.name)
+            .replace(marks["sku"], product.sku)
+            .replace("\x01O\x01", str(rng.randrange(10**6)))
+        )
         # A fifth are written by hand around the template: a sentence of their own.
         if rng.random() < 0.2:
             text += (
@@ -314,11 +325,14 @@ def main() -> None:
 
         shop, products = _setup()
         figures: dict = {}
-        print(f"incoming: {args.reviews} reviews through review_create + review_autopilot …")
-        warm = incoming(shop, products, min(40, args.reviews), 1)  # compile matchers, caches
-        del warm
-        figures["incoming"] = incoming(shop, products, args.reviews, args.processes)
-        print(json.dumps(figures["incoming"], ensure_ascii=False))
+        print(
+            f"incoming: {args.reviews} reviews through review_create + review_autopilot …",
+            flush=True,
+        )
+        if args.reviews:
+            incoming(shop, products, min(40, args.reviews), 1)  # compile matchers, fill caches
+            figures["incoming"] = incoming(shop, products, args.reviews, args.processes)
+            print(json.dumps(figures["incoming"], ensure_ascii=False))
         app.control.purge()  # the ETA tasks queued for sending: no worker runs here
         from sellerdesk.core.models import Shop
 
@@ -328,7 +342,7 @@ def main() -> None:
         templates_install_defaults(shop=other)
         texts = _prior_texts(other, products, args.prior, rng)
         seeded = seed_prior(other, texts)
-        print(f"seeded {len(texts)} prior public replies in {seeded:.0f} s")
+        print(f"seeded {len(texts)} prior public replies in {seeded:.0f} s", flush=True)
         figures["repetitive"] = repetitive(
             other, texts, args.queries, min(args.baseline_queries, args.queries), rng
         )

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.contrib.auth import SESSION_KEY
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -23,7 +24,16 @@ from chats.forms import ChatReplyForm
 from chats.models import Attachment, Conversation, Message
 from chats.search import normalise_query
 from sellerdesk.core.access import ShopRequest, get_for_shop, shop_view
-from sellerdesk.core.live import LIVE_OVERLAP_SECONDS, live_token_read, shop_cursor
+from sellerdesk.core.live import (
+    LIVE_OVERLAP_SECONDS,
+    live_token,
+    live_token_read,
+    shared_answer_get,
+    shared_answer_key,
+    shared_answer_set,
+    shop_cursor,
+    ticket_current,
+)
 from sellerdesk.core.models import Role
 from sellerdesk.marketplaces.base import CHAT_ALLOWED_CONTENT_TYPES
 from sellerdesk.replycheck.reply_box import ReplyTarget
@@ -290,12 +300,30 @@ def unread_badge(request: ShopRequest) -> HttpResponse:
     return render(request, "chats/inbox.html#unread-count", {"unread": unread})
 
 
+def _live_shared_variant(request: HttpRequest) -> str | None:
+    """The part of a live request that shapes its answer, when that answer is the same for
+    every member polling with the same cursor (no open conversation, no forced refresh)."""
+    if request.GET.get("force") or request.GET.get("conversation"):
+        return None
+    # Rows carry translated words and dates in the UI language's pattern.
+    return (
+        get_language()
+        + "?"
+        + "&".join(
+            f"{key}={request.GET.get(key, '')}"
+            for key in ("list", "tab", "q", "group", "product", "sort")
+        )
+    )
+
+
 def _live_idle(request: HttpRequest) -> HttpResponse | None:
     """The answer to most polls, from the signed token, the session and the cache alone:
-    204 when nothing changed in the shop since the cursor the page holds.
+    204 when nothing changed in the shop since the cursor the page holds, or the answer
+    another page of the shop already got for the same question.
 
-    Anything else (no or bad token, another user's session, a forced refresh, a change)
-    returns None and the full access check runs.
+    Anything else (no or bad token, another user's session, membership changes since the
+    token, a forced refresh, an answer nobody computed yet) returns None and the full
+    access check runs.
     """
     if request.GET.get("force"):
         return None
@@ -303,12 +331,22 @@ def _live_idle(request: HttpRequest) -> HttpResponse | None:
     since = _positive_int(request.GET.get("since"))
     if ticket is None or since is None:
         return None
-    user_id, shop_id = ticket
-    if str(request.session.get(SESSION_KEY)) != str(user_id):
+    # The browser's session cookie, not the session's contents: no cache or database read.
+    # A session ended server-side stops here within the token's lifetime (TOKEN_MAX_AGE).
+    if not ticket.matches_session(request.COOKIES.get(settings.SESSION_COOKIE_NAME)):
         return None
-    if shop_cursor(shop_id=shop_id) <= since:
+    cursor = shop_cursor(shop_id=ticket.shop_id)
+    if cursor <= since:
         return HttpResponse(status=204)
-    return None
+    variant = _live_shared_variant(request)
+    if variant is None or not ticket_current(ticket):
+        return None
+    shared = shared_answer_get(
+        shared_answer_key(shop_id=ticket.shop_id, since=since, cursor=cursor, variant=variant)
+    )
+    if shared is None:
+        return None
+    return HttpResponse(shared, content_type="application/json")
 
 
 @shop_view(role=Role.SELLER, precheck=_live_idle)
@@ -318,10 +356,11 @@ def live(request: ShopRequest) -> HttpResponse:
     """What changed in the shop since the page's cursor: counters, the list's changed rows,
     the open conversation's new messages (JSON; the polling is in static/js/live.js)."""
     ticket = live_token_read(request.GET.get("t", ""))
-    if ticket is None or ticket[1] != request.shop.pk:
+    if ticket is None or ticket.shop_id != request.shop.pk:
         # The token expired or the session switched shop in another tab: reload the page.
         return JsonResponse({"reload": True})
-    cursor = shop_cursor(shop_id=request.shop.pk)  # read first: later changes poll again
+    # Read first (fresh, not the process memo): later changes make the page poll again.
+    cursor = shop_cursor(shop_id=request.shop.pk, fresh=True)
     since_us = _positive_int(request.GET.get("since")) or 0
     since = datetime.fromtimestamp(since_us / 1_000_000, tz=UTC) - timedelta(
         seconds=LIVE_OVERLAP_SECONDS
@@ -389,4 +428,26 @@ def live(request: ShopRequest) -> HttpResponse:
                 "url": reverse("chats:conversation", kwargs={"conversation_id": newest.pk}),
                 "unread": newest.unread_count,
             }
-    return JsonResponse(payload)
+    if (
+        ticket.user_id != request.user.pk
+        or ticket.due_for_refresh
+        or not ticket_current(ticket)
+        or not ticket.matches_session(request.session.session_key)
+    ):
+        # An old token, or membership changed since: this member is still in (the checks
+        # above passed), so hand over a fresh token instead of reloading the page.
+        payload["token"] = live_token(
+            user_id=request.user.pk,
+            shop_id=request.shop.pk,
+            session_key=request.session.session_key,
+        )
+    response = JsonResponse(payload)
+    variant = _live_shared_variant(request)
+    if variant is not None and "token" not in payload:
+        shared_answer_set(
+            shared_answer_key(
+                shop_id=request.shop.pk, since=since_us, cursor=cursor, variant=variant
+            ),
+            response.content,
+        )
+    return response

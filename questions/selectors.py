@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 
 from questions.models import (
@@ -21,6 +22,9 @@ from sellerdesk.core.models import Product, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 from sellerdesk.core.phrase_rules import DryRunResult, DryRunRow
 from sellerdesk.core.search import text_search
+
+if TYPE_CHECKING:
+    from sellerdesk.policy.rules import RuleSet
 
 PAGE_SIZE = 25
 REPEAT_CANDIDATES = 500
@@ -126,7 +130,7 @@ def question_page(
     if filters.status == QuestionStatus.DECLINED and filters.decline_kind:
         queryset = queryset.filter(decline_kind=filters.decline_kind)
     queryset = keyset_filter_before(queryset, cursor)
-    newest_first: tuple = ("-created_at", "-id")
+    newest_first: tuple[str | OrderBy, ...] = ("-created_at", "-id")
     if filters.search:
         # Same order, but not one the date index can deliver: otherwise PostgreSQL walks
         # that index and tests every row until a page is full — seconds for a word no
@@ -197,7 +201,7 @@ def decline_rules(*, shop: Shop) -> list[DeclineRule]:
     return list(DeclineRule.objects.for_shop(shop).order_by("position", "id"))
 
 
-def shop_ruleset(*, shop: Shop):
+def shop_ruleset(*, shop: Shop) -> RuleSet:
     """The compiled saved rules of ``shop`` (cached per process by rules version)."""
     settings = question_settings_get(shop=shop)
     return ruleset_for_shop(shop, settings.rules_version)

@@ -175,7 +175,9 @@ def question_handled_on_marketplace(
 
 
 def _lock(question_id: int) -> Question:
-    return Question.objects.select_for_update().select_related("shop").get(pk=question_id)
+    return (
+        Question.objects.select_for_update(of=("self",)).select_related("shop").get(pk=question_id)
+    )
 
 
 def _ensure_new(question: Question) -> None:

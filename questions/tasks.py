@@ -23,6 +23,9 @@ def question_arrived(question_id: int) -> None:
         decision = services.question_autodecline_apply(question_id=question_id)
         if decision is None:
             services.question_mark_repeat(question_id=question_id)
+            from autopilot.services import question_autopilot  # repeats may be answered alone
+
+            question_autopilot(question_id=question_id)
     except Question.DoesNotExist:
         logger.info("question %s is gone; nothing to check", question_id)
 

@@ -157,9 +157,14 @@ def _detail_context(request: ShopRequest, question: Question, **extra) -> dict:
         product=question.product,
         item=question,
     )
+    from autopilot.selectors import suggested_answers  # earlier answers to similar questions
+
     return {
         "question": question,
         "suggestion": suggestion,
+        "suggested_answers": suggested_answers(question=question)
+        if question.status == QuestionStatus.NEW
+        else [],
         "decisions": decisions,
         "active_decision": next((d for d in decisions if d.is_active), None),
         "decline_reasons": decline_reasons(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews import services
 from reviews.models import Review
+from sellerdesk.core.demo_text import product_for_text
 from sellerdesk.core.models import Product, Role, Shop
 
 # (rating, buyer, text, pros, cons, photo colours, situation tag for the demo's own use)
@@ -152,7 +153,7 @@ def seed(*, shop: Shop, products: list[Product], members: dict, rng: random.Rand
             pros=pros,
             cons=cons,
             buyer_name=buyer,
-            product=products[index % len(products)] if products else None,
+            product=product_for_text(text, products, fallback=index),
             created_at=now - timedelta(hours=3 * (len(rows) - index) + rng.randint(0, 120) / 60),
             photos=photos,
         )

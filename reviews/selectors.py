@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from reviews.models import (
     ReviewStatus,
     SituationRule,
 )
-from sellerdesk.core.models import Product, Shop
+from sellerdesk.core.models import Product, ReplyLanguage, Shop
 from sellerdesk.core.pagination import KeysetPage, keyset_filter_before, keyset_page
 from sellerdesk.core.phrase_rules import DryRunResult, dry_run_compare
 from sellerdesk.core.search import text_search
@@ -44,7 +45,10 @@ def review_settings_get(*, shop: Shop) -> ReviewSettings:
     if found is not None:
         return found
     coupon_min, coupon_max, currency = DEFAULT_LIMITS.get(
-        shop.default_language, next(iter(DEFAULT_LIMITS.values()))
+        ReplyLanguage(shop.default_language)
+        if shop.default_language in ReplyLanguage.values
+        else ReplyLanguage.RU,
+        next(iter(DEFAULT_LIMITS.values())),
     )
     return ReviewSettings(
         shop=shop, coupon_min=coupon_min, coupon_max=coupon_max, currency=currency
@@ -103,7 +107,7 @@ def review_page(
     """One page of a tab, newest first, by keyset (page 4,000 costs what page 1 does)."""
     queryset = _filtered(shop, filters).filter(status=filters.status)
     queryset = keyset_filter_before(queryset, cursor)
-    newest_first: tuple = ("-created_at", "-id")
+    newest_first: tuple[str | OrderBy, ...] = ("-created_at", "-id")
     if filters.search:
         # Not an order the date index delivers: the text indexes find the matches, then a
         # top-N sort (walking the date index for a rare word would test every row).

@@ -344,7 +344,7 @@ def reviews_reclassify(*, shop_id: int, batch: int = 2000) -> int:
 
 
 def _lock(review_id: int) -> Review:
-    return Review.objects.select_for_update().select_related("shop").get(pk=review_id)
+    return Review.objects.select_for_update(of=("self",)).select_related("shop").get(pk=review_id)
 
 
 def _status_after(review: Review) -> str:

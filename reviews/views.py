@@ -47,6 +47,7 @@ from sellerdesk.core.phrase_rules import DryRunResult
 from sellerdesk.policy.lang import engine_lang
 from sellerdesk.replycheck.forms import ReplyForm
 from sellerdesk.replycheck.reply_box import ReplyTarget
+from sellerdesk.sla.selectors import due_at_map
 
 REPLY_FORM_ID = "reply-%s"  # the textarea is #reply-text
 TABS = (ReviewStatus.UNANSWERED, ReviewStatus.ANSWERED, ReviewStatus.IN_RESOLUTION)
@@ -102,6 +103,8 @@ def review_list(request: ShopRequest) -> HttpResponse:
         "filters": filters,
         "tabs": tabs,
         "page": page,
+        # Reviews are an SLA channel: the answer-due badges of the page, in one query.
+        "sla_map": due_at_map("review", [review.pk for review in page.items], shop=request.shop),
         "next_url": next_url,
         "first_url": "?" + urlencode(tab_query) if data.get("cursor") else "",
         # The product menu is outside the results partial: htmx requests need no product query.

@@ -58,7 +58,7 @@ def template_list(
     if language:
         templates = templates.filter(language=language)
     if scope == "personal":
-        templates = templates.filter(owner=user)
+        templates = templates.filter(owner_id=user.pk)
     elif scope == "shop":
         templates = templates.filter(owner__isnull=True)
     if query:
@@ -150,7 +150,9 @@ def picker_search(
         if not channel or channel in (template.channels or [])
     ]
     uses = dict(
-        TemplateUse.objects.for_shop(shop).filter(user=user).values_list("template_id", "count")
+        TemplateUse.objects.for_shop(shop)
+        .filter(user_id=user.pk)
+        .values_list("template_id", "count")
     )
     hits: list[PickerHit] = []
     query = query.strip()

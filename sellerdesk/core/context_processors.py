@@ -34,10 +34,14 @@ def shop_shell(request: HttpRequest) -> dict:
         url = live_url_for(membership.role_enum)
         if not url:
             return None
-        token = live_token(user_id=request.user.pk, shop_id=membership.shop_id)
+        token = live_token(
+            user_id=request.user.pk,
+            shop_id=membership.shop_id,
+            session_key=request.session.session_key,
+        )
         return {
             "url": f"{url}?{urlencode({'t': token})}",
-            "since": shop_cursor(shop_id=membership.shop_id),
+            "since": shop_cursor(shop_id=membership.shop_id, fresh=True),
             "interval_ms": int(settings.LIVE_POLL_SECONDS * 1000),
         }
 

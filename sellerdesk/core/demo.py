@@ -85,9 +85,17 @@ def demo_logins() -> list[tuple[str, str, str]]:
         (demo_login(shop, role), str(role.label), shop.name) for shop in DEMO_SHOPS for role in Role
     ]
     rows.append(
-        ("owner", "admin (both shops) + Django admin", " & ".join(s.name for s in DEMO_SHOPS))
+        ("owner", f"{Role.ADMIN.label} + Django admin", " & ".join(s.name for s in DEMO_SHOPS))
     )
     return rows
+
+
+def demo_login_lines() -> list[str]:
+    """The logins as aligned columns (widths from the longest entry of each column)."""
+    rows = demo_logins()
+    login_width = max(len(login) for login, _role, _shop in rows)
+    role_width = max(len(role) for _login, role, _shop in rows)
+    return [f"  {login:<{login_width}}  {role:<{role_width}}  {shop}" for login, role, shop in rows]
 
 
 def _user(username: str, first_name: str, *, staff: bool = False):

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -7,6 +8,7 @@ from django.utils import timezone
 from sellerdesk.core.access import membership_attach
 
 
+@lru_cache(maxsize=4096)  # the URLconf does not change while the process runs
 def _defers_membership(path: str) -> bool:
     try:
         match = resolve(path)

@@ -12,7 +12,7 @@ from sellerdesk.core.models import Membership, Product, Role, Shop
 
 
 def membership_list_for_user(*, user: AbstractBaseUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("shop").order_by("shop__name")
+    return Membership.objects.filter(user_id=user.pk).select_related("shop").order_by("shop__name")
 
 
 def membership_get_for_user(*, user: AbstractBaseUser, shop_id: int) -> Membership | None:
@@ -70,7 +70,7 @@ def admin_shops(*, user: AbstractBaseUser) -> list[Shop]:
     """Shops where this person is an admin: the only ones a cross-shop dashboard may show."""
     return [
         membership.shop
-        for membership in Membership.objects.filter(user=user, role=Role.ADMIN)
+        for membership in Membership.objects.filter(user_id=user.pk, role=Role.ADMIN)
         .select_related("shop")
         .order_by("shop__name")
     ]

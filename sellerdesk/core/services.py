@@ -5,11 +5,14 @@ from functools import partial
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from sellerdesk.core.access import SESSION_SHOP_KEY
+from sellerdesk.core.live import members_changed
 from sellerdesk.core.models import Membership, Product, Role, Shop
 
 
@@ -33,16 +36,36 @@ def shop_create(*, name: str, marketplace: str, time_zone: str, default_language
     return shop
 
 
+def _ensure_another_admin(membership: Membership) -> None:
+    """A shop always keeps an admin: nobody else could add members or change roles."""
+    if membership.role != Role.ADMIN:
+        return
+    admins = (
+        Membership.objects.select_for_update()
+        .filter(shop_id=membership.shop_id, role=Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    if set(admins) <= {membership.pk}:
+        raise ValidationError(
+            _("The shop needs at least one admin: make someone else admin first."),
+            code="last_admin",
+        )
+
+
 @transaction.atomic
 def membership_grant(*, shop: Shop, user: AbstractBaseUser, role: Role) -> Membership:
-    """Give ``user`` ``role`` in ``shop``, creating or updating the membership."""
+    """Give ``user`` ``role`` in ``shop``, creating or updating the membership.
+
+    Raises ValidationError when that would leave the shop without an admin."""
     membership, _created = Membership.objects.get_or_create(
         shop=shop, user=user, defaults={"role": role}
     )
     if membership.role != role:
+        _ensure_another_admin(membership)
         membership.role = role
         membership.full_clean()
         membership.save(update_fields=["role"])
+    members_changed(shop_id=shop.pk)
     return membership
 
 
@@ -56,6 +79,9 @@ def member_unlock(*, membership: Membership) -> int:
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership) -> None:
+    """Remove someone from the shop (never its last admin: ValidationError)."""
+    _ensure_another_admin(membership)
+    members_changed(shop_id=membership.shop_id)
     membership.delete()
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -81,15 +82,23 @@ def member_update(request: ShopRequest, membership_id: int) -> HttpResponse:
         messages.success(request, _("The member can log in again."))
         return redirect("core:member_list")
     if request.POST.get("action") == "remove":
-        services.membership_revoke(membership=membership)
-        messages.success(request, _("Member removed from the shop."))
+        try:
+            services.membership_revoke(membership=membership)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Member removed from the shop."))
         return redirect("core:member_list")
     form = MemberRoleForm(request.POST)
     if form.is_valid():
-        services.membership_grant(
-            shop=request.shop, user=membership.user, role=Role(form.cleaned_data["role"])
-        )
-        messages.success(request, _("Role changed."))
+        try:
+            services.membership_grant(
+                shop=request.shop, user=membership.user, role=Role(form.cleaned_data["role"])
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role changed."))
     else:
         messages.error(request, _("Choose a valid role."))
     return redirect("core:member_list")

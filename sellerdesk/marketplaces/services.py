@@ -134,7 +134,9 @@ def account_connection_test(*, shop: Shop) -> ConnectionCheck:
 def _account_error_record(account_id: int, message: str, *, auth: bool = False) -> None:
     with transaction.atomic():
         account = (
-            MarketplaceAccount.objects.select_for_update().select_related("shop").get(pk=account_id)
+            MarketplaceAccount.objects.select_for_update(of=("self",))
+            .select_related("shop")
+            .get(pk=account_id)
         )
         account.last_error = message[:2000]
         account.last_error_at = timezone.now()
@@ -214,7 +216,7 @@ def inbound_import_pending(*, shop: Shop | None = None, limit: int = 500) -> int
         for record_id in list(records.values_list("pk", flat=True)[:limit]):
             with transaction.atomic():
                 record = (
-                    InboundRecord.objects.select_for_update(skip_locked=True)
+                    InboundRecord.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(pk=record_id, imported_at__isnull=True)
                     .select_related("shop")
                     .first()
@@ -506,7 +508,11 @@ def outbox_deliver(*, item_id: int) -> OutboundItem | None:
 def _outcome_record(
     item_id: int, *, claim: int, error: ConnectorError | None, remote_id: str
 ) -> OutboundItem:
-    item = OutboundItem.objects.select_for_update().select_related("shop").get(pk=item_id)
+    # of=self: a lock on the joined shop row would make every insert of that shop (its foreign
+    # key check) wait for this transaction.
+    item = (
+        OutboundItem.objects.select_for_update(of=("self",)).select_related("shop").get(pk=item_id)
+    )
     if item.state != OutboundState.SENDING or item.attempts != claim:
         return item  # our lease ran out and another attempt owns the item now
     now = timezone.now()

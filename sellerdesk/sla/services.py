@@ -322,7 +322,12 @@ def sla_mark_warned(*, clock_id: int, now: datetime | None = None) -> bool:
 def sla_mark_breached(*, clock_id: int, now: datetime | None = None) -> bool:
     """Record the breach if the due time passed while still waiting; True if this call did."""
     now = now or timezone.now()
-    clock = SlaClock.objects.select_for_update().select_related("shop").filter(pk=clock_id).first()
+    clock = (
+        SlaClock.objects.select_for_update(of=("self",))
+        .select_related("shop")
+        .filter(pk=clock_id)
+        .first()
+    )
     if clock is None or clock.state != ClockState.WAITING or clock.sla_due_at > now:
         return False
     _breach(clock, clockwork=clockwork_for(shop=clock.shop, channel=clock.channel), now=now)
@@ -358,18 +363,20 @@ def sla_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> dict[
     """Backstop for lost timers, run every minute: mark what is overdue, arm what is near."""
     now = now or timezone.now()
     waiting = SlaClock.objects.filter(state=ClockState.WAITING)
-    overdue = list(
-        waiting.filter(sla_due_at__lte=now)
-        .order_by("sla_due_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    breached = sum(sla_mark_breached(clock_id=pk, now=now) for pk in overdue)
+    # Warnings first: a clock whose timers were all lost (a broker restart) is past both its
+    # warning and its due time, and a breach first would leave it unwarned for good.
     unwarned = list(
         waiting.filter(warned_at__isnull=True, sla_warn_at__lte=now)
         .order_by("sla_warn_at")
         .values_list("pk", flat=True)[:batch]
     )
     warned = sum(sla_mark_warned(clock_id=pk, now=now) for pk in unwarned)
+    overdue = list(
+        waiting.filter(sla_due_at__lte=now)
+        .order_by("sla_due_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    breached = sum(sla_mark_breached(clock_id=pk, now=now) for pk in overdue)
     soon = now + SWEEP_LOOKAHEAD
     near = list(
         waiting.filter(sla_due_at__gt=now, sla_due_at__lte=soon).union(

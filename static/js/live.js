@@ -18,6 +18,9 @@
   var again = false;
   var lastMessages = null; // unread buyer messages at the previous answer
   var PREFS_KEY = "sellerdesk.live.";
+  // A full answer now and then brings a fresh token (they last minutes, see core/live.py).
+  var FULL_EVERY_MS = 4 * 60 * 1000;
+  var lastFull = Date.now();
 
   function pref(name) { try { return localStorage.getItem(PREFS_KEY + name) === "1"; } catch (e) { return false; } }
   function setPref(name, on) { try { localStorage.setItem(PREFS_KEY + name, on ? "1" : "0"); } catch (e) { /* private mode */ } }
@@ -69,7 +72,7 @@
 
   function schedule(delay) {
     clearTimeout(timer);
-    timer = setTimeout(function () { poll(false); }, delay);
+    timer = setTimeout(function () { poll(Date.now() - lastFull > FULL_EVERY_MS); }, delay);
   }
 
   function poll(force) {
@@ -90,7 +93,9 @@
         failures = 0;
         if (!data) return;
         if (data.reload) { window.location.reload(); return; }
+        if (force) lastFull = Date.now();
         since = String(data.cursor);
+        if (data.token) baseUrl = baseUrl.replace(/([?&]t=)[^&]*/, "$1" + encodeURIComponent(data.token));
         setTitle(data.unread.messages);
         setBadges(data.unread);
         document.dispatchEvent(new CustomEvent("live:update", { detail: data }));

@@ -90,7 +90,7 @@ def test_a_worker_sends_after_the_delay_and_never_a_cancelled_one(shop, shops, k
     try:
         assert wait_for(lambda: state(kept) == State.SENT, 150)
         tasks.auto_replies_sweep.delay()
-        assert wait_for(lambda: Review.objects.get(pk=kept.review_id).delivery_status == "sent", 60)
+        assert wait_for(lambda: Review.objects.get(pk=kept.review_id).outbound.state == "sent", 60)
     finally:
         stop(worker)
     sent = AutoReply.objects.get(pk=kept.pk)
@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_send_sends_nothing_twice(shop, kettle):
         assert wait_for(lambda: state(auto) == State.SENT, 60)
         tasks.auto_replies_sweep.delay()
         tasks.auto_reply_send.delay(auto.pk)
-        assert wait_for(lambda: Review.objects.get(pk=auto.review_id).delivery_status == "sent", 60)
+        assert wait_for(lambda: Review.objects.get(pk=auto.review_id).outbound.state == "sent", 60)
     finally:
         stop(second)
     assert Review.objects.filter(answered_at__isnull=False).count() == 1

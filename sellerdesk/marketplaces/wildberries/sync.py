@@ -211,7 +211,9 @@ def _commit_page(
     handler = handler_for(stream)
     with transaction.atomic():
         account = (
-            MarketplaceAccount.objects.select_for_update().select_related("shop").get(pk=account_id)
+            MarketplaceAccount.objects.select_for_update(of=("self",))
+            .select_related("shop")
+            .get(pk=account_id)
         )
         if before_import:
             before_import(account, payloads)

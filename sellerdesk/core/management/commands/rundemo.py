@@ -12,9 +12,13 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins
+from sellerdesk.core.demo import DEMO_PASSWORD, demo_login_lines
+
+# A process that exits this many times within the window is broken, not unlucky.
+MAX_RESTARTS_IN_WINDOW = 5
+RESTART_WINDOW_SECONDS = 60.0
 
 
 def _raise_keyboard_interrupt(signum, frame):
@@ -76,14 +80,27 @@ class Command(BaseCommand):
             f"Broker: {settings.CELERY_BROKER_URL}  Database: {settings.DATABASES['default']['ENGINE']}"
         )
         self.stdout.write(f"Logins (password {DEMO_PASSWORD}):")
-        for login, role, shop in demo_logins():
-            self.stdout.write(f"  {login:<14} {role:<12} {shop}")
+        for line in demo_login_lines():
+            self.stdout.write(line)
         self.stdout.write("Press Ctrl-C to stop.\n")
+        # A supervisor, like compose's restart policy: a process that exits (a worker that lost
+        # its broker, a crash) is started again, unless it keeps dying right after starting.
+        restarts: dict[str, list[float]] = {name: [] for name in commands}
         try:
-            while all(process.poll() is None for process in processes.values()):
+            while True:
                 time.sleep(0.5)
-            failed = [name for name, process in processes.items() if process.poll() is not None]
-            self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
+                for name, process in processes.items():
+                    if process.poll() is None:
+                        continue
+                    now = time.monotonic()
+                    recent = [t for t in restarts[name] if now - t < RESTART_WINDOW_SECONDS]
+                    if len(recent) >= MAX_RESTARTS_IN_WINDOW:
+                        raise CommandError(
+                            f"{name} keeps exiting ({process.returncode}); stopping."
+                        )
+                    self.stderr.write(f"{name} exited ({process.returncode}); starting it again.")
+                    restarts[name] = [*recent, now]
+                    processes[name] = subprocess.Popen(commands[name], env=env)
         except KeyboardInterrupt:
             pass
         finally:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from sellerdesk.core.demo import DEMO_PASSWORD, demo_logins, demo_reset, demo_seed
+from sellerdesk.core.demo import DEMO_PASSWORD, demo_login_lines, demo_reset, demo_seed
 
 
 class Command(BaseCommand):
@@ -27,5 +27,5 @@ class Command(BaseCommand):
             self.stdout.write("Demo shops already exist (use --reset to rebuild).")
         if not quiet_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-            for login, role, shop in demo_logins():
-                self.stdout.write(f"  {login:<14} {role:<12} {shop}")
+            for line in demo_login_lines():
+                self.stdout.write(line)
