@@ -294,6 +294,8 @@ def chat_message_send(
             channel="chat",
             buyer_name=conversation.buyer_name,
             warnings_confirmed=warnings_confirmed,
+            actor_id=author.pk,
+            item_id=conversation.pk,
         )
 
     now = timezone.now()

@@ -235,6 +235,8 @@ def _reply_by_hand(
         buyer_name=question.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
         item_ref=f"question:{question.pk}",
+        actor_id=user.pk,
+        item_id=question.pk,
     )
     question = _lock(question.pk)
     _ensure_new(question)

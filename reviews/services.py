@@ -370,6 +370,8 @@ def review_answer(
         buyer_name=review.buyer_name or None,
         warnings_confirmed=warnings_confirmed,
         item_ref=f"review:{review.pk}",
+        actor_id=user.pk,
+        item_id=review.pk,
     )
     review = _lock(review.pk)
     if review.answered_at is not None:

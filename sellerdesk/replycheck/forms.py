@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sellerdesk.core.forms import PeriodFilterForm
 from sellerdesk.policy import CHANNELS, PARTS, REGISTRY, Report
 from sellerdesk.replycheck.models import RepetitionSettings
-from sellerdesk.replycheck.services import ReplyRefused
+from sellerdesk.replycheck.services import ReplyRefused, reply_refusal_record
 
 CHANNEL_CHOICES = (
     ("chat", _("Chat with a buyer")),
@@ -42,6 +42,8 @@ class ReplyForm(forms.Form):
         anyway" when only warnings stopped it); any other refusal becomes the form's errors."""
         if isinstance(refused, ReplyRefused):
             self.report = refused.report
+            # The sending transaction was rolled back; the request's commits this record.
+            reply_refusal_record(refused)
         else:
             self.add_error(None, refused.messages)
 
