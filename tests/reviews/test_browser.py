@@ -42,6 +42,9 @@ def test_answer_a_five_star_review_with_a_template(page, shop):
     page.click(f'[data-review="{review.pk}"] a.review-text')
     # Deferred scripts (the picker) must be running before "/" is typed.
     page.wait_for_load_state("networkidle")
+    # The autopilot's draft waits in the box; the seller clears it to pick a template instead.
+    expect(page.locator("#reply-text")).not_to_have_value("")
+    page.fill("#reply-text", "")
     page.click("#reply-text")
     page.keyboard.type("/")
     search = page.locator("[data-tpl-picker-query]")
