@@ -9,11 +9,18 @@ $BIN/ruff format --check . || status=1
 $BIN/mypy || status=1
 DJANGO_SETTINGS_MODULE=sellerdesk.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration: run makemigrations" >&2; status=1; }
-$BIN/pytest -n "${PYTEST_WORKERS:-2}" "$@"
-rc=$?
-if [ $rc -eq 5 ]; then
-  echo "pytest collected no tests" >&2
-  rc=1
-fi
-[ $rc -ne 0 ] && status=$rc
+# The parallel suite, then the tests that run a whole stack (gunicorn, workers, their own
+# Redis) and saturate both cores on purpose: alone, so their load cannot starve the
+# timed waits of browser tests running beside them.
+run_pytest() {
+  "$BIN/pytest" "$@"
+  local rc=$?
+  if [ $rc -eq 5 ]; then
+    echo "pytest collected no tests: $*" >&2
+    rc=1
+  fi
+  return $rc
+}
+run_pytest -n "${PYTEST_WORKERS:-2}" -m "not isolated" "$@" || status=1
+run_pytest -m isolated "$@" || status=1
 exit $status

@@ -186,7 +186,13 @@ class Session:
         return response
 
     def login(self, username: str, password: str) -> None:
-        self.request("GET", "/accounts/login/")
+        # The server answers /healthz (even 503) before it can serve pages: wait until the
+        # login page itself is served and has set the CSRF cookie the form post needs.
+        def login_page_served() -> bool:
+            page = self.request("GET", "/accounts/login/")
+            return page.status_code == 200 and "csrftoken" in self.cookies
+
+        assert wait_for(login_page_served, 60), "the login page was never served"
         response = self.request(
             "POST", "/accounts/login/", {"username": username, "password": password}
         )

@@ -36,7 +36,7 @@ from tests.marketplaces.resilience import (
     wait_for,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.isolated, pytest.mark.django_db(transaction=True)]
 
 PER_CHANNEL = 100
 CHATS = 20

@@ -44,7 +44,7 @@ from tests.marketplaces.resilience import (
     web_process,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.isolated, pytest.mark.django_db(transaction=True)]
 
 QUEUED = "В очереди"
 
