@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from chats.models import Conversation
 from questions.models import Question
@@ -53,14 +54,15 @@ QUEUED = "В очереди"
 def static_root(tmp_path_factory) -> Path:
     """Production serves hashed static files: collect them once for every stack."""
     root = tmp_path_factory.mktemp("static")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(settings, "STATIC_ROOT", root)
-        patch.setitem(
-            settings.STORAGES,
-            "staticfiles",
-            {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-        )
+    # override_settings (not a plain patch) resets the static files storage that earlier
+    # tests already built, so collectstatic writes the manifest into this root.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
+    assert (root / "staticfiles.json").is_file()
     return root
 
 
