@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -35,7 +36,8 @@ def test_admin_filters_the_dashboard_and_opens_a_breached_chat(page):
     page.goto(page.base_url + reverse("sla:dashboard"))
     assert page.locator("#sla-filters").get_by_text("Чужой магазин").count() == 0
 
-    today = timezone.localdate()
+    # The dashboard's days are the shop's days (Moscow), not the test process's (UTC).
+    today = timezone.now().astimezone(ZoneInfo(shop.time_zone)).date()
     page.fill("#id_start", (today - timedelta(days=6)).isoformat())
     page.fill("#id_end", today.isoformat())
     page.click("#sla-filters button[type=submit]")
