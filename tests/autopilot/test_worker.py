@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -22,56 +15,9 @@ from reviews.models import Review
 from sellerdesk.celery import app
 from sellerdesk.core.models import Role
 from tests.autopilot.conftest import arrive
+from tests.workers import start_worker_process, stop, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 120) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
-
-
-def start_worker() -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sellerdesk.settings.test",
-        "TEST_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        "TEST_REDIS_URL": settings.REDIS_URL,
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "sellerdesk.celery",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        worker.wait(timeout=60)
 
 
 def state(auto: AutoReply) -> str:
@@ -92,7 +38,7 @@ def test_a_worker_sends_after_the_delay_and_never_a_cancelled_one(shop, shops, k
         dropped = arrive(shop, 5, "Хороший чайник", product=kettle, buyer="Олег")
     assert (kept.state, dropped.state) == (State.SCHEDULED, State.SCHEDULED)
     services.auto_reply_cancel(auto=dropped, user=shops.users[Role.SELLER])
-    worker = start_worker()
+    worker = start_worker_process()
     try:
         assert wait_for(lambda: state(kept) == State.SENT, 150)
         tasks.auto_replies_sweep.delay()
@@ -114,7 +60,7 @@ def test_the_daily_cap_holds_under_two_workers(shop, kettle):
     names = ["Анна", "Олег", "Вера", "Игорь", "Мария", "Пётр", "Ольга", "Денис"]
     autos = [arrive(shop, 5, "Чайник супер", product=kettle, buyer=name) for name in names]
     assert all(a.state == State.SCHEDULED for a in autos)
-    workers = [start_worker(), start_worker()]
+    workers = [start_worker_process(), start_worker_process()]
     try:
         for auto in autos:  # the on-commit ETA tasks, plus a duplicate of each
             tasks.auto_reply_send.delay(auto.pk)
@@ -152,7 +98,7 @@ def test_a_worker_killed_mid_send_sends_nothing_twice(shop, kettle):
     app.control.purge()
     services.autopilot_settings_update(shop=shop, fields={"delay_minutes": 0}, user=None)
     auto = arrive(shop, 5, "Чайник прекрасный", product=kettle, buyer="Анна")
-    first = start_worker()
+    first = start_worker_process()
     try:
         # A seller's transaction holds the review row: the worker claims the reply, locks
         # the day's counter, and then waits on the review in the middle of its send.
@@ -165,7 +111,7 @@ def test_a_worker_killed_mid_send_sends_nothing_twice(shop, kettle):
         stop(first, signal.SIGKILL)
     assert state(auto) == State.SCHEDULED  # the killed worker committed nothing
     assert Review.objects.get(pk=auto.review_id).answered_at is None
-    second = start_worker()
+    second = start_worker_process()
     try:
         tasks.auto_replies_sweep.delay()  # beat's backstop for the lost task
         assert wait_for(lambda: state(auto) == State.SENT, 60)

@@ -196,6 +196,18 @@ def test_preferences_page_saves_the_grid_and_refuses_half_quiet_hours(shops, sel
 # --- Telegram ----------------------------------------------------------------------------------
 
 
+def _telegram_only(shop, user) -> None:
+    """The person wants low reviews in Telegram, nowhere else."""
+    services.preference_update(
+        user=user,
+        shop=shop,
+        channels={EventKind.REVIEW_LOW: [NotifyChannel.TELEGRAM]},
+        quiet_start=None,
+        quiet_end=None,
+        digest=False,
+    )
+
+
 def test_bot_token_is_stored_encrypted_and_checked_with_the_api(bot):
     stored = TelegramBot.objects.get()
     assert bot.token not in stored.token_encrypted
@@ -207,14 +219,7 @@ def test_linking_by_code_then_events_arrive_in_telegram(shops, bot):
     seller = shops.users[Role.SELLER]
     link_telegram(bot, seller, chat_id=555)
     assert "SellerDesk" in bot.messages_to(555)[0]  # the confirmation
-    services.preference_update(
-        user=seller,
-        shop=shops.mine,
-        channels={EventKind.REVIEW_LOW: [NotifyChannel.TELEGRAM]},
-        quiet_start=None,
-        quiet_end=None,
-        digest=False,
-    )
+    _telegram_only(shops.mine, seller)
     _event(shops.mine, user_ids=[seller.pk])
     delivery = NotificationDelivery.objects.get(channel=NotifyChannel.TELEGRAM)
     assert services.notification_deliver(delivery_id=delivery.pk) == DeliveryState.SENT
@@ -235,14 +240,7 @@ def test_a_used_or_wrong_code_links_nothing(shops, bot):
 def test_flood_control_waits_retry_after_then_delivers_once(shops, bot):
     seller = shops.users[Role.SELLER]
     link_telegram(bot, seller, chat_id=555)
-    services.preference_update(
-        user=seller,
-        shop=shops.mine,
-        channels={EventKind.REVIEW_LOW: [NotifyChannel.TELEGRAM]},
-        quiet_start=None,
-        quiet_end=None,
-        digest=False,
-    )
+    _telegram_only(shops.mine, seller)
     bot.flood_next, bot.flood_retry_after = 1, 40
     _event(shops.mine, user_ids=[seller.pk])
     delivery = NotificationDelivery.objects.get()
@@ -258,14 +256,7 @@ def test_flood_control_waits_retry_after_then_delivers_once(shops, bot):
 def test_a_blocked_bot_fails_visibly_and_can_be_retried(shops, bot, seller_client):
     seller = shops.users[Role.SELLER]
     link_telegram(bot, seller, chat_id=555)
-    services.preference_update(
-        user=seller,
-        shop=shops.mine,
-        channels={EventKind.REVIEW_LOW: [NotifyChannel.TELEGRAM]},
-        quiet_start=None,
-        quiet_end=None,
-        digest=False,
-    )
+    _telegram_only(shops.mine, seller)
     bot.block(555)
     _event(shops.mine, user_ids=[seller.pk])
     delivery = NotificationDelivery.objects.get()
@@ -284,14 +275,7 @@ def test_a_send_whose_outcome_is_unknown_is_not_repeated(shops, bot):
     seller = shops.users[Role.SELLER]
     link_telegram(bot, seller, chat_id=555)
     _event(shops.mine, user_ids=[seller.pk])
-    services.preference_update(
-        user=seller,
-        shop=shops.mine,
-        channels={EventKind.REVIEW_LOW: [NotifyChannel.TELEGRAM]},
-        quiet_start=None,
-        quiet_end=None,
-        digest=False,
-    )
+    _telegram_only(shops.mine, seller)
     _event(shops.mine, key="review:9:low", user_ids=[seller.pk])
     delivery = NotificationDelivery.objects.get()
     # A worker claimed it and died mid-call: the row is "sending" with a lease.
